@@ -1,0 +1,167 @@
+"""Extractive answers: the sentences of the retrieved passages that answer the question, each cited.
+
+Nothing is written that is not in a passage. The evidence must clear two gates, or the answer is a refusal:
+the best passage's reranked score must reach `min_support`, and the question's figures and acronyms must
+appear in the passage that answers it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.terms import QueryTerms, analyse, coverage, key_term_hits, passage_stems
+from gfmd.records import AnswerSentence, Citation, ScoredChunk
+from gfmd.textnorm import fold
+from ingest.sentences import split_sentences
+
+SentenceEmbedder = Callable[[Sequence[str]], np.ndarray]
+
+_QUANTITY = re.compile(
+    r"\b(how (many|much)|what (share|percentage|proportion|amount)|cu[aá]nt[oa]s?|qu[eé] (porcentaje|cantidad)|"
+    r"combien|quel (montant|pourcentage|nombre)|quelle (part|proportion))\b",
+    re.IGNORECASE,
+)
+_HAS_NUMBER = re.compile(r"\d")
+ACRONYM_EQUIVALENTS = [
+    {"iom", "oim"}, {"un", "onu"}, {"eu", "ue"}, {"undp", "pnud"}, {"ifad", "fida"}, {"oecd", "ocde"},
+    {"unhcr", "acnur", "hcr"}, {"ilo", "oit"}, {"sdg", "sdgs", "ods", "odd"}, {"gfmd", "fmmd"},
+    {"gcm", "pmm"}, {"fdi", "ied"}, {"oda", "aod", "apd"}, {"unicef"}, {"who", "oms"},
+]
+
+
+@dataclass
+class Extraction:
+    refused: bool
+    reason: str
+    sentences: list[AnswerSentence]
+    citations: list[Citation]
+    best_score: float
+
+
+@dataclass
+class _Candidate:
+    text: str
+    passage: ScoredChunk
+    rank: int
+    score: float = 0.0
+
+
+def extract(
+    question: str,
+    passages: list[ScoredChunk],
+    *,
+    k: int,
+    min_support: float,
+    max_sentences: int,
+    query_vector: np.ndarray | None = None,
+    embed: SentenceEmbedder | None = None,
+) -> Extraction:
+    terms = analyse(question)
+    top = passages[:k]
+    if not top:
+        return Extraction(True, "no passage retrieved", [], [], 0.0)
+    best = top[0].score
+    if best < min_support:
+        return Extraction(True, f"best passage score {best:.3f} below {min_support:.3f}", [], [], best)
+
+    candidates = _sentences(top[: min(3, len(top))])
+    if not candidates:
+        return Extraction(True, "no usable sentence in the retrieved passages", [], [], best)
+    _score(question, terms, candidates, query_vector, embed)
+    candidates.sort(key=lambda c: -c.score)
+
+    chosen: list[_Candidate] = []
+    for cand in candidates:
+        if len(chosen) >= max_sentences:
+            break
+        if not _grounded(terms, cand):
+            continue
+        if chosen and cand.score < chosen[0].score - 0.04:
+            break
+        if any(_similar(cand.text, c.text) for c in chosen):
+            continue
+        chosen.append(cand)
+    if not chosen:
+        missing = ", ".join(terms.numbers + terms.acronyms) or "key terms"
+        return Extraction(True, f"no passage mentions {missing}", [], [], best)
+
+    # Keep the document order of sentences from the same passage, so the answer reads naturally.
+    chosen.sort(key=lambda c: (c.rank, c.passage.chunk.text.find(c.text)))
+    citations: list[Citation] = []
+    sentences: list[AnswerSentence] = []
+    for n, cand in enumerate(chosen, start=1):
+        chunk = cand.passage.chunk
+        citations.append(
+            Citation(
+                n=n,
+                chunk_id=chunk.chunk_id,
+                doc_id=chunk.doc_id,
+                title=chunk.title,
+                source=chunk.source,
+                page=chunk.page,
+                section=chunk.section,
+                lang=chunk.lang,
+                quote=cand.text,
+                text=chunk.text,
+                score=round(cand.passage.score, 4),
+            )
+        )
+        sentences.append(AnswerSentence(text=cand.text, citations=[n], supported=True, support_score=cand.score))
+    return Extraction(False, "", sentences, citations, best)
+
+
+def _sentences(passages: list[ScoredChunk]) -> list[_Candidate]:
+    out: list[_Candidate] = []
+    for rank, passage in enumerate(passages):
+        for sentence in split_sentences(passage.chunk.text):
+            if len(sentence) >= 25 and sentence != passage.chunk.section:
+                out.append(_Candidate(sentence, passage, rank))
+    return out
+
+
+def _score(
+    question: str,
+    terms: QueryTerms,
+    candidates: list[_Candidate],
+    query_vector: np.ndarray | None,
+    embed: SentenceEmbedder | None,
+) -> None:
+    dense = np.zeros(len(candidates), dtype=np.float32)
+    if embed is not None and query_vector is not None:
+        dense = embed([c.text for c in candidates]) @ query_vector
+    wants_number = bool(_QUANTITY.search(question))
+    top_score = candidates[0].passage.score if candidates else 0.0
+    for i, cand in enumerate(candidates):
+        cov = coverage(terms, passage_stems(cand.text, cand.passage.chunk.lang))
+        found, total = key_term_hits(terms, cand.text)
+        score = float(dense[i]) + 0.15 * cov + (0.12 * found / total if total else 0.0)
+        score += 0.5 * (cand.passage.score - top_score)  # sentences of weaker passages start behind
+        if wants_number and _HAS_NUMBER.search(cand.text):
+            score += 0.05
+        cand.score = score
+
+
+def _grounded(terms: QueryTerms, cand: _Candidate) -> bool:
+    """The question's figures must appear in the sentence's passage, and its acronyms too (or their
+    equivalent in another language: IOM/OIM, EU/UE...)."""
+    chunk = cand.passage.chunk
+    context = f"{chunk.title} {chunk.section or ''} {chunk.text}"
+    if terms.numbers:
+        found, total = key_term_hits(QueryTerms((), terms.numbers, (), ()), context)
+        if found < total:
+            return False
+    folded = fold(context)
+    for acronym in terms.acronyms:
+        options = next((group for group in ACRONYM_EQUIVALENTS if acronym in group), {acronym})
+        if not any(re.search(rf"\b{re.escape(opt)}\b", folded) for opt in options):
+            return False
+    return True
+
+
+def _similar(a: str, b: str) -> bool:
+    wa, wb = set(a.lower().split()), set(b.lower().split())
+    return len(wa & wb) / max(1, min(len(wa), len(wb))) > 0.8

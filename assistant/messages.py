@@ -1,0 +1,38 @@
+"""Fixed phrases the assistant says, in the asker's language."""
+
+from __future__ import annotations
+
+REFUSAL = {
+    "en": "The documents don't say: I found no passage that answers this question.",
+    "es": "Los documentos no lo dicen: no encontré ningún pasaje que responda a esta pregunta.",
+    "fr": "Les documents ne le disent pas : je n'ai trouvé aucun passage qui réponde à cette question.",
+}
+EMPTY_INDEX = {
+    "en": "The index holds no documents yet: ingest some with `gfmd ingest PATH`.",
+    "es": "El índice aún no contiene documentos: añádalos con `gfmd ingest RUTA`.",
+    "fr": "L'index ne contient encore aucun document : ajoutez-en avec `gfmd ingest CHEMIN`.",
+}
+TOO_LONG = {
+    "en": "The question is too long ({n} characters, at most {max}).",
+    "es": "La pregunta es demasiado larga ({n} caracteres, como máximo {max}).",
+    "fr": "La question est trop longue ({n} caractères, au maximum {max}).",
+}
+EMPTY_QUESTION = {
+    "en": "Please ask a question.",
+    "es": "Por favor, formule una pregunta.",
+    "fr": "Veuillez poser une question.",
+}
+QUOTED_FROM = {
+    "en": "Quoted verbatim from the source ({langs}).",
+    "es": "Citado textualmente de la fuente ({langs}).",
+    "fr": "Cité textuellement de la source ({langs}).",
+}
+LANG_NAMES = {
+    "en": {"en": "English", "es": "Spanish", "fr": "French"},
+    "es": {"en": "inglés", "es": "español", "fr": "francés"},
+    "fr": {"en": "anglais", "es": "espagnol", "fr": "français"},
+}
+
+
+def say(table: dict[str, str], lang: str, **values: object) -> str:
+    return table.get(lang, table["en"]).format(**values)

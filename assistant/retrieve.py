@@ -1,0 +1,103 @@
+"""Hybrid retrieval: dense (Chroma, per language) and BM25 candidates fused by reciprocal rank, then reranked.
+
+Each stage reports its own candidates so evaluation can measure what each one adds.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.rerank import rerank
+from gfmd.index import Index
+from gfmd.records import Filters, ScoredChunk
+from gfmd.settings import Settings
+
+
+@dataclass
+class Retrieval:
+    query: str
+    vector: np.ndarray
+    passages: list[ScoredChunk]
+    stages: dict[str, list[str]] = field(default_factory=dict)  # chunk ids per stage, best first
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+class Retriever:
+    def __init__(self, index: Index, settings: Settings) -> None:
+        self.index = index
+        self.settings = settings
+
+    def retrieve(self, query: str, k: int | None = None, filters: Filters | None = None) -> Retrieval:
+        settings = self.settings
+        k = k or settings.top_k
+        filters = filters or Filters()
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        vector = self.index.embeddings.embed_queries([query])[0]  # type: ignore[attr-defined]
+        timings["embed"] = _ms(t0)
+
+        t1 = time.perf_counter()
+        store = self.index.store
+        dense = store.dense_search(vector, settings.candidates, filters)
+        # Language-balanced pools: a question in one language must still see passages in the others,
+        # which a single dense search ranks below weaker same-language passages.
+        per_lang: list[list[tuple[str, float]]] = []
+        if not filters.lang:
+            for lang in sorted({d.lang for d in store.documents().values()} | {"en", "es", "fr"}):
+                per_lang.append(store.dense_search(vector, settings.candidates // 2, filters, lang=lang))
+        timings["dense"] = _ms(t1)
+
+        t2 = time.perf_counter()
+        lexical_index = self.index.lexical()
+        mask = lexical_index.mask(filters.sources, filters.lang, filters.year)
+        lexical = lexical_index.search(query, settings.candidates, mask)
+        timings["lexical"] = _ms(t2)
+
+        fused = rrf([dense, *per_lang, lexical], settings.rrf_k, weights=[1.0] + [0.5] * len(per_lang) + [1.0])
+        pool = [cid for cid, _ in fused[: settings.candidates]]
+        t3 = time.perf_counter()
+        chunks, vectors = store.get_chunks(pool, with_vectors=True)
+        fused_score = dict(fused)
+        lexical_score = dict(lexical)
+        dense_scores = (vectors @ vector) if vectors is not None and len(chunks) else np.zeros(len(chunks))
+        candidates = [
+            ScoredChunk(
+                chunk=chunk,
+                score=fused_score.get(chunk.chunk_id, 0.0),
+                dense=float(dense_scores[i]),
+                lexical=lexical_score.get(chunk.chunk_id, 0.0),
+            )
+            for i, chunk in enumerate(chunks)
+        ]
+        ranked = rerank(query, candidates)
+        timings["rerank"] = _ms(t3)
+        timings["retrieve"] = _ms(t0)
+        return Retrieval(
+            query=query,
+            vector=vector,
+            passages=ranked[: max(k, settings.top_k) * 3],
+            stages={
+                "dense": [c for c, _ in dense],
+                "lexical": [c for c, _ in lexical],
+                "fused": pool,
+                "reranked": [p.chunk.chunk_id for p in ranked],
+            },
+            timings_ms=timings,
+        )
+
+
+def rrf(rankings: list[list[tuple[str, float]]], k: int, weights: list[float] | None = None) -> list[tuple[str, float]]:
+    """Reciprocal rank fusion: sum of weight / (k + rank) over the rankings a passage appears in."""
+    scores: dict[str, float] = {}
+    weights = weights or [1.0] * len(rankings)
+    for ranking, weight in zip(rankings, weights, strict=True):
+        for rank, (cid, _) in enumerate(ranking, start=1):
+            scores[cid] = scores.get(cid, 0.0) + weight / (k + rank)
+    return sorted(scores.items(), key=lambda item: -item[1])
+
+
+def _ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 2)

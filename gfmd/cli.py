@@ -1,0 +1,200 @@
+"""The `gfmd` command line: ingest, ask, serve, eval, documents, remove, config."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from gfmd.settings import Settings
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="GFMD Partnerships Assistant: cited answers from migration-partnership documents.",
+)
+log = logging.getLogger("gfmd")
+
+IndexOpt = Annotated[
+    Path | None, typer.Option("--index", help="Index directory (default: GFMD_INDEX_DIR or .gfmd/index).")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+@app.callback()
+def _main(
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="-v: info, -vv: debug.")] = 0,
+) -> None:
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    for noisy in ("httpx", "chromadb", "urllib3", "sentence_transformers", "bm25s", "gradio"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+
+
+def settings_for(index: Path | None, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {k: v for k, v in overrides.items() if v is not None}
+    if index is not None:
+        values["index_dir"] = index
+    return Settings(**values)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (PDF, .txt, .md).")],
+    index: IndexOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add or update documents in the index. Unchanged files are skipped; a failing file changes nothing."""
+    from gfmd.index import Index
+    from gfmd.store import IndexError_
+    from ingest.pipeline import ingest_paths
+
+    settings = settings_for(index)
+    try:
+        idx = Index(settings)
+        report = ingest_paths(paths, idx, progress=sys.stderr.isatty() and not as_json)
+    except IndexError_ as exc:
+        _fail(str(exc))
+        return
+    summary = report.summary()
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(
+            f"added {summary['added']}, updated {summary['updated']}, unchanged {summary['unchanged']}, "
+            f"failed {len(summary['failed'])}; {summary['chunks']} passages from {summary['pages']} pages "
+            f"in {summary['seconds']} s"
+        )
+        for failure in summary["failed"]:  # type: ignore[attr-defined]
+            typer.secho(f"  failed {failure['path']}: {failure['reason']}", fg=typer.colors.RED, err=True)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def ask(
+    question: Annotated[str | None, typer.Argument(help="The question (omit with --batch).")] = None,
+    index: IndexOpt = None,
+    as_json: JsonOpt = False,
+    k: Annotated[int | None, typer.Option("-k", help="Passages the answer may cite.")] = None,
+    batch: Annotated[
+        Path | None, typer.Option("--batch", help='JSONL file of {"id", "question"}; prints one JSON per line.')
+    ] = None,
+    doc: Annotated[list[str] | None, typer.Option("--doc", help="Only these source files (repeatable).")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Only passages in this language (en/es/fr).")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Only documents of this year.")] = None,
+) -> None:
+    """Answer a question from the indexed documents, with numbered citations."""
+    from assistant.api import get_assistant
+    from gfmd.records import Filters
+    from gfmd.store import IndexError_
+
+    if (question is None) == (batch is None):
+        _fail("give a QUESTION or --batch FILE (not both)")
+    settings = settings_for(index)
+    filters = Filters(sources=tuple(doc or ()), lang=lang, year=year)
+    try:
+        assistant = get_assistant(settings)
+        if batch is not None:
+            _ask_batch(assistant, batch, k, filters)
+            return
+        answer = assistant.ask(question or "", k=k, filters=filters)
+    except IndexError_ as exc:
+        _fail(str(exc))
+        return
+    if as_json:
+        typer.echo(answer.model_dump_json(indent=2))
+        return
+    from ui.render import answer_to_text
+
+    typer.echo(answer_to_text(answer))
+
+
+def _ask_batch(assistant: Any, batch: Path, k: int | None, filters: Any) -> None:
+    try:
+        lines = batch.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(f"{batch}: cannot read ({exc})")
+        return
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            qid, question = item["id"], item["question"]
+            if not isinstance(question, str):
+                raise TypeError("question must be a string")
+        except (ValueError, KeyError, TypeError) as exc:
+            typer.echo(json.dumps({"line": number, "error": f"{batch}:{number}: invalid item ({exc})"}))
+            continue
+        answer = assistant.ask(question, k=k, filters=filters)
+        typer.echo(json.dumps({"id": qid, **answer.model_dump(mode="json")}, ensure_ascii=False))
+
+
+@app.command()
+def documents(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
+    """List the indexed documents."""
+    from gfmd.index import Index
+
+    idx = Index(settings_for(index))
+    docs = sorted(idx.store.documents().values(), key=lambda d: d.source)
+    if as_json:
+        typer.echo(json.dumps([d.model_dump() for d in docs], ensure_ascii=False, indent=2))
+        return
+    for d in docs:
+        typer.echo(f"{d.source}  [{d.lang}, {d.year or '-'}, {d.pages} p., {d.chunks} passages]  {d.title}")
+
+
+@app.command()
+def remove(sources: Annotated[list[str], typer.Argument(help="Source file names to remove.")], index: IndexOpt = None) -> None:
+    """Remove documents from the index."""
+    from gfmd.index import Index
+    from ingest.pipeline import remove_sources
+
+    idx = Index(settings_for(index))
+    removed = remove_sources(sources, idx)
+    for source in sources:
+        typer.echo(f"{'removed' if source in removed else 'not indexed'}: {source}")
+    if len(removed) < len(sources):
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 7860).")] = None,
+    index: IndexOpt = None,
+) -> None:
+    """Start the web chat, indexing the bundled corpus first if the index is empty."""
+    from ui.app import launch
+
+    launch(settings_for(index, host=host, port=port))
+
+
+@app.command()
+def config(markdown: Annotated[bool, typer.Option("--markdown", help="Print the README table.")] = False) -> None:
+    """Show the settings (environment variables GFMD_*) and their current values."""
+    from gfmd.settings_doc import settings_table
+
+    if markdown:
+        typer.echo(settings_table())
+        return
+    for name, value in Settings().model_dump().items():
+        typer.echo(f"GFMD_{name.upper()}={value}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

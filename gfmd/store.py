@@ -1,0 +1,286 @@
+"""The index: a Chroma collection of passages plus a registry of documents, for embedded or server Chroma.
+
+Commit protocol (so a crash never leaves half a document visible): a document's passages are written first,
+then its registry record; the registry is the source of truth, and retrieval only returns passages of
+registered documents. Passages of unregistered documents are orphans, removed by `collect_garbage()`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import chromadb
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+from chromadb.config import Settings as ChromaSettings
+from chromadb.utils.embedding_functions import register_embedding_function
+
+from gfmd.embeddings import ModelEmbeddings
+from gfmd.records import Chunk, Document, Filters
+from gfmd.settings import Settings
+
+log = logging.getLogger(__name__)
+for noisy in ("chromadb", "chromadb.telemetry", "httpx"):
+    logging.getLogger(noisy).setLevel(logging.ERROR)
+
+WRITE_BATCH = 256
+
+
+class IndexError_(Exception):
+    """The index cannot be used as asked (wrong model, unreachable server, unwritable directory)."""
+
+
+class ModelMismatchError(IndexError_):
+    pass
+
+
+@register_embedding_function
+class GfmdEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Explicit embedding function for Chroma, so it never falls back to its downloading default."""
+
+    def __init__(self, embeddings: ModelEmbeddings | None = None, model_id: str = "") -> None:
+        self._embeddings = embeddings
+        self.model_id = embeddings.model_id if embeddings is not None else model_id
+
+    def __call__(self, input: Documents) -> Embeddings:
+        if self._embeddings is None:
+            raise IndexError_(f"embedding model {self.model_id!r} is not loaded in this process")
+        vectors = self._embeddings.embed_documents(list(input))
+        return [np.asarray(v, dtype=np.float32) for v in vectors]
+
+    def embed_query(self, input: Documents) -> Embeddings:
+        if self._embeddings is None:
+            raise IndexError_(f"embedding model {self.model_id!r} is not loaded in this process")
+        return [np.asarray(self._embeddings.embed_query(t), dtype=np.float32) for t in input]
+
+    @staticmethod
+    def name() -> str:
+        return "gfmd"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model_id": self.model_id}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> GfmdEmbeddingFunction:
+        return GfmdEmbeddingFunction(None, str(config.get("model_id", "")))
+
+    def default_space(self) -> str:  # type: ignore[override]
+        return "cosine"
+
+
+def make_client(settings: Settings) -> Any:
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        if not url.hostname:
+            raise IndexError_(f"GFMD_CHROMA_URL is not a URL: {settings.chroma_url!r}")
+        try:
+            client = chromadb.HttpClient(
+                host=url.hostname,
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+            client.heartbeat()
+        except Exception as exc:
+            raise IndexError_(f"Chroma server at {settings.chroma_url} is not reachable: {exc}") from exc
+        return client
+    index_dir = Path(settings.index_dir)
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise IndexError_(f"cannot create index directory {index_dir}: {exc.strerror or exc}") from exc
+    return chromadb.PersistentClient(path=str(index_dir), settings=chroma_settings)
+
+
+class Store:
+    """Passages and document registry in Chroma. One instance per process and index."""
+
+    def __init__(self, settings: Settings, embeddings: ModelEmbeddings) -> None:
+        self.settings = settings
+        self.embeddings = embeddings
+        self.model_id = embeddings.model_id
+        self.client = make_client(settings)
+        self._check_model(settings.collection)
+        function = GfmdEmbeddingFunction(embeddings)
+        self.passages = self.client.get_or_create_collection(
+            name=settings.collection,
+            embedding_function=function,
+            configuration={
+                "hnsw": {
+                    "space": "cosine",
+                    "ef_search": settings.hnsw_ef_search,
+                    "ef_construction": settings.hnsw_ef_construction,
+                    "max_neighbors": settings.hnsw_m,
+                }
+            },
+            metadata={"embedding_model": self.model_id, "gfmd_schema": 1},
+        )
+        self.registry = self.client.get_or_create_collection(
+            name=f"{settings.collection}_documents",
+            embedding_function=function,
+            metadata={"embedding_model": self.model_id, "gfmd_schema": 1},
+        )
+        self._documents: dict[str, Document] | None = None
+
+    # --- model guard
+    def _check_model(self, name: str) -> None:
+        try:
+            existing = self.client.get_collection(name=name)
+        except Exception:
+            return  # a new index
+        built_with = (existing.metadata or {}).get("embedding_model")
+        if built_with and built_with != self.model_id:
+            raise ModelMismatchError(
+                f"the index '{name}' was built with the embedding model {built_with!r}, but this process uses "
+                f"{self.model_id!r}; query it with the same model (GFMD_EMBEDDING_BACKEND / "
+                "GFMD_EMBEDDING_MODEL) or rebuild it in another directory (--index)"
+            )
+
+    # --- documents
+    def documents(self, refresh: bool = False) -> dict[str, Document]:
+        """Registered documents by source name (the source of truth for what the index contains)."""
+        if self._documents is None or refresh:
+            got = self.registry.get(include=["documents"])
+            docs: dict[str, Document] = {}
+            for raw in got["documents"] or []:
+                doc = Document.model_validate_json(raw)
+                docs[doc.source] = doc
+            self._documents = docs
+        return self._documents
+
+    def active_doc_ids(self) -> set[str]:
+        return {d.doc_id for d in self.documents().values()}
+
+    def write_document(self, document: Document, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        """Add a document's passages, then commit it in the registry, then drop what it replaces."""
+        previous = self.documents(refresh=True).get(document.source)
+        for start in range(0, len(chunks), WRITE_BATCH):
+            batch = chunks[start : start + WRITE_BATCH]
+            self.passages.upsert(
+                ids=[c.chunk_id for c in batch],
+                embeddings=vectors[start : start + len(batch)],
+                documents=[c.text for c in batch],
+                metadatas=[c.metadata() for c in batch],  # type: ignore[misc]
+            )
+        self.registry.upsert(
+            ids=[document.source],
+            embeddings=[self._registry_vector()],
+            documents=[document.model_dump_json()],
+            metadatas=[{"doc_id": document.doc_id, "source": document.source}],
+        )
+        if self._documents is not None:
+            self._documents[document.source] = document
+        if previous is not None and previous.doc_id != document.doc_id:
+            self.passages.delete(where={"doc_id": previous.doc_id})
+
+    def remove_document(self, source: str) -> bool:
+        doc = self.documents(refresh=True).get(source)
+        if doc is None:
+            return False
+        self.registry.delete(ids=[source])
+        self.passages.delete(where={"doc_id": doc.doc_id})
+        self.documents(refresh=True)
+        return True
+
+    def collect_garbage(self) -> int:
+        """Delete passages whose document is not registered (left by an interrupted ingest)."""
+        active = self.active_doc_ids()
+        got = self.passages.get(include=["metadatas"])
+        orphans = [
+            cid for cid, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
+            if meta.get("doc_id") not in active
+        ]
+        for start in range(0, len(orphans), WRITE_BATCH):
+            self.passages.delete(ids=orphans[start : start + WRITE_BATCH])
+        if orphans:
+            log.info("removed %d orphan passages", len(orphans))
+        return len(orphans)
+
+    def _registry_vector(self) -> list[float]:
+        dim = int(getattr(self.embeddings, "dim", 0) or 384)
+        return [1.0] + [0.0] * (dim - 1)
+
+    # --- passages
+    def count(self) -> int:
+        return int(self.passages.count())
+
+    def all_chunks(self) -> list[Chunk]:
+        active = self.active_doc_ids()
+        got = self.passages.get(include=["documents", "metadatas"])
+        chunks = [
+            Chunk.from_store(cid, text, meta)  # type: ignore[arg-type]
+            for cid, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)
+        ]
+        return [c for c in chunks if c.doc_id in active]
+
+    def get_chunks(self, ids: Iterable[str], with_vectors: bool = False) -> tuple[list[Chunk], np.ndarray | None]:
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return [], None
+        include = ["documents", "metadatas", "embeddings"] if with_vectors else ["documents", "metadatas"]
+        got = self.passages.get(ids=ids, include=include)  # type: ignore[arg-type]
+        order = {cid: i for i, cid in enumerate(got["ids"])}
+        chunks: list[Chunk] = []
+        rows: list[int] = []
+        for cid in ids:
+            if cid in order:
+                i = order[cid]
+                chunks.append(Chunk.from_store(cid, got["documents"][i], got["metadatas"][i]))  # type: ignore[index,arg-type]
+                rows.append(i)
+        vectors = None
+        if with_vectors and got.get("embeddings") is not None:
+            vectors = np.asarray(got["embeddings"], dtype=np.float32)[rows]
+        return chunks, vectors
+
+    def dense_search(
+        self, vector: np.ndarray, k: int, filters: Filters | None = None, lang: str | None = None
+    ) -> list[tuple[str, float]]:
+        """(chunk_id, cosine similarity) of the nearest passages, best first."""
+        where = where_clause(filters, lang)
+        n = self.count()
+        if n == 0:
+            return []
+        got = self.passages.query(
+            query_embeddings=[np.asarray(vector, dtype=np.float32)],
+            n_results=min(k, n),
+            where=where,  # type: ignore[arg-type]
+            include=["distances", "metadatas"],
+        )
+        active = self.active_doc_ids()
+        out: list[tuple[str, float]] = []
+        for cid, dist, meta in zip(got["ids"][0], got["distances"][0], got["metadatas"][0], strict=True):  # type: ignore[index]
+            if meta.get("doc_id") in active:
+                out.append((cid, 1.0 - float(dist)))
+        return out
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "location": self.settings.chroma_url or str(Path(self.settings.index_dir).resolve()),
+            "collection": self.settings.collection,
+            "embedding_model": self.model_id,
+            "documents": len(self.documents()),
+            "passages": self.count(),
+            "hnsw": json.loads(json.dumps(self.passages.configuration_json.get("hnsw", {}))),
+        }
+
+
+def where_clause(filters: Filters | None, lang: str | None = None) -> dict[str, Any] | None:
+    clauses: list[dict[str, Any]] = []
+    if filters is not None:
+        if filters.sources:
+            clauses.append({"source": {"$in": list(filters.sources)}})
+        if filters.lang:
+            clauses.append({"lang": filters.lang})
+        if filters.year is not None:
+            clauses.append({"year": filters.year})
+    if lang:
+        clauses.append({"lang": lang})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}

@@ -1,0 +1,217 @@
+"""Read a file into page-numbered text blocks: PDF (pypdf, page by page), plain text and Markdown.
+
+Every failure raises `IngestError` naming the file and the reason. Nothing here touches the index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gfmd.records import Block, DocKind, content_hash
+from ingest.errors import IngestError
+from ingest.lang import detect_language
+from ingest.structure import find_pdf_headings, split_text_pages
+
+log = logging.getLogger(__name__)
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+SUPPORTED: dict[str, DocKind] = {".pdf": "pdf", ".txt": "text", ".md": "markdown", ".markdown": "markdown"}
+MIN_CHARS_PER_PAGE = 25  # below this on average, a PDF has no usable text layer
+_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    path: Path
+    sha256: str
+    doc_id: str
+    kind: DocKind
+    title: str
+    lang: str
+    year: int | None
+    pages: int
+    paginated: bool
+    blocks: list[Block] = field(default_factory=list)
+
+    def page_text(self, page: int) -> str:
+        return "\n".join(b.text for b in self.blocks if b.page == page)
+
+
+def load_file(path: Path | str) -> LoadedFile:
+    """Load one file; raise `IngestError` with a clear reason when it cannot be used."""
+    path = Path(path)
+    if not path.exists():
+        raise IngestError(path, "no such file")
+    if not path.is_file():
+        raise IngestError(path, "not a regular file")
+    kind = SUPPORTED.get(path.suffix.lower())
+    if kind is None:
+        raise IngestError(
+            path, f"unsupported file type {path.suffix or '(none)'}; use one of {', '.join(sorted(SUPPORTED))}"
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(path, f"cannot read file: {exc.strerror or exc}") from exc
+    if not raw.strip():
+        raise IngestError(path, "empty file")
+    meta = _sidecar(path)
+    if kind == "pdf":
+        blocks, pages, pdf_title = _load_pdf(path, raw)
+        paginated = True
+    else:
+        text = decode_text(path, raw)
+        if kind == "markdown":
+            blocks, pages, paginated, pdf_title = _load_markdown(text)
+        else:
+            blocks, pages, paginated = split_text_pages(text)
+            pdf_title = ""
+    if not any(b.text.strip() for b in blocks):
+        raise IngestError(path, "no text found")
+    sample = " ".join(b.text for b in blocks if b.kind == "body")[:20000]
+    lang = str(meta.get("lang") or detect_language(sample))
+    title = str(meta.get("title") or pdf_title or _title_from_name(path))
+    year_meta = meta.get("year")
+    year = int(year_meta) if isinstance(year_meta, int | str) and str(year_meta).isdigit() else _year(path)
+    sha = hashlib.sha256(raw).hexdigest()
+    return LoadedFile(
+        path=path,
+        sha256=sha,
+        doc_id=content_hash(raw),
+        kind=kind,
+        title=title,
+        lang=lang,
+        year=year,
+        pages=pages,
+        paginated=paginated,
+        blocks=blocks,
+    )
+
+
+def decode_text(path: Path, raw: bytes) -> str:
+    """UTF-8 first (with or without BOM); other encodings only when detection is confident."""
+    if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise IngestError(path, "binary content in a text file")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw).best()
+    if best is None or best.encoding is None:
+        raise IngestError(path, "text is not UTF-8 and its encoding could not be detected; convert it to UTF-8")
+    log.warning("%s: not UTF-8, decoded as %s", path, best.encoding)
+    return str(best)
+
+
+def _load_pdf(path: Path, raw: bytes) -> tuple[list[Block], int, str]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    if not raw.lstrip()[:1024].startswith(b"%PDF") and b"%PDF" not in raw[:1024]:
+        raise IngestError(path, "not a PDF file (no %PDF header)")
+    try:
+        reader = PdfReader(io.BytesIO(raw), strict=False)
+        if reader.is_encrypted:
+            try:
+                opened = reader.decrypt("")
+            except Exception:
+                opened = 0
+            if not opened:
+                raise IngestError(path, "encrypted PDF: remove the password protection, then ingest it again")
+        n_pages = len(reader.pages)
+    except IngestError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError, OSError) as exc:
+        raise IngestError(path, f"corrupt or unreadable PDF ({type(exc).__name__}: {exc})") from exc
+    if n_pages == 0:
+        raise IngestError(path, "PDF has no pages")
+    page_texts: list[str] = []
+    failed = 0
+    for number in range(n_pages):
+        try:
+            page_texts.append(reader.pages[number].extract_text() or "")
+        except Exception as exc:  # pypdf raises many types on damaged content streams
+            failed += 1
+            log.warning("%s: page %d unreadable (%s)", path, number + 1, exc)
+            page_texts.append("")
+    if failed == n_pages:
+        raise IngestError(path, "corrupt PDF: no page could be read")
+    chars = sum(len("".join(t.split())) for t in page_texts)
+    if chars < MIN_CHARS_PER_PAGE * n_pages and chars < 500:
+        raise IngestError(path, "PDF has no text layer (scanned images?); run OCR on it first")
+    blocks = find_pdf_headings(page_texts)
+    title = _pdf_title(reader)
+    return blocks, n_pages, title
+
+
+def _pdf_title(reader: object) -> str:
+    try:
+        meta = reader.metadata  # type: ignore[attr-defined]
+        title = str(meta.title or "").strip() if meta else ""
+    except Exception:
+        return ""
+    if len(title) < 6 or title.lower().startswith(("microsoft word", "untitled", "document")):
+        return ""
+    if title.lower().endswith((".docx", ".doc", ".pdf", ".indd")):
+        return ""
+    return title
+
+
+def _load_markdown(text: str) -> tuple[list[Block], int, bool, str]:
+    blocks: list[Block] = []
+    section: str | None = None
+    title = ""
+    buffer: list[str] = []
+
+    def flush() -> None:
+        body = "\n".join(buffer).strip()
+        if body:
+            blocks.append(Block(page=1, text=body, section=section))
+        buffer.clear()
+
+    for line in text.splitlines():
+        match = re.match(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$", line)
+        if match:
+            flush()
+            heading = match.group(2).strip()
+            if not title and len(match.group(1)) == 1:
+                title = heading
+            section = heading
+            buffer.append(heading)
+        else:
+            buffer.append(line)
+    flush()
+    return blocks, 1, False, title
+
+
+def _sidecar(path: Path) -> dict[str, object]:
+    """Optional `NAME.meta.json` beside a file: {"title", "year", "lang"} override what is detected."""
+    side = path.with_name(path.name + ".meta.json")
+    if not side.exists():
+        return {}
+    import json
+
+    try:
+        data = json.loads(side.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IngestError(side, f"invalid metadata file: {exc}") from exc
+    if not isinstance(data, dict):
+        raise IngestError(side, "metadata file must hold a JSON object")
+    return data
+
+
+def _title_from_name(path: Path) -> str:
+    stem = re.sub(r"[_-]+", " ", path.stem).strip()
+    return stem[:1].upper() + stem[1:]
+
+
+def _year(path: Path) -> int | None:
+    match = _YEAR.search(path.name)
+    return int(match.group(1)) if match else None

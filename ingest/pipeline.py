@@ -1,0 +1,185 @@
+"""Ingest files into the index: load → chunk → embed → store, one document at a time.
+
+A document is embedded completely before anything is written, and committed in the registry last, so a
+file that fails (or a crash) leaves the index as it was. Unchanged files (same bytes) are skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from tqdm import tqdm
+
+from gfmd.index import Index
+from gfmd.records import Chunk, Document, content_hash
+from gfmd.store import IndexError_
+from ingest.chunking import chunk_file
+from ingest.errors import IngestError
+from ingest.loaders import SUPPORTED, load_file
+
+log = logging.getLogger(__name__)
+
+# A folder's own notes describe the documents; they are not documents. Named explicitly, they are ingested.
+FOLDER_NOTES = frozenset({"README.md", "MANIFEST.md"})
+
+Status = Literal["added", "updated", "unchanged", "failed"]
+
+
+@dataclass
+class FileResult:
+    path: str
+    status: Status
+    source: str = ""
+    doc_id: str = ""
+    pages: int = 0
+    chunks: int = 0
+    reason: str = ""
+
+
+@dataclass
+class IngestReport:
+    results: list[FileResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, status: Status) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def ok(self) -> bool:
+        return self.count("failed") == 0
+
+    def summary(self) -> dict[str, object]:
+        written = [r for r in self.results if r.status in ("added", "updated")]
+        pages = sum(r.pages for r in written)
+        chunks = sum(r.chunks for r in written)
+        return {
+            "added": self.count("added"),
+            "updated": self.count("updated"),
+            "unchanged": self.count("unchanged"),
+            "failed": [{"path": r.path, "reason": r.reason} for r in self.results if r.status == "failed"],
+            "chunks": chunks,
+            "pages": pages,
+            "seconds": round(self.seconds, 2),
+            "pages_per_second": round(pages / self.seconds, 2) if self.seconds else 0.0,
+            "chunks_per_second": round(chunks / self.seconds, 2) if self.seconds else 0.0,
+            "files": [asdict(r) for r in self.results],
+        }
+
+
+def expand_paths(paths: Iterable[Path | str]) -> tuple[list[Path], list[FileResult]]:
+    """Files to ingest (folders walked for supported types) and failures for paths that do not exist."""
+    files: list[Path] = []
+    missing: list[FileResult] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and p.suffix.lower() in SUPPORTED and p.name not in FOLDER_NOTES
+                )
+            )
+        elif path.exists():
+            files.append(path)
+        else:
+            missing.append(FileResult(path=str(path), status="failed", reason="no such file or directory"))
+    return files, missing
+
+
+def embedding_text(chunk: Chunk) -> str:
+    """Passage text as embedded: title and section give a passage the context it lost when cut out."""
+    section = f" — {chunk.section[:80]}" if chunk.section else ""
+    return f"{chunk.title}{section}\n{chunk.text}"
+
+
+def embed_chunks(index: Index, chunks: Sequence[Chunk], batch: int, progress: bool, label: str) -> np.ndarray:
+    vectors: list[list[float]] = []
+    with tqdm(total=len(chunks), desc=label[:40], unit="chunk", disable=not progress, leave=False) as bar:
+        for start in range(0, len(chunks), batch):
+            part = chunks[start : start + batch]
+            vectors.extend(index.embeddings.embed_documents([embedding_text(c) for c in part]))
+            bar.update(len(part))
+    return np.asarray(vectors, dtype=np.float32)
+
+
+def ingest_paths(
+    paths: Iterable[Path | str], index: Index, progress: bool = False, refresh_lexical: bool = True
+) -> IngestReport:
+    started = time.perf_counter()
+    settings = index.settings
+    files, missing = expand_paths(paths)
+    report = IngestReport(results=list(missing))
+    registered = index.store.documents(refresh=True)
+    seen: dict[str, Path] = {}
+    for path in tqdm(files, desc="files", unit="file", disable=not progress or len(files) < 2):
+        name = path.name
+        if name in seen:
+            report.results.append(
+                FileResult(str(path), "failed", reason=f"same file name as {seen[name]}; names must be unique")
+            )
+            continue
+        seen[name] = path
+        try:
+            report.results.append(_ingest_one(path, index, registered, progress))
+        except IngestError as exc:
+            log.warning("failed %s: %s", path, exc.reason)
+            report.results.append(FileResult(str(path), "failed", source=name, reason=exc.reason))
+        except IndexError_ as exc:
+            report.results.append(FileResult(str(path), "failed", source=name, reason=str(exc)))
+        except OSError as exc:  # disk full, read-only index...
+            report.results.append(
+                FileResult(str(path), "failed", source=name, reason=f"index write failed: {exc.strerror or exc}")
+            )
+    if refresh_lexical and any(r.status in ("added", "updated") for r in report.results):
+        index.store.collect_garbage()
+        index.lexical()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _ingest_one(path: Path, index: Index, registered: dict[str, Document], progress: bool) -> FileResult:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(path, f"cannot read file: {exc.strerror or exc}") from exc
+    previous = registered.get(path.name)
+    if previous is not None and previous.doc_id == content_hash(raw):
+        return FileResult(str(path), "unchanged", path.name, previous.doc_id, previous.pages, previous.chunks)
+    loaded = load_file(path)
+    settings = index.settings
+    chunks = chunk_file(loaded, settings.chunk_chars, settings.chunk_overlap_sentences)
+    if not chunks:
+        raise IngestError(path, "no text to index")
+    vectors = embed_chunks(index, chunks, settings.embedding_batch, progress, path.name)
+    document = Document(
+        doc_id=loaded.doc_id,
+        source=path.name,
+        title=loaded.title,
+        lang=loaded.lang,
+        year=loaded.year,
+        kind=loaded.kind,
+        pages=loaded.pages,
+        paginated=loaded.paginated,
+        chunks=len(chunks),
+        added_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+    index.store.write_document(document, chunks, vectors)
+    registered[path.name] = document
+    status: Status = "updated" if previous is not None else "added"
+    log.info("%s %s: %d pages, %d chunks", status, path, loaded.pages, len(chunks))
+    return FileResult(str(path), status, path.name, loaded.doc_id, loaded.pages, len(chunks))
+
+
+def remove_sources(sources: Iterable[str], index: Index) -> list[str]:
+    removed = [s for s in sources if index.store.remove_document(s)]
+    if removed:
+        index.lexical()
+    return removed

@@ -1,0 +1,166 @@
+"""Recover structure the file format lost: pages, footnotes and section headings.
+
+Plain text exported from a PDF (like the bundled GFMD paper) keeps each page's footnotes as a block
+interleaved with the body: a whitespace-only line, then lines starting with the footnote number, then the
+body resumes on a line starting with a space. Each such block closes a page, which lets us number page
+segments (marked `paginated=False` on the document, since the original numbering is unknown).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from gfmd.records import Block
+
+_FOOTNOTE_START = re.compile(r"^(\d{1,3}) \S")
+_TEXT_HEADING = re.compile(r"^\s*(\d{1,2})\.\s+(\S.{0,110})$")
+_PDF_NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+([A-ZÁÉÍÓÚÀÂÇÈÊÎÔÛ][^.!?]{2,90})$")
+_PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:/|of|de|sur)\s*\d{1,4})?$", re.IGNORECASE)
+
+
+def split_text_pages(text: str) -> tuple[list[Block], int, bool]:
+    """Blocks of a plain-text file. Form feeds are real page breaks; otherwise footnote blocks are."""
+    if "\f" in text:
+        blocks: list[Block] = []
+        section: str | None = None
+        for number, page in enumerate(text.split("\f"), start=1):
+            page_blocks, section = _text_sections(page.splitlines(), number, section, [0])
+            blocks.extend(page_blocks)
+        return blocks, text.count("\f") + 1, True
+    return _footnoted_pages(text.splitlines())
+
+
+def _footnoted_pages(lines: list[str]) -> tuple[list[Block], int, bool]:
+    blocks: list[Block] = []
+    page = 1
+    section: str | None = None
+    next_footnote = 1
+    last_heading = [0]
+    body: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        starts_block = (
+            line != ""
+            and not line.strip()
+            and i + 1 < len(lines)
+            and _is_footnote_line(lines[i + 1], next_footnote)
+        )
+        if not starts_block:
+            body.append(line)
+            i += 1
+            continue
+        page_blocks, section = _text_sections(body, page, section, last_heading)
+        blocks.extend(page_blocks)
+        body = []
+        i += 1
+        notes: list[list[str]] = []
+        while i < len(lines) and not lines[i].startswith(" ") and lines[i].strip():
+            if _is_footnote_line(lines[i], next_footnote):
+                notes.append([lines[i]])
+                next_footnote = int(_FOOTNOTE_START.match(lines[i]).group(1)) + 1  # type: ignore[union-attr]
+            elif notes:
+                notes[-1].append(lines[i])
+            i += 1
+        for note in notes:
+            blocks.append(Block(page=page, text=" ".join(" ".join(note).split()), kind="footnote", section=section))
+        page += 1
+    page_blocks, section = _text_sections(body, page, section, last_heading)
+    blocks.extend(page_blocks)
+    pages = max((b.page for b in blocks), default=1)
+    return blocks, pages, pages == 1
+
+
+def _is_footnote_line(line: str, expected: int) -> bool:
+    match = _FOOTNOTE_START.match(line)
+    if not match:
+        return False
+    number = int(match.group(1))
+    return expected <= number <= expected + 2
+
+
+def _text_sections(
+    lines: list[str], page: int, section: str | None, last_heading: list[int]
+) -> tuple[list[Block], str | None]:
+    """Split a page's body lines at numbered section headings ("3. Recomendaciones")."""
+    blocks: list[Block] = []
+    buffer: list[str] = []
+
+    def flush() -> None:
+        body = "\n".join(buffer).strip()
+        if body:
+            blocks.append(Block(page=page, text=body, section=section))
+        buffer.clear()
+
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        match = _TEXT_HEADING.match(line)
+        previous_blank = i == 0 or not lines[i - 1].strip()
+        if (
+            match
+            and previous_blank
+            and int(match.group(1)) == last_heading[0] + 1
+            and not match.group(2).lstrip().startswith(("¿", "¡"))
+            and not line.rstrip().endswith(("?", ".", ","))
+        ):
+            heading = " ".join(line.split())
+            # A heading that ends with a dash or colon continues on the next line.
+            while heading.endswith(("–", "-", ":")) and i + 1 < len(lines) and lines[i + 1].strip():
+                i += 1
+                heading = f"{heading} {' '.join(lines[i].split())}"
+            flush()
+            last_heading[0] += 1
+            section = heading
+            buffer.append(heading)
+        else:
+            buffer.append(line)
+        i += 1
+    flush()
+    return blocks, section
+
+
+def find_pdf_headings(page_texts: list[str]) -> list[Block]:
+    """Blocks of a PDF: running headers/footers dropped, numbered or upper-case headings start sections."""
+    pages_lines = [[" ".join(ln.split()) for ln in text.splitlines()] for text in page_texts]
+    repeated = _running_lines(pages_lines)
+    blocks: list[Block] = []
+    section: str | None = None
+    for number, lines in enumerate(pages_lines, start=1):
+        buffer: list[str] = []
+        for line in lines:
+            if not line or line in repeated or _PAGE_NUMBER.match(line):
+                continue
+            if _looks_like_heading(line):
+                if buffer:
+                    blocks.append(Block(page=number, text="\n".join(buffer), section=section))
+                    buffer = []
+                section = line
+            buffer.append(line)
+        if buffer:
+            blocks.append(Block(page=number, text="\n".join(buffer), section=section))
+    return blocks
+
+
+def _running_lines(pages_lines: list[list[str]]) -> set[str]:
+    """Lines printed on many pages (headers, footers, document titles in the margin)."""
+    if len(pages_lines) < 4:
+        return set()
+    counts: Counter[str] = Counter()
+    for lines in pages_lines:
+        counts.update({ln for ln in lines if 3 <= len(ln) <= 120})
+    threshold = max(3, int(0.3 * len(pages_lines)))
+    return {line for line, n in counts.items() if n >= threshold}
+
+
+def _looks_like_heading(line: str) -> bool:
+    if len(line) > 100 or line.endswith((".", ",", ";", ":")):
+        return False
+    match = _PDF_NUMBERED.match(line)
+    if match:
+        first = int(match.group(1).split(".")[0])
+        return 1 <= first <= 20 and len(match.group(2).split()) <= 12
+    words = line.split()
+    letters = [c for c in line if c.isalpha()]
+    return 1 <= len(words) <= 10 and len(letters) >= 6 and all(c.isupper() for c in letters)
