@@ -27,9 +27,21 @@ _QUANTITY = re.compile(
 )
 _HAS_NUMBER = re.compile(r"\d")
 ACRONYM_EQUIVALENTS = [
-    {"iom", "oim"}, {"un", "onu"}, {"eu", "ue"}, {"undp", "pnud"}, {"ifad", "fida"}, {"oecd", "ocde"},
-    {"unhcr", "acnur", "hcr"}, {"ilo", "oit"}, {"sdg", "sdgs", "ods", "odd"}, {"gfmd", "fmmd"},
-    {"gcm", "pmm"}, {"fdi", "ied"}, {"oda", "aod", "apd"}, {"unicef"}, {"who", "oms"},
+    {"iom", "oim"},
+    {"un", "onu"},
+    {"eu", "ue"},
+    {"undp", "pnud"},
+    {"ifad", "fida"},
+    {"oecd", "ocde"},
+    {"unhcr", "acnur", "hcr"},
+    {"ilo", "oit"},
+    {"sdg", "sdgs", "ods", "odd"},
+    {"gfmd", "fmmd"},
+    {"gcm", "pmm"},
+    {"fdi", "ied"},
+    {"oda", "aod", "apd"},
+    {"unicef"},
+    {"who", "oms"},
 ]
 
 

@@ -155,7 +155,9 @@ def documents(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
 
 
 @app.command()
-def remove(sources: Annotated[list[str], typer.Argument(help="Source file names to remove.")], index: IndexOpt = None) -> None:
+def remove(
+    sources: Annotated[list[str], typer.Argument(help="Source file names to remove.")], index: IndexOpt = None
+) -> None:
     """Remove documents from the index."""
     from gfmd.index import Index
     from ingest.pipeline import remove_sources

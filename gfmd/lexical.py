@@ -68,17 +68,13 @@ class LexicalIndex:
             return None
         try:
             info = json.loads(info_path.read_text(encoding="utf-8"))
-            retriever = (
-                bm25s.BM25.load(str(directory / "bm25"), show_progress=False) if info["ids"] else None
-            )
+            retriever = bm25s.BM25.load(str(directory / "bm25"), show_progress=False) if info["ids"] else None
         except (OSError, ValueError, KeyError) as exc:
             log.warning("lexical index at %s unreadable (%s); it will be rebuilt", directory, exc)
             return None
         return cls(retriever, info["ids"], info["meta"], info["fingerprint"])
 
-    def search(
-        self, query: str, k: int, allowed: np.ndarray | None = None
-    ) -> list[tuple[str, float]]:
+    def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[str, float]]:
         """(chunk_id, BM25 score) best first; `allowed` is a boolean mask over passages (filters)."""
         if self.retriever is None:
             return []
@@ -98,8 +94,10 @@ class LexicalIndex:
             return None
         allowed = np.ones(len(self.ids), dtype=bool)
         for i, meta in enumerate(self.meta):
-            if (sources and meta["source"] not in sources) or (lang and meta["lang"] != lang) or (
-                year is not None and meta["year"] != year
+            if (
+                (sources and meta["source"] not in sources)
+                or (lang and meta["lang"] != lang)
+                or (year is not None and meta["year"] != year)
             ):
                 allowed[i] = False
         return allowed

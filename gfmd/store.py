@@ -193,7 +193,8 @@ class Store:
         active = self.active_doc_ids()
         got = self.passages.get(include=["metadatas"])
         orphans = [
-            cid for cid, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
+            cid
+            for cid, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
             if meta.get("doc_id") not in active
         ]
         for start in range(0, len(orphans), WRITE_BATCH):

@@ -8,7 +8,68 @@ from __future__ import annotations
 import re
 
 _ABBREVIATIONS = frozenset(
-    ["e.g", "i.e", "etc", "cf", "vs", "al", "fig", "figs", "no", "nos", "núm", "art", "arts", "vol", "vols", "pp", "p", "approx", "ca", "sr", "sra", "srs", "dr", "dra", "mr", "mrs", "ms", "st", "inc", "ltd", "co", "corp", "dept", "gen", "gov", "univ", "jr", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "ene", "abr", "ago", "dic", "ej", "p.ej", "mme", "mlle", "m", "para", "cap"]
+    [
+        "e.g",
+        "i.e",
+        "etc",
+        "cf",
+        "vs",
+        "al",
+        "fig",
+        "figs",
+        "no",
+        "nos",
+        "núm",
+        "art",
+        "arts",
+        "vol",
+        "vols",
+        "pp",
+        "p",
+        "approx",
+        "ca",
+        "sr",
+        "sra",
+        "srs",
+        "dr",
+        "dra",
+        "mr",
+        "mrs",
+        "ms",
+        "st",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "dept",
+        "gen",
+        "gov",
+        "univ",
+        "jr",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "ene",
+        "abr",
+        "ago",
+        "dic",
+        "ej",
+        "p.ej",
+        "mme",
+        "mlle",
+        "m",
+        "para",
+        "cap",
+    ]
 )
 # A boundary: terminal punctuation, optional closing quotes/brackets and footnote digits, then whitespace.
 _BOUNDARY = re.compile(r"[.!?…](?:[\"'”’»)\]]*)(?:\d{1,2}(?=\s))?(?=\s+)")
@@ -46,7 +107,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     if text[dot] != ".":
         return False
     j = dot
-    while j > 0 and not text[j - 1].isspace() and text[j - 1] not in "(\"“«":
+    while j > 0 and not text[j - 1].isspace() and text[j - 1] not in '("“«':
         j -= 1
     word = text[j:dot].lower().rstrip(".")
     if word in _ABBREVIATIONS:

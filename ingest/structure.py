@@ -42,10 +42,7 @@ def _footnoted_pages(lines: list[str]) -> tuple[list[Block], int, bool]:
     while i < len(lines):
         line = lines[i]
         starts_block = (
-            line != ""
-            and not line.strip()
-            and i + 1 < len(lines)
-            and _is_footnote_line(lines[i + 1], next_footnote)
+            line != "" and not line.strip() and i + 1 < len(lines) and _is_footnote_line(lines[i + 1], next_footnote)
         )
         if not starts_block:
             body.append(line)

@@ -41,9 +41,7 @@ def citation_html(c: Citation, lang: str = "en") -> str:
     text = c.text
     start = text.find(c.quote)
     if start >= 0:
-        passage = (
-            escape(text[:start]) + f"<mark>{escape(c.quote)}</mark>" + escape(text[start + len(c.quote) :])
-        )
+        passage = escape(text[:start]) + f"<mark>{escape(c.quote)}</mark>" + escape(text[start + len(c.quote) :])
     else:
         passage = f"<mark>{escape(c.quote)}</mark>"
     section = f" · {escape(c.section)}" if c.section else ""
