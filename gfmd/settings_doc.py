@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from gfmd.settings import REPO_ROOT, Settings
 
 
@@ -10,10 +12,8 @@ def settings_table() -> str:
     for name, field in Settings.model_fields.items():
         default = field.default
         if hasattr(default, "relative_to"):
-            try:
+            with contextlib.suppress(ValueError):
                 default = default.relative_to(REPO_ROOT)
-            except ValueError:
-                pass
         shown = "" if default is None else str(default)
         rows.append(f"| `GFMD_{name.upper()}` | `{shown}` | {field.description} |")
     return "\n".join(rows)

@@ -114,7 +114,6 @@ def ingest_paths(
     paths: Iterable[Path | str], index: Index, progress: bool = False, refresh_lexical: bool = True
 ) -> IngestReport:
     started = time.perf_counter()
-    settings = index.settings
     files, missing = expand_paths(paths)
     report = IngestReport(results=list(missing))
     registered = index.store.documents(refresh=True)
