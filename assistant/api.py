@@ -56,6 +56,8 @@ class Assistant:
             max_sentences=self.settings.max_answer_sentences,
             query_vector=retrieval.vector,
             embed=self.embed_sentences,
+            question_lang=lang,
+            min_support_cross=self.settings.min_support_cross,
         )
         timings = dict(retrieval.timings_ms)
         timings["answer"] = round((time.perf_counter() - t_answer) * 1000, 2)

@@ -60,6 +60,7 @@ class _Candidate:
     passage: ScoredChunk
     rank: int
     score: float = 0.0
+    dense: float = 0.0
 
 
 def extract(
@@ -71,35 +72,46 @@ def extract(
     max_sentences: int,
     query_vector: np.ndarray | None = None,
     embed: SentenceEmbedder | None = None,
+    question_lang: str = "und",
+    min_support_cross: float | None = None,
 ) -> Extraction:
+    """Choose the answer sentences, or refuse.
+
+    1. Take the sentences of the best passages and score each: e5 similarity to the question, lexical
+       coverage of its content words, its key terms, and the rank of its passage.
+    2. Gate: the best sentence's e5 similarity must reach `min_support` (`min_support_cross` when the
+       passage is in another language than the question: cross-lingual similarities run lower).
+    3. Keep up to `max_sentences` grounded sentences close to the best one, in document order.
+    """
     terms = analyse(question)
     top = passages[:k]
     if not top:
         return Extraction(True, "no passage retrieved", [], [], 0.0)
-    best = top[0].score
-    if best < min_support:
-        return Extraction(True, f"best passage score {best:.3f} below {min_support:.3f}", [], [], best)
-
     candidates = _sentences(top[: min(3, len(top))])
     if not candidates:
-        return Extraction(True, "no usable sentence in the retrieved passages", [], [], best)
+        return Extraction(True, "no usable sentence in the retrieved passages", [], [], 0.0)
     _score(question, terms, candidates, query_vector, embed)
     candidates.sort(key=lambda c: -c.score)
 
+    grounded = [c for c in candidates if _grounded(terms, c)]
+    if not grounded:
+        missing = ", ".join(terms.numbers + terms.acronyms) or "key terms"
+        return Extraction(True, f"no passage mentions {missing}", [], [], 0.0)
+    best = grounded[0]
+    threshold = min_support
+    if min_support_cross is not None and best.passage.chunk.lang != question_lang:
+        threshold = min_support_cross
+    if best.dense < threshold:
+        reason = f"best sentence similarity {best.dense:.3f} below {threshold:.3f}"
+        return Extraction(True, reason, [], [], best.dense)
+
     chosen: list[_Candidate] = []
-    for cand in candidates:
-        if len(chosen) >= max_sentences:
-            break
-        if not _grounded(terms, cand):
-            continue
-        if chosen and cand.score < chosen[0].score - 0.04:
+    for cand in grounded:
+        if len(chosen) >= max_sentences or cand.score < best.score - 0.04:
             break
         if any(_similar(cand.text, c.text) for c in chosen):
             continue
         chosen.append(cand)
-    if not chosen:
-        missing = ", ".join(terms.numbers + terms.acronyms) or "key terms"
-        return Extraction(True, f"no passage mentions {missing}", [], [], best)
 
     # Keep the document order of sentences from the same passage, so the answer reads naturally.
     chosen.sort(key=lambda c: (c.rank, c.passage.chunk.text.find(c.text)))
@@ -122,8 +134,10 @@ def extract(
                 score=round(cand.passage.score, 4),
             )
         )
-        sentences.append(AnswerSentence(text=cand.text, citations=[n], supported=True, support_score=cand.score))
-    return Extraction(False, "", sentences, citations, best)
+        sentences.append(
+            AnswerSentence(text=cand.text, citations=[n], supported=True, support_score=round(cand.dense, 4))
+        )
+    return Extraction(False, "", sentences, citations, best.dense)
 
 
 def _sentences(passages: list[ScoredChunk]) -> list[_Candidate]:
@@ -149,8 +163,10 @@ def _score(
     top_score = candidates[0].passage.score if candidates else 0.0
     for i, cand in enumerate(candidates):
         cov = coverage(terms, passage_stems(cand.text, cand.passage.chunk.lang))
-        found, total = key_term_hits(terms, cand.text)
-        score = float(dense[i]) + 0.15 * cov + (0.12 * found / total if total else 0.0)
+        chunk = cand.passage.chunk
+        found, total = key_term_hits(terms, f"{chunk.title} {chunk.section or ''} {chunk.text}")
+        cand.dense = float(dense[i])
+        score = cand.dense + 0.15 * cov + (0.12 * found / total if total else 0.0)
         score += 0.5 * (cand.passage.score - top_score)  # sentences of weaker passages start behind
         if wants_number and _HAS_NUMBER.search(cand.text):
             score += 0.05

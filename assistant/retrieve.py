@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from assistant.glossary import expansions, translate_words
 from assistant.rerank import rerank
+from ingest.lang import LANGUAGES, detect_language
 from gfmd.index import Index
 from gfmd.records import Filters, ScoredChunk
 from gfmd.settings import Settings
@@ -25,6 +27,9 @@ class Retrieval:
     timings_ms: dict[str, float] = field(default_factory=dict)
 
 
+LANGS = set(LANGUAGES)
+
+
 class Retriever:
     def __init__(self, index: Index, settings: Settings) -> None:
         self.index = index
@@ -36,24 +41,38 @@ class Retriever:
         filters = filters or Filters()
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
-        vector = self.index.embeddings.embed_queries([query])[0]  # type: ignore[attr-defined]
+        store = self.index.store
+        question_lang = detect_language(query, default="en")
+        langs = [filters.lang] if filters.lang else sorted({d.lang for d in store.documents().values()} & LANGS)
+        # Cross-lingual: a word-by-word glossary rendering of the question in each other corpus language.
+        renderings = {}
+        if settings.cross_lingual:
+            renderings = {lang: translate_words(query, lang) for lang in langs if lang != question_lang}
+            renderings = {lang: text for lang, text in renderings.items() if text != query.lower()}
+        texts = [query, *renderings.values()]
+        vectors = self.index.embeddings.embed_queries(texts)  # type: ignore[attr-defined]
+        vector = vectors[0]
         timings["embed"] = _ms(t0)
 
         t1 = time.perf_counter()
-        store = self.index.store
         dense = store.dense_search(vector, settings.candidates, filters)
         # Language-balanced pools: a question in one language must still see passages in the others,
         # which a single dense search ranks below weaker same-language passages.
         per_lang: list[list[tuple[str, float]]] = []
-        if not filters.lang:
-            for lang in sorted({d.lang for d in store.documents().values()} | {"en", "es", "fr"}):
+        if len(langs) > 1:
+            for lang in langs:
                 per_lang.append(store.dense_search(vector, settings.candidates // 2, filters, lang=lang))
+        for i, lang in enumerate(renderings, start=1):
+            per_lang.append(store.dense_search(vectors[i], settings.candidates // 2, filters, lang=lang))
         timings["dense"] = _ms(t1)
 
         t2 = time.perf_counter()
         lexical_index = self.index.lexical()
         mask = lexical_index.mask(filters.sources, filters.lang, filters.year)
-        lexical = lexical_index.search(query, settings.candidates, mask)
+        lexical_query = query
+        if settings.cross_lingual:
+            lexical_query = " ".join([query, *expansions(query)])
+        lexical = lexical_index.search(lexical_query, settings.candidates, mask)
         timings["lexical"] = _ms(t2)
 
         fused = rrf([dense, *per_lang, lexical], settings.rrf_k, weights=[1.0] + [0.5] * len(per_lang) + [1.0])

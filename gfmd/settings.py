@@ -59,10 +59,18 @@ class Settings(BaseSettings):
     # --- retrieval and answers
     top_k: int = Field(default=4, ge=1, le=20, description="Passages the answer may cite.")
     candidates: int = Field(default=40, ge=4, description="Candidates taken from each retriever before fusion.")
+    cross_lingual: bool = Field(
+        default=True,
+        description="Expand questions with the en/es/fr glossary and search each language with a rendering.",
+    )
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
     min_support: float = Field(
-        default=0.80,
-        description="Calibrated e5 similarity a passage must reach before the assistant answers from it.",
+        default=0.84,
+        description="Calibrated e5 similarity (question vs best sentence, same language) needed to answer.",
+    )
+    min_support_cross: float = Field(
+        default=0.82,
+        description="The same threshold when the passage's language differs from the question's.",
     )
     max_answer_sentences: int = Field(default=3, ge=1, description="Sentences in an extractive answer.")
     max_question_chars: int = Field(default=2000, ge=10, description="Longer questions are refused.")

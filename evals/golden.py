@@ -1,0 +1,174 @@
+"""The golden set: questions with the facts a right answer states and the passages it should cite.
+
+One JSON object per line:
+    {"id", "question", "lang", "answerable", "category", "facts": [[alternatives...], ...],
+     "gold": [{"source", "page", "quote"}]}
+A `facts` group is met when any one of its alternatives appears in the answer. `source` is a file name,
+resolved against the corpus folders given to the evaluation. Every error names the file, the line and the field.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
+LANGS = frozenset({"en", "es", "fr"})
+_LANG_SUFFIX = re.compile(r"_(en|es|fr)$")
+
+
+class GoldenError(ValueError):
+    """A golden file cannot be used: the message names file:line and the field at fault."""
+
+
+@dataclass(frozen=True)
+class GoldPassage:
+    source: str
+    page: int
+    quote: str
+
+
+@dataclass(frozen=True)
+class GoldenItem:
+    id: str
+    question: str
+    lang: str
+    answerable: bool
+    category: str
+    facts: tuple[tuple[str, ...], ...]
+    gold: tuple[GoldPassage, ...]
+    origin: str = ""  # "file:line", for messages
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(g.source for g in self.gold))
+
+
+def default_golden_files() -> list[Path]:
+    return sorted(GOLDEN_DIR.glob("*.jsonl"))
+
+
+def load_golden(paths: Iterable[Path]) -> list[GoldenItem]:
+    """All items of the given files, in file then line order; ids must be unique across files."""
+    items: list[GoldenItem] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        for item in load_file(Path(path)):
+            if item.id in seen:
+                raise GoldenError(f"{item.origin}: field 'id': duplicate id {item.id!r} (first at {seen[item.id]})")
+            seen[item.id] = item.origin
+            items.append(item)
+    return items
+
+
+def load_file(path: Path) -> list[GoldenItem]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GoldenError(f"{path}: cannot read ({exc})") from exc
+    items: list[GoldenItem] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            raw = json.loads(line)
+        except ValueError as exc:
+            raise GoldenError(f"{where}: invalid JSON ({exc})") from exc
+        items.append(parse_item(raw, where))
+    return items
+
+
+def parse_item(raw: Any, where: str) -> GoldenItem:
+    """Validate one decoded line. Unknown keys (notes, authors...) are allowed and ignored."""
+    if not isinstance(raw, dict):
+        raise GoldenError(f"{where}: expected a JSON object, got {type(raw).__name__}")
+
+    def field(name: str, kind: type | tuple[type, ...]) -> Any:
+        if name not in raw:
+            raise GoldenError(f"{where}: field {name!r} is missing")
+        value = raw[name]
+        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+            expected = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+            raise GoldenError(f"{where}: field {name!r} must be {expected}, got {type(value).__name__}")
+        return value
+
+    # 1. Scalar fields.
+    item_id = field("id", str).strip()
+    question = field("question", str).strip()
+    lang = field("lang", str).strip()
+    answerable = field("answerable", bool)
+    category = field("category", str).strip()
+    for name, value in (("id", item_id), ("question", question), ("category", category)):
+        if not value:
+            raise GoldenError(f"{where}: field {name!r} is empty")
+    if lang not in LANGS:
+        raise GoldenError(f"{where}: field 'lang' must be one of {sorted(LANGS)}, got {lang!r}")
+
+    # 2. Facts: a list of non-empty groups of non-empty strings.
+    facts_raw = field("facts", list)
+    facts: list[tuple[str, ...]] = []
+    for i, group in enumerate(facts_raw):
+        if not isinstance(group, list) or not group:
+            raise GoldenError(f"{where}: field 'facts[{i}]' must be a non-empty list of alternatives")
+        if not all(isinstance(alt, str) and alt.strip() for alt in group):
+            raise GoldenError(f"{where}: field 'facts[{i}]' must hold non-empty strings")
+        facts.append(tuple(alt.strip() for alt in group))
+
+    # 3. Gold passages.
+    gold_raw = field("gold", list)
+    gold: list[GoldPassage] = []
+    for i, entry in enumerate(gold_raw):
+        name = f"gold[{i}]"
+        if not isinstance(entry, dict):
+            raise GoldenError(f"{where}: field {name!r} must be an object")
+        source, page, quote = entry.get("source"), entry.get("page"), entry.get("quote")
+        if not isinstance(source, str) or not source.strip() or "/" in source:
+            raise GoldenError(f"{where}: field '{name}.source' must be a file name (no folder)")
+        if not isinstance(page, int) or isinstance(page, bool) or page < 1:
+            raise GoldenError(f"{where}: field '{name}.page' must be an integer >= 1")
+        if not isinstance(quote, str) or not quote.strip():
+            raise GoldenError(f"{where}: field '{name}.quote' must be a non-empty string")
+        gold.append(GoldPassage(source.strip(), page, quote.strip()))
+
+    # 4. Consistency between answerability and evidence.
+    if answerable and not gold:
+        raise GoldenError(f"{where}: field 'gold' is empty, but an answerable item needs at least one passage")
+    if not answerable and facts:
+        raise GoldenError(f"{where}: field 'facts' must be empty for an unanswerable item")
+    return GoldenItem(item_id, question, lang, answerable, category, tuple(facts), tuple(gold), where)
+
+
+def in_corpus(items: Iterable[GoldenItem], corpus: Mapping[str, Path]) -> tuple[list[GoldenItem], list[GoldenItem]]:
+    """(kept, skipped): items whose gold sources are all in the corpus; unanswerable items are always kept."""
+    kept: list[GoldenItem] = []
+    skipped: list[GoldenItem] = []
+    for item in items:
+        (kept if all(source in corpus for source in item.sources) else skipped).append(item)
+    return kept, skipped
+
+
+def round_robin(groups: list[list[GoldenItem]], limit: int | None) -> list[GoldenItem]:
+    """At most `limit` items taken in turn from each group (file), so a small limit still covers every file."""
+    if limit is None:
+        return [item for group in groups for item in group]
+    out: list[GoldenItem] = []
+    queues = [list(g) for g in groups]
+    while len(out) < limit and any(queues):
+        for queue in queues:
+            if queue and len(out) < limit:
+                out.append(queue.pop(0))
+    return out
+
+
+def source_lang(source: str) -> str | None:
+    """Language from a file-name suffix: 'report_es.pdf' -> 'es'; None without one."""
+    stem = source
+    while Path(stem).suffix.lower() in {".pdf", ".txt", ".md", ".markdown"}:
+        stem = Path(stem).stem
+    match = _LANG_SUFFIX.search(stem)
+    return match.group(1) if match else None
