@@ -1,7 +1,7 @@
 """The assistant's public functions: everything the CLI, the web chat and the evals call.
 
-A question goes: validate → detect its language → retrieve (hybrid, reranked) → answer (extractive)
-→ `Answer` record with citations and per-stage timings.
+A question goes: validate → detect its language → condense a follow-up → retrieve (hybrid, reranked)
+→ extractive answer or refusal → (generative mode) generate from the passages → verify → `Answer`.
 """
 
 from __future__ import annotations
@@ -11,15 +11,25 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
 from assistant.condense import condense
 from assistant.extractive import extract
-from assistant.messages import EMPTY_INDEX, EMPTY_QUESTION, LANG_NAMES, QUOTED_FROM, REFUSAL, TOO_LONG, say
+from assistant.messages import (
+    EMPTY_INDEX,
+    EMPTY_QUESTION,
+    FELL_BACK,
+    LANG_NAMES,
+    QUOTED_FROM,
+    REFUSAL,
+    TOO_LONG,
+    say,
+)
 from assistant.retrieve import Retrieval, Retriever
 from gfmd.index import Index
-from gfmd.records import Answer, Filters, StreamEvent
+from gfmd.records import Answer, Filters, ScoredChunk, StreamEvent
 from gfmd.settings import Settings, get_settings
 from ingest.lang import detect_language
 
@@ -27,12 +37,15 @@ log = logging.getLogger(__name__)
 
 
 class Assistant:
-    def __init__(self, settings: Settings | None = None, index: Index | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, index: Index | None = None, llm: Any = None) -> None:
         self.settings = settings or get_settings()
         self.index = index or Index(self.settings)
         self.retriever = Retriever(self.index, self.settings)
         self._sentence_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
+        self._llm = llm
+        self._llm_error: str | None = None
+        self._llm_lock = threading.Lock()
 
     # --- public
     def ask(
@@ -41,20 +54,108 @@ class Assistant:
         k: int | None = None,
         filters: Filters | None = None,
         history: Sequence[str] = (),
+        mode: str | None = None,
     ) -> Answer:
         """Answer `question` (a follow-up is read in the light of `history`, the earlier questions)."""
+        answer: Answer | None = None
+        for event in self.stream(question, k=k, filters=filters, history=history, mode=mode):
+            if event.kind == "answer":
+                answer = event.answer
+        assert answer is not None
+        return answer
+
+    def stream(
+        self,
+        question: str,
+        k: int | None = None,
+        filters: Filters | None = None,
+        history: Sequence[str] = (),
+        mode: str | None = None,
+    ) -> Iterator[StreamEvent]:
+        """Yield the answer text as it is produced, then the complete, verified `Answer`.
+
+        `mode` is "extractive" or "generative" (default: `GFMD_ANSWER_MODE`). Extractive answers are whole at
+        once and streamed sentence by sentence; generative ones stream the model's tokens.
+        """
         started = time.perf_counter()
+        mode = mode or self.settings.answer_mode
+        if self.settings.llm_backend == "none":
+            mode = "extractive"  # configured without a model: extractive by choice, not as a fallback
         question = (question or "").strip()
         lang = detect_language(question, default="en")
+        problem = self._validate(question, lang)
+        if problem is not None:
+            yield StreamEvent(kind="answer", answer=self._refusal(question, lang, problem, started, mode))
+            return
+        llm = self.llm() if mode == "generative" else None
+        if llm is not None:
+            from assistant.generative import condense_with_model
+
+            query = condense_with_model(llm, question, history)
+        else:
+            query = condense(question, history)
+        extractive, passages, timings = self._extractive(question, query, lang, k, filters, started)
+        if mode != "generative" or extractive.refused:
+            # Weak evidence is refused before any generation: the model never sees a question it can't answer.
+            yield from _sentence_events(extractive)
+            yield StreamEvent(kind="answer", answer=extractive)
+            return
+        if llm is None:
+            notice = say(FELL_BACK, lang, reason=self._llm_error or "no generative model configured")
+            fallback = extractive.model_copy(update={"notice": f"{notice} {extractive.notice}".strip()})
+            yield from _sentence_events(fallback)
+            yield StreamEvent(kind="answer", answer=fallback)
+            return
+        from assistant.generative import generate
+
+        yield from generate(self, llm, query, lang, passages, extractive, dict(timings))
+
+    def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None) -> Retrieval:
+        return self.retriever.retrieve(question, k=k, filters=filters)
+
+    def llm(self) -> Any:
+        """The configured chat model, loaded once; None (with the reason kept) when it cannot be had."""
+        with self._llm_lock:
+            if self._llm is None and self._llm_error is None:
+                try:
+                    self._llm = make_llm(self.settings)
+                except Exception as exc:  # missing, corrupt, out of memory, endpoint down
+                    self._llm_error = str(exc)
+                    log.warning("generative model unavailable: %s", exc)
+            return self._llm
+
+    def embed_sentences(self, sentences: Sequence[str]) -> np.ndarray:
+        """e5 passage vectors of sentences, cached (the same passages recur across questions)."""
+        missing = [s for s in dict.fromkeys(sentences) if s not in self._sentence_cache]
+        if missing:
+            vectors = np.asarray(self.index.embeddings.embed_documents(list(missing)), dtype=np.float32)
+            with self._cache_lock:
+                for sentence, vector in zip(missing, vectors, strict=True):
+                    self._sentence_cache[sentence] = vector
+                while len(self._sentence_cache) > 20000:
+                    self._sentence_cache.popitem(last=False)
+        return np.stack([self._sentence_cache[s] for s in sentences])
+
+    # --- stages
+    def _validate(self, question: str, lang: str) -> str | None:
         if not question:
-            return self._refusal(question, lang, say(EMPTY_QUESTION, lang), started)
+            return say(EMPTY_QUESTION, lang)
         if len(question) > self.settings.max_question_chars:
-            message = say(TOO_LONG, lang, n=len(question), max=self.settings.max_question_chars)
-            return self._refusal(question, lang, message, started)
+            return say(TOO_LONG, lang, n=len(question), max=self.settings.max_question_chars)
         if not self.index.store.documents():
-            return self._refusal(question, lang, say(EMPTY_INDEX, lang), started)
+            return say(EMPTY_INDEX, lang)
+        return None
+
+    def _extractive(
+        self,
+        question: str,
+        query: str,
+        lang: str,
+        k: int | None,
+        filters: Filters | None,
+        started: float,
+    ) -> tuple[Answer, list[ScoredChunk], dict[str, float]]:
         k = k or self.settings.top_k
-        query = condense(question, history)
         retrieval = self.retriever.retrieve(query, k=k, filters=filters)
         t_answer = time.perf_counter()
         extraction = extract(
@@ -71,81 +172,65 @@ class Assistant:
         timings = dict(retrieval.timings_ms)
         timings["answer"] = round((time.perf_counter() - t_answer) * 1000, 2)
         timings["total"] = round((time.perf_counter() - started) * 1000, 2)
+        base = {"question": question, "mode": "extractive", "lang": lang, "query": query, "timings_ms": timings}
         if extraction.refused:
             log.info("refused %r: %s", question, extraction.reason)
-            return Answer(
-                question=question,
-                answer=say(REFUSAL, lang),
-                refused=True,
-                mode="extractive",
-                lang=lang,
-                query=retrieval.query,
-                notice=extraction.reason,
-                timings_ms=timings,
-            )
+            answer = Answer(answer=say(REFUSAL, lang), refused=True, notice=extraction.reason, **base)  # type: ignore[arg-type]
+            return answer, retrieval.passages, timings
         text = " ".join(f"{s.text} [{s.citations[0]}]" for s in extraction.sentences)
         source_langs = sorted({c.lang for c in extraction.citations if c.lang != lang})
         notice = ""
         if source_langs:
             names = ", ".join(LANG_NAMES.get(lang, LANG_NAMES["en"]).get(sl, sl) for sl in source_langs)
             notice = say(QUOTED_FROM, lang, langs=names)
-        return Answer(
-            question=question,
+        answer = Answer(
             answer=text,
             refused=False,
-            mode="extractive",
-            lang=lang,
             citations=extraction.citations,
             sentences=extraction.sentences,
-            query=retrieval.query,
             notice=notice,
-            timings_ms=timings,
+            **base,  # type: ignore[arg-type]
         )
+        return answer, retrieval.passages, timings
 
-    def stream(
-        self,
-        question: str,
-        k: int | None = None,
-        filters: Filters | None = None,
-        history: Sequence[str] = (),
-        mode: str | None = None,
-    ) -> Iterator[StreamEvent]:
-        """Yield the answer text as it is produced, then the complete `Answer` (with its citations).
-
-        `mode` is "extractive" or "generative" (default from settings); extractive answers are whole at once
-        and are streamed sentence by sentence.
-        """
-        answer = self.ask(question, k=k, filters=filters, history=history)
-        for sentence in answer.sentences or []:
-            yield StreamEvent(kind="token", text=f"{sentence.text} [{sentence.citations[0]}] ")
-        yield StreamEvent(kind="answer", answer=answer)
-
-    def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None) -> Retrieval:
-        return self.retriever.retrieve(question, k=k, filters=filters)
-
-    def embed_sentences(self, sentences: Sequence[str]) -> np.ndarray:
-        """e5 passage vectors of answer-candidate sentences, cached (the same passages recur)."""
-        missing = [s for s in dict.fromkeys(sentences) if s not in self._sentence_cache]
-        if missing:
-            vectors = np.asarray(self.index.embeddings.embed_documents(list(missing)), dtype=np.float32)
-            with self._cache_lock:
-                for sentence, vector in zip(missing, vectors, strict=True):
-                    self._sentence_cache[sentence] = vector
-                while len(self._sentence_cache) > 20000:
-                    self._sentence_cache.popitem(last=False)
-        return np.stack([self._sentence_cache[s] for s in sentences])
-
-    # --- helpers
-    def _refusal(self, question: str, lang: str, message: str, started: float) -> Answer:
+    def _refusal(self, question: str, lang: str, message: str, started: float, mode: str) -> Answer:
         total = round((time.perf_counter() - started) * 1000, 2)
         return Answer(
             question=question,
             answer=message,
             refused=True,
-            mode="extractive",
+            mode="generative" if mode == "generative" else "extractive",
             lang=lang,
             timings_ms={"retrieve": 0.0, "answer": 0.0, "total": total},
         )
+
+
+def _sentence_events(answer: Answer) -> Iterator[StreamEvent]:
+    if answer.refused:
+        yield StreamEvent(kind="token", text=answer.answer)
+        return
+    for sentence in answer.sentences:
+        if sentence.supported:
+            yield StreamEvent(kind="token", text=f"{sentence.text} [{sentence.citations[0]}] ")
+
+
+def make_llm(settings: Settings) -> Any:
+    """The chat model named by the settings (`GFMD_LLM_BACKEND`), or None when it is 'none'."""
+    if settings.llm_backend == "none":
+        return None
+    from assistant.llm.backends import make_chat_model
+
+    common: dict[str, Any] = {"max_tokens": settings.llm_max_tokens, "timeout": settings.llm_timeout}
+    if settings.llm_backend == "local":
+        if settings.llm_model:
+            common["model_path"] = settings.llm_model
+        return make_chat_model("local", **common)
+    common["model"] = settings.llm_model
+    if settings.llm_url:
+        common["base_url"] = settings.llm_url
+    if settings.llm_backend == "openai" and settings.llm_api_key:
+        common["api_key"] = settings.llm_api_key
+    return make_chat_model(settings.llm_backend, **common)
 
 
 _assistants: dict[tuple[str, str, str], Assistant] = {}

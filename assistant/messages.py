@@ -36,3 +36,10 @@ LANG_NAMES = {
 
 def say(table: dict[str, str], lang: str, **values: object) -> str:
     return table.get(lang, table["en"]).format(**values)
+
+
+FELL_BACK = {
+    "en": "The generated answer could not be verified ({reason}); showing the quoted passages instead.",
+    "es": "No se pudo verificar la respuesta generada ({reason}); se muestran los pasajes citados.",
+    "fr": "La réponse générée n'a pas pu être vérifiée ({reason}) ; voici les passages cités.",
+}

@@ -75,6 +75,31 @@ class Settings(BaseSettings):
     max_answer_sentences: int = Field(default=3, ge=1, description="Sentences in an extractive answer.")
     max_question_chars: int = Field(default=2000, ge=10, description="Longer questions are refused.")
 
+    # --- generative answers
+    answer_mode: Literal["generative", "extractive"] = Field(
+        default="generative",
+        description="'generative': a short answer in the question's language, verified sentence by sentence; "
+        "'extractive': quoted sentences only.",
+    )
+    llm_backend: Literal["local", "ollama", "openai", "none"] = Field(
+        default="local",
+        description="'local': the bundled Qwen2.5-0.5B GGUF via llama.cpp; 'ollama' or 'openai' (any "
+        "OpenAI-compatible server) at GFMD_LLM_URL; 'none': extractive only.",
+    )
+    llm_model: str = Field(
+        default="",
+        description="GGUF path for 'local' (default: the bundled model), model name for 'ollama'/'openai'.",
+    )
+    llm_url: str = Field(default="", description="Base URL of the Ollama or OpenAI-compatible server.")
+    llm_api_key: str = Field(default="", description="API key for an OpenAI-compatible server, if it needs one.")
+    llm_timeout: float = Field(default=60.0, gt=0, description="Seconds allowed for one generated answer.")
+    llm_max_tokens: int = Field(default=160, ge=16, description="Longest generated answer, in tokens.")
+    llm_context_passages: int = Field(default=3, ge=1, le=10, description="Passages given to the model.")
+    support_threshold: float = Field(
+        default=0.80,
+        description="Calibrated e5 similarity a generated sentence needs with its cited passage to be shown.",
+    )
+
     # --- web chat
     host: str = Field(default="127.0.0.1", description="Address `gfmd serve` listens on.")
     port: int = Field(default=7860, description="Port `gfmd serve` listens on.")

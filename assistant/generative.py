@@ -1,0 +1,199 @@
+"""Generative answers: condense → retrieve → prompt with numbered passages → generate → verify.
+
+The model writes in the asker's language and cites passages with [n]. Nothing it writes is shown as an
+answer before `assistant.verify` has checked each sentence against the passages it cites; unsupported
+sentences are dropped and reported, and when too little survives the extractive answer is shown instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+from langchain_core.language_models import BaseChatModel
+from langchain_core.output_parsers import StrOutputParser
+
+from assistant.condense import condense, looks_like_follow_up
+from assistant.llm.model_files import LLMUnavailableError
+from assistant.messages import FELL_BACK, say
+from assistant.prompts import ANSWER_PROMPT, CONDENSE_PROMPT, LANGUAGE_NAMES, NO_ANSWER, format_passages
+from assistant.verify import verify
+from gfmd.records import Answer, AnswerSentence, Citation, ScoredChunk, StreamEvent
+from ingest.sentences import split_sentences
+
+if TYPE_CHECKING:
+    from assistant.api import Assistant
+
+log = logging.getLogger(__name__)
+
+
+def condense_with_model(llm: BaseChatModel, question: str, history: Sequence[str]) -> str:
+    """LLM rewrite of a follow-up question; the heuristic rewrite when the model fails or rambles."""
+    fallback = condense(question, history)
+    if not history or not looks_like_follow_up(question):
+        return question
+    try:
+        chain = CONDENSE_PROMPT | llm | StrOutputParser()
+        rewritten = chain.invoke({"history": "\n".join(f"- {h}" for h in history[-3:]), "question": question})
+    except (LLMUnavailableError, Exception) as exc:  # a model failure must not stop the answer
+        log.warning("condense failed (%s); using the heuristic rewrite", exc)
+        return fallback
+    rewritten = rewritten.strip().splitlines()[0].strip() if rewritten.strip() else ""
+    if not rewritten or len(rewritten) > 3 * len(question) + 200:
+        return fallback
+    return rewritten
+
+
+def generate(
+    assistant: Assistant,
+    llm: BaseChatModel,
+    question: str,
+    lang: str,
+    passages: list[ScoredChunk],
+    extractive: Answer,
+    timings: dict[str, float],
+) -> Iterator[StreamEvent]:
+    """Stream the model's answer, then yield the verified `Answer` (or the extractive fallback)."""
+    settings = assistant.settings
+    context = passages[: settings.llm_context_passages]
+    inputs = {
+        "language": LANGUAGE_NAMES.get(lang, "English"),
+        "no_answer": NO_ANSWER,
+        "passages": format_passages([(p.chunk.title, p.chunk.text, p.chunk.page) for p in context]),
+        "question": question,
+    }
+    chain = ANSWER_PROMPT | llm | StrOutputParser()
+    started = time.perf_counter()
+    pieces: list[str] = []
+    first_token_ms: float | None = None
+    try:
+        for piece in chain.stream(inputs):
+            if first_token_ms is None:
+                first_token_ms = round((time.perf_counter() - started) * 1000, 2)
+            pieces.append(piece)
+            if NO_ANSWER not in "".join(pieces) and not NO_ANSWER.startswith("".join(pieces).strip()):
+                yield StreamEvent(kind="token", text=piece)
+    except LLMUnavailableError as exc:
+        yield _fallback(extractive, lang, str(exc), timings, started)
+        return
+    text = "".join(pieces).strip()
+    timings["generate"] = round((time.perf_counter() - started) * 1000, 2)
+    if first_token_ms is not None:
+        timings["first_token"] = first_token_ms
+    if NO_ANSWER in text or not text:
+        yield StreamEvent(kind="answer", answer=_refusal_from(extractive, timings, "the model found no answer"))
+        return
+    t_verify = time.perf_counter()
+    checked = verify(text, [p.chunk for p in context], assistant.embed_sentences, settings.support_threshold)
+    timings["verify"] = round((time.perf_counter() - t_verify) * 1000, 2)
+    if not checked.kept or len(checked.kept) < len(checked.sentences) / 2:
+        reasons = "; ".join(s.reason for s in checked.dropped)[:300]
+        yield _fallback(extractive, lang, f"unsupported sentences ({reasons})", timings, started, checked.sentences)
+        return
+    yield StreamEvent(kind="answer", answer=_assemble(assistant, extractive, context, checked.sentences, timings))
+
+
+def _assemble(
+    assistant: Assistant,
+    extractive: Answer,
+    context: list[ScoredChunk],
+    verdicts: list[AnswerSentence],
+    timings: dict[str, float],
+) -> Answer:
+    """Renumber the kept sentences' citations in order of appearance; each quote is the passage sentence
+    closest to the generated sentence, so it is verbatim in the document."""
+    citations: list[Citation] = []
+    by_passage: dict[int, int] = {}
+    sentences: list[AnswerSentence] = []
+    parts: list[str] = []
+    for verdict in verdicts:
+        if not verdict.supported:
+            sentences.append(verdict)
+            continue
+        numbers = []
+        for old in verdict.citations:
+            if old not in by_passage:
+                passage = context[old - 1]
+                quote = _closest_sentence(assistant, verdict.text, passage.chunk.text)
+                by_passage[old] = len(citations) + 1
+                citations.append(_citation(len(citations) + 1, passage, quote))
+            numbers.append(by_passage[old])
+        sentences.append(verdict.model_copy(update={"citations": numbers}))
+        parts.append(verdict.text + "".join(f" [{n}]" for n in numbers))
+    dropped = [s for s in verdicts if not s.supported]
+    notice = f"{len(dropped)} unsupported sentence(s) removed." if dropped else ""
+    timings["total"] = round(sum(v for k, v in timings.items() if k in ("retrieve", "answer", "generate", "verify")), 2)
+    return extractive.model_copy(
+        update={
+            "answer": " ".join(parts),
+            "refused": False,
+            "mode": "generative",
+            "citations": citations,
+            "sentences": sentences,
+            "notice": notice,
+            "timings_ms": timings,
+        }
+    )
+
+
+def _closest_sentence(assistant: Assistant, sentence: str, passage_text: str) -> str:
+    candidates = split_sentences(passage_text) or [passage_text]
+    vectors = assistant.embed_sentences([*candidates, sentence])
+    best = int(np.argmax(vectors[:-1] @ vectors[-1]))
+    return candidates[best]
+
+
+def _citation(n: int, passage: ScoredChunk, quote: str) -> Citation:
+    chunk = passage.chunk
+    return Citation(
+        n=n,
+        chunk_id=chunk.chunk_id,
+        doc_id=chunk.doc_id,
+        title=chunk.title,
+        source=chunk.source,
+        page=chunk.page,
+        section=chunk.section,
+        lang=chunk.lang,
+        quote=quote,
+        text=chunk.text,
+        score=round(passage.score, 4),
+    )
+
+
+def _fallback(
+    extractive: Answer,
+    lang: str,
+    reason: str,
+    timings: dict[str, float],
+    started: float,
+    verdicts: list[AnswerSentence] | None = None,
+) -> StreamEvent:
+    log.warning("generative answer not shown: %s", reason)
+    timings.setdefault("generate", round((time.perf_counter() - started) * 1000, 2))
+    notice = say(FELL_BACK, lang, reason=re.sub(r"\s+", " ", reason)[:200])
+    if extractive.notice:
+        notice = f"{notice} {extractive.notice}"
+    update: dict[str, object] = {"notice": notice, "timings_ms": timings}
+    if verdicts is not None:
+        update["sentences"] = list(extractive.sentences) + [v for v in verdicts if not v.supported]
+    return StreamEvent(kind="answer", answer=extractive.model_copy(update=update))
+
+
+def _refusal_from(extractive: Answer, timings: dict[str, float], reason: str) -> Answer:
+    from assistant.messages import REFUSAL
+
+    return extractive.model_copy(
+        update={
+            "answer": say(REFUSAL, extractive.lang),
+            "refused": True,
+            "mode": "generative",
+            "citations": [],
+            "sentences": [],
+            "notice": reason,
+            "timings_ms": timings,
+        }
+    )

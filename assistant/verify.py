@@ -1,0 +1,127 @@
+"""Check every sentence of a generated answer against the passages it cites, before it is shown.
+
+A sentence is kept only when:
+1. it cites at least one passage, and every cited number exists;
+2. every figure and date in it appears in its cited passages (number formats normalised: 3,5 = 3.5,
+   5 500 = 5,500 = 5500; "$554 billion" may be written "$554 mil millones" in a Spanish source);
+3. every acronym and proper name in it appears in its cited passages (acronyms may have their other-language
+   form: IOM/OIM; names are compared without accents and case);
+4. its e5 similarity to the best sentence of its cited passages clears a calibrated threshold.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.extractive import ACRONYM_EQUIVALENTS
+from gfmd.records import AnswerSentence, Chunk
+from gfmd.textnorm import fold, normalize_number
+from ingest.sentences import split_sentences
+
+Embed = Callable[[Sequence[str]], np.ndarray]
+_MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,\s]\d{3})*(?:[.,]\d+)?(?![\w])")
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,9}\b")
+_NAME = re.compile(r"(?<=\s)[A-ZÁÉÍÓÚÑ][a-záéíóúñü]{2,}(?:\s+[A-ZÁÉÍÓÚÑ][a-záéíóúñü]{2,})*")
+# Capitalised words that are not names (sentence-internal capitals in en/es/fr prose).
+_COMMON = {fold(w) for w in "The This These According Article Objective Section Paper Report Fund Facility".split()}
+
+
+@dataclass
+class Verified:
+    sentences: list[AnswerSentence]
+    kept: list[AnswerSentence]
+    dropped: list[AnswerSentence]
+
+
+def parse_cited_sentences(text: str) -> list[tuple[str, list[int]]]:
+    """Split a generated answer into (sentence without markers, cited numbers)."""
+    out: list[tuple[str, list[int]]] = []
+    for sentence in split_sentences(" ".join(text.split())):
+        numbers = [int(n) for m in _MARKER.finditer(sentence) for n in re.split(r"[,;]", m.group(1))]
+        clean = _MARKER.sub("", sentence).strip()
+        if clean:
+            out.append((clean, list(dict.fromkeys(numbers))))
+    # A marker standing after the final period belongs to the sentence before it.
+    merged: list[tuple[str, list[int]]] = []
+    for sentence, numbers in out:
+        if merged and re.fullmatch(r"[\W\d]*", sentence):
+            merged[-1] = (merged[-1][0], merged[-1][1] + numbers)
+        else:
+            merged.append((sentence, numbers))
+    return merged
+
+
+def numbers_in(text: str) -> set[str]:
+    found = set()
+    for raw in _NUMBER.findall(text):
+        compact = re.sub(r"(?<=\d)\s(?=\d{3})", "", raw)
+        found.add(normalize_number(compact))
+        found.add(normalize_number(compact).replace(",", ""))
+    return found
+
+
+def _names(sentence: str) -> list[str]:
+    names = [fold(a) for a in _ACRONYM.findall(sentence)]
+    names += [fold(n) for n in _NAME.findall(sentence) if fold(n) not in _COMMON]
+    return list(dict.fromkeys(names))
+
+
+def _name_found(name: str, folded_context: str) -> bool:
+    options = next((group for group in ACRONYM_EQUIVALENTS if name in group), {name})
+    if any(re.search(rf"\b{re.escape(opt)}\b", folded_context) for opt in options):
+        return True
+    # Multi-word names: enough that each word is there (word order differs across languages).
+    words = name.split()
+    return len(words) > 1 and all(re.search(rf"\b{re.escape(w)}", folded_context) for w in words)
+
+
+def verify(
+    answer_text: str,
+    passages: Sequence[Chunk],
+    embed: Embed,
+    threshold: float,
+) -> Verified:
+    """Verdict for each sentence of `answer_text`, whose [n] markers refer to `passages` (1-based)."""
+    results: list[AnswerSentence] = []
+    parsed = parse_cited_sentences(answer_text)
+    texts = [s for s, _ in parsed]
+    vectors = embed(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+    for i, (sentence, cited) in enumerate(parsed):
+        reason = ""
+        valid = [n for n in cited if 1 <= n <= len(passages)]
+        score: float | None = None
+        if not cited:
+            reason = "cites no passage"
+        elif len(valid) < len(cited):
+            reason = f"cites a passage that does not exist: {sorted(set(cited) - set(valid))}"
+        else:
+            context = " ".join(passages[n - 1].text for n in valid)
+            missing_numbers = sorted(numbers_in(sentence) - numbers_in(context))
+            folded = fold(context)
+            missing_names = [n for n in _names(sentence) if not _name_found(n, folded)]
+            candidates = [s for n in valid for s in split_sentences(passages[n - 1].text)]
+            if candidates:
+                score = float(np.max(embed(candidates) @ vectors[i]))
+            if missing_numbers:
+                reason = f"figures not in the cited passages: {', '.join(missing_numbers)}"
+            elif missing_names:
+                reason = f"names not in the cited passages: {', '.join(missing_names)}"
+            elif score is None or score < threshold:
+                reason = f"semantic support {score if score is not None else 0:.3f} below {threshold:.3f}"
+        results.append(
+            AnswerSentence(
+                text=sentence,
+                citations=valid or cited,
+                supported=not reason,
+                support_score=round(score, 4) if score is not None else None,
+                reason=reason,
+            )
+        )
+    kept = [s for s in results if s.supported]
+    dropped = [s for s in results if not s.supported]
+    return Verified(results, kept, dropped)
