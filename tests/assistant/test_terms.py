@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import pytest
+
+from assistant.terms import analyse, coverage, key_term_hits, passage_stems
+
+
+def test_numbers_are_normalised() -> None:
+    terms = analyse("Remittances reached 5,500 or 3,5 per cent in 2019")
+    assert terms.numbers == ("5500", "3.5", "2019")
+
+
+def test_acronyms_are_folded_and_generic_ones_ignored() -> None:
+    assert analyse("¿Cuál es el presupuesto de PALIM?").acronyms == ("palim",)
+    assert analyse("What is the R4V platform?").acronyms == ("r4v",)
+    assert analyse("What did the EU-IOM Joint Initiative achieve?").acronyms == ("eu-iom",)
+    # The forum's own name is in every document: it is not a key term.
+    assert analyse("According to the GFMD, what is KNOMAD?").acronyms == ("knomad",)
+
+
+def test_names_skip_question_words_and_sentence_starts() -> None:
+    terms = analyse("How much did Nigeria raise with diaspora bonds?")
+    assert terms.names == ("nigeria",)
+    assert analyse("Remittances grew. What about Ecuador?").names == ("ecuador",)
+    assert analyse("What is the budget?").names == ()
+
+
+def test_key_terms() -> None:
+    terms = analyse("How much did Nigeria raise in 2017?")
+    assert terms.key_terms == ("2017", "nigeria")
+    assert key_term_hits(terms, "Nigeria raised 300 million dollars in 2017.") == (2, 2)
+    assert key_term_hits(terms, "Ghana raised 300 million dollars in 2017.") == (1, 2)
+    assert key_term_hits(analyse("What is the budget?"), "anything") == (0, 0)
+
+
+def test_numbers_match_across_formats() -> None:
+    terms = analyse("Was it 5,500 people?")
+    assert key_term_hits(terms, "unas 5.500 personas") == (1, 1)
+    assert key_term_hits(terms, "about 55 people") == (0, 1)
+
+
+def test_a_number_inside_another_is_not_a_hit() -> None:
+    terms = analyse("What happened in 2019?")
+    assert key_term_hits(terms, "In 20190 nothing happened") == (0, 1)
+    assert key_term_hits(terms, "Version 1.2019 is out") == (0, 1)
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "lang", "expected"),
+    [
+        ("remittances to developing countries", "Remittances reached developing nations", "en", 2 / 3),
+        ("remesas de los migrantes", "Las remesas que envían los migrantes", "es", 1.0),
+        ("partnerships", "Les partenariats", "fr", 0.0),
+        ("migrants", "Los migrantes", "es", 1.0),  # the question's word stemmed the Spanish way meets the passage
+    ],
+)
+def test_coverage(question: str, passage: str, lang: str, expected: float) -> None:
+    assert coverage(analyse(question), passage_stems(passage, lang)) == pytest.approx(expected)
+
+
+def test_coverage_without_content_words_is_zero() -> None:
+    assert coverage(analyse("What is it?"), passage_stems("Anything at all", "en")) == 0.0
+
+
+def test_passage_stems_of_an_unknown_language_use_english() -> None:
+    assert passage_stems("Migrants and partnerships", "und") == passage_stems("Migrants and partnerships", "en")

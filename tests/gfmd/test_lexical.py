@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gfmd.index import Index
+from gfmd.lexical import LexicalIndex, fingerprint, index_text
+from gfmd.records import Chunk
+from ingest.pipeline import ingest_paths
+
+
+def _chunk(n: int, text: str, lang: str = "en", source: str = "a.txt", year: int | None = 2020) -> Chunk:
+    return Chunk(
+        chunk_id=f"c{n}",
+        doc_id=f"d-{source}",
+        source=source,
+        title=f"Title of {source}",
+        lang=lang,
+        year=year,
+        page=1,
+        section="Funding" if n == 0 else None,
+        ordinal=n,
+        text=text,
+    )
+
+
+CHUNKS = [
+    _chunk(0, "Remittances reached 554 billion dollars in 2019."),
+    _chunk(1, "Las remesas de los migrantes crecieron en 2019.", lang="es", source="b.txt", year=2021),
+    _chunk(2, "Les partenariats pour la migration réunissent les villes.", lang="fr", source="c.txt", year=None),
+    _chunk(3, "Diaspora bonds raised 300 million dollars for Nigeria."),
+]
+
+
+@pytest.fixture
+def lexical() -> LexicalIndex:
+    return LexicalIndex.build(CHUNKS, fingerprint({"d-a.txt", "d-b.txt", "d-c.txt"}))
+
+
+def test_search_finds_stems_and_numbers(lexical: LexicalIndex) -> None:
+    assert lexical.search("remittance", 3)[0][0] == "c0"
+    assert lexical.search("remesa", 3)[0][0] == "c1"
+    assert lexical.search("partenariat", 3)[0][0] == "c2"
+    assert lexical.search("Nigeria diaspora bond", 3)[0][0] == "c3"
+    assert {cid for cid, _ in lexical.search("2019", 4)} == {"c0", "c1"}
+    assert [cid for cid, _ in lexical.search("554", 4)] == ["c0"]
+
+
+def test_search_scores_are_positive_and_sorted(lexical: LexicalIndex) -> None:
+    hits = lexical.search("migration remittances 2019 dollars", 4)
+    scores = [s for _, s in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert all(s > 0 for s in scores)
+
+
+def test_title_and_section_are_searchable(lexical: LexicalIndex) -> None:
+    assert "Funding" in index_text(CHUNKS[0])
+    assert lexical.search("funding", 4)[0][0] == "c0"
+
+
+def test_unknown_words_find_nothing(lexical: LexicalIndex) -> None:
+    assert lexical.search("football stadium", 4) == []
+    assert lexical.search("", 4) == []
+
+
+def test_mask_filters(lexical: LexicalIndex) -> None:
+    assert lexical.mask((), None, None) is None
+    assert lexical.mask(("b.txt",), None, None).tolist() == [False, True, False, False]  # type: ignore[union-attr]
+    assert lexical.mask((), "en", None).tolist() == [True, False, False, True]  # type: ignore[union-attr]
+    assert lexical.mask((), None, 2021).tolist() == [False, True, False, False]  # type: ignore[union-attr]
+    assert lexical.mask(("a.txt", "b.txt"), "es", 2021).tolist() == [  # type: ignore[union-attr]
+        False,
+        True,
+        False,
+        False,
+    ]
+    only_a = lexical.mask(("a.txt",), None, None)
+    assert {cid for cid, _ in lexical.search("2019", 4, only_a)} == {"c0"}
+    nothing = np.zeros(4, dtype=bool)
+    assert lexical.search("2019", 4, nothing) == []
+
+
+def test_save_load_round_trip(lexical: LexicalIndex, tmp_path: Path) -> None:
+    directory = tmp_path / "lexical"
+    lexical.save(directory)
+    loaded = LexicalIndex.load(directory)
+    assert loaded is not None
+    assert loaded.ids == lexical.ids
+    assert loaded.meta == lexical.meta
+    assert loaded.fingerprint == lexical.fingerprint
+    for query in ("remittances 2019", "remesas", "Nigeria", "villes partenariats"):
+        assert loaded.search(query, 4) == lexical.search(query, 4)
+    # Saving again replaces the old copy whole.
+    LexicalIndex.build(CHUNKS[:1], "other").save(directory)
+    again = LexicalIndex.load(directory)
+    assert again is not None and again.ids == ["c0"] and again.fingerprint == "other"
+    assert not directory.with_name("lexical.tmp").exists()
+
+
+def test_empty_index_round_trip(tmp_path: Path) -> None:
+    empty = LexicalIndex.build([], "fp")
+    assert empty.search("anything", 4) == []
+    empty.save(tmp_path / "empty")
+    loaded = LexicalIndex.load(tmp_path / "empty")
+    assert loaded is not None and loaded.ids == [] and loaded.search("anything", 3) == []
+
+
+def test_load_missing_or_unreadable(tmp_path: Path) -> None:
+    assert LexicalIndex.load(tmp_path / "nothing") is None
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "passages.json").write_text("{not json", encoding="utf-8")
+    assert LexicalIndex.load(broken) is None
+
+
+def test_fingerprint_is_order_independent() -> None:
+    assert fingerprint({"a", "b"}) == fingerprint({"b", "a"})
+    assert fingerprint({"a"}) != fingerprint({"a", "b"})
+
+
+def test_index_rebuilds_on_fingerprint_mismatch(fake_index: Index, corpus_dir: Path) -> None:
+    ingest_paths([corpus_dir], fake_index)
+    stored = {c.chunk_id for c in fake_index.store.all_chunks()}
+    # A stale BM25 copy on disk (another process changed the documents): it must not be used.
+    LexicalIndex.build(fake_index.store.all_chunks()[:3], "stale").save(fake_index.lexical_dir)
+    fresh = Index(fake_index.settings, embeddings=fake_index.embeddings)
+    lexical = fresh.lexical()
+    assert lexical.fingerprint == fingerprint(fresh.store.active_doc_ids())
+    assert set(lexical.ids) == stored
+    reloaded = LexicalIndex.load(fake_index.lexical_dir)
+    assert reloaded is not None and set(reloaded.ids) == stored  # the rebuilt copy was saved
+
+
+def test_index_loads_a_matching_copy_without_rebuilding(
+    fake_index: Index, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ingest_paths([corpus_dir], fake_index)
+    fresh = Index(fake_index.settings, embeddings=fake_index.embeddings)
+
+    def no_build(*args: object) -> None:
+        raise AssertionError("rebuilt although the saved copy matches")
+
+    monkeypatch.setattr(LexicalIndex, "build", no_build)
+    assert set(fresh.lexical().ids) == {c.chunk_id for c in fresh.store.all_chunks()}
