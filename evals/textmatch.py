@@ -42,7 +42,7 @@ def names(text: str) -> set[str]:
         before = text[: match.start()].rstrip()
         if not word[0].isupper() or not before or before[-1] in _OPENERS:
             continue  # lower case, or the first word of a sentence or clause (capitalised by grammar)
-        out.add(fold(word))
+        out.add(fold(word.translate(_QUOTES)))
     return out
 
 

@@ -194,6 +194,85 @@ def config(markdown: Annotated[bool, typer.Option("--markdown", help="Print the 
         typer.echo(f"GFMD_{name.upper()}={value}")
 
 
+@app.command("eval")
+def eval_(
+    golden: Annotated[
+        list[Path] | None, typer.Option("--golden", help="Golden JSONL file (repeatable; default: evals/golden/*).")
+    ] = None,
+    corpus: Annotated[
+        list[Path] | None, typer.Option("--corpus", help="Corpus file or folder (repeatable; default: bundled corpus).")
+    ] = None,
+    index: Annotated[
+        Path | None, typer.Option("--index", help="Index directory (default: <out>/index-<hash of corpus+model>).")
+    ] = None,
+    mode: Annotated[str, typer.Option("--mode", help="Answer mode: extractive or generative.")] = "extractive",
+    out: Annotated[Path, typer.Option("--out", help="Output folder for report.md/.json and metrics.png.")] = Path(
+        "out/eval"
+    ),
+    fail_under: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fail-under",
+            help="Exit 1 when a metric misses: hit@5=0.9 (at least; at most for false_refusal_rate and "
+            "latency_*), or explicit metric>=v / metric<=v. Repeatable.",
+        ),
+    ] = None,
+    fail_over: Annotated[
+        list[str] | None,
+        typer.Option("--fail-over", help="Exit 1 when a metric is above: false_refusal_rate=0.1. Repeatable."),
+    ] = None,
+    baseline: Annotated[
+        bool, typer.Option("--baseline", help="Also run the LangChain-tutorial baseline, side by side.")
+    ] = False,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most N items, in turn per file.")] = None,
+    support_threshold: Annotated[
+        float | None,
+        typer.Option(
+            "--support-threshold",
+            help="e5 similarity a cited passage must reach to support (default: GFMD_SUPPORT_THRESHOLD, 0.80).",
+        ),
+    ] = None,
+) -> None:
+    """Score the assistant on the golden set: retrieval, citations, facts, refusals, latency."""
+    from evals.golden import GoldenError
+    from evals.runner import EvalError, EvalOptions, run_eval
+    from evals.thresholds import ThresholdError
+    from gfmd.store import IndexError_
+
+    options = EvalOptions(
+        golden=list(golden or []),
+        corpus=list(corpus or []),
+        index=index,
+        mode=mode,
+        out=out,
+        fail_under=list(fail_under or []),
+        fail_over=list(fail_over or []),
+        baseline=baseline,
+        limit=limit,
+        support_threshold=support_threshold,
+        progress=True,  # on stderr; a long evaluation shows where it is, in a terminal and in CI logs alike
+    )
+    try:
+        outcome = run_eval(options)
+    except (EvalError, GoldenError, ThresholdError, IndexError_) as exc:
+        _fail(str(exc))
+        return
+    from evals.report import summary_line
+
+    for system, _ in outcome.systems():
+        typer.echo(summary_line(system))
+    typer.echo(
+        f"{len(outcome.product_runs)} items ({len(outcome.skipped)} skipped: sources not in the corpus); "
+        f"reports in {outcome.out}/ (report.md, report.json, metrics.png)"
+    )
+    for result in outcome.checks:
+        typer.secho(result.message(), fg=typer.colors.GREEN if result.passed else typer.colors.RED)
+    if not outcome.passed:
+        failed = ", ".join(str(c.threshold) for c in outcome.checks if not c.passed)
+        typer.secho(f"quality gate failed: {failed}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1)
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,186 @@
+"""What an evaluation leaves behind: report.json (everything, per item), report.md (for people), metrics.png."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from evals.evaluate import FAILURE_CHECKS, SystemEval, verdicts_of
+from evals.golden import GoldenItem
+from evals.metrics.base import ItemRun
+from evals.thresholds import Check
+
+
+@dataclass
+class EvalOutcome:
+    out: Path
+    mode: str
+    corpus: list[str]
+    index_dir: Path
+    golden_files: list[Path]
+    skipped: list[GoldenItem]
+    product_runs: list[ItemRun]
+    product: SystemEval
+    baseline_runs: list[ItemRun] = field(default_factory=list)
+    baseline: SystemEval | None = None
+    checks: list[Check] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)  # item id -> exception raised while answering
+    settings: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return all(c.passed for c in self.checks)
+
+    def systems(self) -> list[tuple[SystemEval, list[ItemRun]]]:
+        out = [(self.product, self.product_runs)]
+        if self.baseline is not None:
+            out.append((self.baseline, self.baseline_runs))
+        return out
+
+    @property
+    def report_md(self) -> Path:
+        return self.out / "report.md"
+
+    @property
+    def report_json(self) -> Path:
+        return self.out / "report.json"
+
+    @property
+    def metrics_png(self) -> Path:
+        return self.out / "metrics.png"
+
+
+def write_reports(outcome: EvalOutcome) -> None:
+    from evals.plot import plot_metrics
+    from evals.report_md import render_markdown
+
+    outcome.out.mkdir(parents=True, exist_ok=True)
+    outcome.report_json.write_text(json.dumps(to_json(outcome), ensure_ascii=False, indent=1), encoding="utf-8")
+    outcome.report_md.write_text(render_markdown(outcome), encoding="utf-8")
+    plot_metrics(outcome, outcome.metrics_png)
+
+
+SUMMARY = (
+    "hit@1",
+    "hit@5",
+    "mrr",
+    "citation_validity",
+    "citation_support",
+    "fact_recall",
+    "refusal_accuracy",
+    "false_refusal_rate",
+    "latency_p50_total",
+)
+
+
+def summary_line(system: SystemEval) -> str:
+    """One line of headline figures, for the terminal."""
+    parts = []
+    for name in SUMMARY:
+        value = system.value(name)
+        text = "n/s" if value is None else f"{value:.0f} ms" if name.startswith("latency") else f"{value:.3f}"
+        parts.append(f"{name} {text}")
+    return f"{system.name}: " + ", ".join(parts)
+
+
+def failures_by_category(system: SystemEval, runs: list[ItemRun]) -> dict[str, dict[str, int]]:
+    """category -> {"items": n, check: number of items failing it}."""
+    table: dict[str, dict[str, int]] = {}
+    for run in runs:
+        row = table.setdefault(run.item.category, {"items": 0, **dict.fromkeys(FAILURE_CHECKS, 0)})
+        row["items"] += 1
+        for name in system.failures.get(run.item.id, []):
+            row[name] += 1
+    return dict(sorted(table.items()))
+
+
+def system_json(system: SystemEval, runs: list[ItemRun]) -> dict[str, Any]:
+    calibration = system.calibration
+    return {
+        "headline": {k: None if v is None else round(v, 4) for k, v in system.headline().items()},
+        "metrics": {name: result.to_json() for name, result in system.metrics.items()},
+        "latency": system.latency.to_json(),
+        "support_threshold": system.support_threshold,
+        "calibration": None
+        if calibration is None
+        else {
+            "threshold": calibration.threshold,
+            "tpr": calibration.tpr,
+            "fpr": calibration.fpr,
+            "true_pairs": len(calibration.true_scores),
+            "shuffled_pairs": len(calibration.shuffled_scores),
+            "quantiles": calibration.quantiles(),
+            "not_calibrated": calibration.reason or None,
+        },
+        "breakdowns": system.breakdowns,
+        "failures_by_category": failures_by_category(system, runs),
+    }
+
+
+def run_json(run: ItemRun, system: SystemEval) -> dict[str, Any]:
+    answer = run.answer
+    return {
+        "answer": answer.answer,
+        "refused": answer.refused,
+        "notice": answer.notice,
+        "citations": [
+            {"n": c.n, "source": c.source, "page": c.page, "chunk_id": c.chunk_id, "quote": c.quote}
+            for c in answer.citations
+        ],
+        "sentences": [{"text": s.text, "citations": s.citations} for s in answer.sentences],
+        "timings_ms": answer.timings_ms,
+        "retrieved": [
+            {"chunk_id": p.chunk_id, "source": p.source, "page": p.page, "score": p.score} for p in run.passages[:10]
+        ],
+        "stages": {name: [p.chunk_id for p in passages] for name, passages in run.stages.items()},
+        "verdicts": verdicts_of(run.item.id, system),
+        "failed": system.failures.get(run.item.id, []),
+    }
+
+
+def to_json(outcome: EvalOutcome) -> dict[str, Any]:
+    systems = outcome.systems()
+    by_system = [{run.item.id: run for run in runs} for _, runs in systems]
+    items = []
+    for run in outcome.product_runs:
+        item = run.item
+        entry: dict[str, Any] = {
+            "id": item.id,
+            "question": item.question,
+            "lang": item.lang,
+            "doc_lang": run.doc_lang,
+            "crosslingual": run.crosslingual,
+            "category": item.category,
+            "answerable": item.answerable,
+            "facts": [list(group) for group in item.facts],
+            "gold": [g.__dict__ for g in item.gold],
+            "origin": item.origin,
+        }
+        if item.id in outcome.errors:
+            entry["error"] = outcome.errors[item.id]
+        for (system, _), runs in zip(systems, by_system, strict=True):
+            entry[system.name] = run_json(runs[item.id], system)
+        items.append(entry)
+    return {
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "mode": outcome.mode,
+        "seconds": outcome.seconds,
+        "corpus": outcome.corpus,
+        "index_dir": str(outcome.index_dir),
+        "settings": outcome.settings,
+        "golden": {
+            "files": [str(p) for p in outcome.golden_files],
+            "items": len(outcome.product_runs),
+            "skipped_sources_not_in_corpus": len(outcome.skipped),
+            "skipped_ids": [i.id for i in outcome.skipped],
+        },
+        "errors": outcome.errors,
+        "systems": {system.name: system_json(system, runs) for system, runs in systems},
+        "thresholds": [c.to_json() for c in outcome.checks],
+        "passed": outcome.passed,
+        "items": items,
+    }

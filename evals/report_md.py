@@ -1,0 +1,169 @@
+"""report.md: the evaluation for people — headline, stages, latency, gates, breakdowns, failures, calibration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from evals.evaluate import BREAKDOWN_METRICS, FAILURE_CHECKS, HEADLINE, SystemEval
+from evals.metrics.retrieval import STAGE_K, STAGES
+from evals.report import EvalOutcome, failures_by_category
+
+MAX_FAILED_ITEMS = 60
+
+DEFINITIONS = """\
+- **hit@k / mrr**: an item hits when one of its gold passages is among the first k passages retrieved (same source,
+  and at least 60 % of the gold quote inside the passage, whitespace aside); MRR over the first 10.
+  `hit@5_<stage>` is the same test on each retrieval stage's own ranking (dense, lexical, fused, reranked).
+- **citation_validity**: share of citations whose quote is verbatim (whitespace aside) on the cited page of the
+  cited file, read from the file itself.
+- **citation_support**: share of answer sentences whose figures, dates, names and acronyms all appear in the passages
+  they cite (`_lexical`) *and* whose e5 similarity to the best cited passage reaches the threshold (`_semantic`).
+- **fact_recall**: share of answerable items whose answer text and quotes state every fact group (case, accents,
+  spaces and number formats aside); a refusal states none.
+- **refusal_accuracy**: share of unanswerable items refused. **false_refusal_rate**: share of answerable items refused
+  (lower is better).
+- The baseline (LangChain RAG tutorial: 1000/200 recursive splitter, dense top-4, same embedding model) "answers"
+  with its top passage, quoted whole as [1]; it never refuses. Its long quotes favour it on fact recall, and a
+  passage quoted whole trivially supports itself.
+- *not scored* means the metric had nothing to score (e.g. no unanswerable item in the run), never a silent zero."""
+
+
+def _fmt(value: float | None, digits: int = 3) -> str:
+    return "not scored" if value is None else f"{value:.{digits}f}"
+
+
+def _row(cells: list[Any]) -> str:
+    return "| " + " | ".join(str(c).replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
+    return [_row(header), _row(["---"] * len(header)), *(_row(r) for r in rows), ""]
+
+
+def render_markdown(outcome: EvalOutcome) -> str:
+    product, baseline = outcome.product, outcome.baseline
+    both = baseline is not None
+    lines = ["# Evaluation report", ""]
+    # 1. What was run.
+    lines += [
+        f"- **{len(outcome.product_runs)} items** from {', '.join(p.name for p in outcome.golden_files)}; "
+        f"**{len(outcome.skipped)} skipped** (gold sources not in the corpus)",
+        f"- corpus: {len(outcome.corpus)} files; index `{outcome.index_dir}`; mode {outcome.mode}; "
+        f"embedding model {outcome.settings.get('embedding_model', '?')}; {outcome.seconds} s in all",
+    ]
+    if outcome.errors:
+        lines.append(f"- **{len(outcome.errors)} items raised an error** while answering (see report.json)")
+    lines.append("")
+
+    # 2. Headline metrics, product and baseline side by side.
+    lines += ["## Headline", ""]
+    header = ["metric", "product", *(["baseline"] if both else []), "scored (product)"]
+    rows: list[list[Any]] = []
+    for name in (*HEADLINE, "citation_support_lexical", "citation_support_semantic"):
+        result = product.metrics.get(name)
+        if result is None:
+            continue
+        scored = f"{result.count} {result.unit}" if result.value is not None else result.reason
+        rows.append([name, _fmt(result.value), *([_fmt(baseline.value(name))] if baseline else []), scored])
+    lines += _table(header, rows)
+
+    # 3. Retrieval stages.
+    lines += [f"## Retrieval stages (hit@{STAGE_K} of each stage's own ranking)", ""]
+    rows = []
+    for stage in STAGES:
+        name = f"hit@{STAGE_K}_{stage}"
+        rows.append([stage, _fmt(product.value(name)), *([_fmt(baseline.value(name))] if baseline else [])])
+    lines += _table(["stage", "product", *(["baseline (dense only)"] if both else [])], rows)
+
+    # 4. Latency.
+    lines += ["## Latency (ms)", ""]
+    rows = []
+    for key, stat in product.latency.stats.items():
+        theirs = baseline.latency.stats.get(key) if baseline else None
+        extra = [theirs.p50 if theirs else "-", theirs.p95 if theirs else "-"] if both else []
+        rows.append([key, stat.p50, stat.p95, stat.count, *extra])
+    lines += _table(["timing", "p50", "p95", "n", *(["baseline p50", "baseline p95"] if both else [])], rows)
+
+    # 5. Quality gates.
+    if outcome.checks:
+        lines += ["## Quality gates (product)", ""]
+        lines += [f"- {c.message()}" for c in outcome.checks]
+        lines += ["", "**PASSED**" if outcome.passed else "**FAILED**", ""]
+
+    # 6. Breakdowns.
+    lines += ["## Breakdowns", ""]
+    if both:
+        lines += ["Cells read *product / baseline*; counts in brackets are the product's scored units.", ""]
+    for dim, table in product.breakdowns.items():
+        lines += [f"### By {dim}", ""]
+        other = baseline.breakdowns.get(dim, {}) if baseline else {}
+        rows = []
+        for group, row in table.items():
+            cells: list[Any] = [group, row["items"]]
+            for name in BREAKDOWN_METRICS:
+                cells.append(_cell(row.get(name), other.get(group, {}).get(name) if both else None, both))
+            cells.append(row.get("latency_p50_total") or "-")
+            rows.append(cells)
+        lines += _table([dim, "items", *BREAKDOWN_METRICS, "p50 total ms"], rows)
+
+    # 7. Failures by category.
+    for system, runs in outcome.systems():
+        lines += [f"## Failures by category ({system.name}: items failing each check)", ""]
+        rows = [
+            [category, row["items"], *(row[name] for name in FAILURE_CHECKS)]
+            for category, row in failures_by_category(system, runs).items()
+        ]
+        lines += _table(["category", "items", *FAILURE_CHECKS.values()], rows)
+
+    # 8. Calibration of the semantic-support threshold.
+    lines += _calibration(product)
+
+    # 9. The failing items.
+    failing = [run for run in outcome.product_runs if product.failures.get(run.item.id)]
+    lines += [f"## Failing items (product; {len(failing)} of {len(outcome.product_runs)})", ""]
+    rows = [
+        [
+            run.item.id,
+            run.item.category,
+            f"{run.item.lang}→{run.doc_lang}",
+            ", ".join(product.failures[run.item.id]),
+            (run.answer.answer[:140] + "…") if len(run.answer.answer) > 140 else run.answer.answer,
+        ]
+        for run in failing[:MAX_FAILED_ITEMS]
+    ]
+    lines += _table(["id", "category", "lang", "failed", "answer"], rows)
+    if len(failing) > MAX_FAILED_ITEMS:
+        lines += [f"(and {len(failing) - MAX_FAILED_ITEMS} more in report.json)", ""]
+
+    lines += ["## How to read this report", "", DEFINITIONS, ""]
+    return "\n".join(lines)
+
+
+def _cell(mine: dict[str, Any] | None, theirs: dict[str, Any] | None, both: bool) -> str:
+    text = "–" if not mine or mine.get("value") is None else f"{mine['value']:.2f} ({mine['count']})"
+    if both:
+        text += " / " + ("–" if not theirs or theirs.get("value") is None else f"{theirs['value']:.2f}")
+    return text
+
+
+def _calibration(system: SystemEval) -> list[str]:
+    lines = ["## Semantic-support threshold", ""]
+    lines.append(f"Applied threshold: **{system.support_threshold:.2f}** (`--support-threshold`).")
+    cal = system.calibration
+    if cal is None:
+        return [*lines, ""]
+    if cal.threshold is None:
+        return [*lines, f"Calibration: not calibrated ({cal.reason}).", ""]
+    q = cal.quantiles()
+    lines += [
+        "",
+        f"Calibration on this run: {len(cal.true_scores)} true pairs (a gold quote and the retrieved passage that "
+        f"holds it) against {len(cal.shuffled_scores)} shuffled pairs (the same quote and another item's passage). "
+        f"The threshold maximising TPR − FPR is **{cal.threshold:.3f}** (TPR {cal.tpr:.2f}, FPR {cal.fpr:.2f}).",
+        "",
+        *_table(
+            ["pairs", "p5", "p50", "p95"],
+            [[name, *(q[name][k] for k in ("p5", "p50", "p95"))] for name in ("true", "shuffled") if name in q],
+        ),
+    ]
+    return lines
