@@ -273,6 +273,19 @@ def eval_(
         raise typer.Exit(1)
 
 
+@app.command()
+def feedback(
+    out: Annotated[Path, typer.Option("--out", help="JSONL file to write the web chat's ratings to.")],
+    index: IndexOpt = None,
+) -> None:
+    """Export the web chat's feedback (ratings with question, answer and citations) as JSONL."""
+    from ui.feedback import export_jsonl, feedback_path
+
+    settings = settings_for(index)
+    count = export_jsonl(feedback_path(settings.index_dir), out)
+    typer.echo(f"{count} ratings written to {out}")
+
+
 def main() -> None:
     app()
 

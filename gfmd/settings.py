@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -103,6 +103,14 @@ class Settings(BaseSettings):
     # --- web chat
     host: str = Field(default="127.0.0.1", description="Address `gfmd serve` listens on.")
     port: int = Field(default=7860, description="Port `gfmd serve` listens on.")
+    auth: SecretStr | None = Field(
+        default=None, description="Web chat logins 'user:pass[,user2:pass2]'; unset means no login."
+    )
+    auth_file: Path | None = Field(default=None, description="File with one 'user:pass' per line for the login.")
+    max_upload_mb: int = Field(default=20, ge=1, description="Largest file the web chat accepts, in MB.")
+    max_upload_pages: int = Field(default=500, ge=1, description="Most pages an uploaded document may have.")
+    ui_concurrency: int = Field(default=4, ge=1, description="Questions the web chat answers at once.")
+    ui_queue_size: int = Field(default=64, ge=1, description="Requests that may wait before new ones are refused.")
 
 
 @lru_cache(maxsize=1)

@@ -1,85 +1,98 @@
-"""The Gradio web chat: a thin layer over `ui.chat.stream_answer`. Gradio is imported only here."""
+"""The Gradio web chat: three tabs (chat, brief, library) over the assistant's public functions.
+
+Gradio is imported only in `ui/`. The pure parts (chat turns, rendering, brief, uploads, feedback) live in
+their own modules; the `*_tab` modules only wire them to components. The server binds to 127.0.0.1 unless
+told otherwise, sends no analytics, asks for a login when GFMD_AUTH / GFMD_AUTH_FILE are set and answers a
+limited number of questions at once, queueing the rest.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 from gfmd.offline import enforce_offline
 from gfmd.settings import Settings
+from ui.assets import CSS
 
 enforce_offline()
 log = logging.getLogger(__name__)
 
-EXAMPLES = [
-    "How many international migrants were there in 2019?",
-    "¿Qué propone el documento para financiar las alianzas en materia de migración?",
-    "Combien le Fonds fiduciaire de KNOMAD a-t-il recueilli ?",
-]
-CSS = """
-.gfmd-source {border-left: 3px solid #4a7; padding: 4px 10px; margin: 8px 0;}
-.gfmd-source mark {background: #fde68a;}
-"""
+TITLE = "GFMD Partnerships Assistant"
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def ensure_corpus(settings: Settings) -> None:
     """Index the bundled corpus when the index holds no documents (first start)."""
-    from gfmd.index import Index
-    from ingest.pipeline import ingest_paths
+    from assistant import library
 
-    index = Index(settings)
-    if index.store.documents():
+    if library.list_documents(settings):
         return
     log.warning("indexing the bundled corpus in %s (first start)", settings.corpus_dir)
-    report = ingest_paths([settings.corpus_dir], index, progress=True)
+    report = library.add_files([settings.corpus_dir], settings)
     if not report.ok:
         raise RuntimeError(f"bundled corpus failed to index: {report.summary()['failed']}")
 
 
-def build_app(settings: Settings) -> Any:
+def build_app(settings: Settings, assistant: Any = None) -> Any:
+    """The Blocks app. `assistant` defaults to the shared one for `settings` (tests pass their own)."""
     import gradio as gr
 
-    from assistant.api import get_assistant
-    from ui.chat import stream_answer
+    from ui.brief_tab import build_brief_tab, wire_pin
+    from ui.chat_tab import build_chat_tab
+    from ui.context import AppContext
+    from ui.library_tab import build_library_tab, wire_refresh
 
-    assistant = get_assistant(settings)
-
-    def respond(message: str, history: list[dict[str, Any]]) -> Iterator[tuple[list[dict[str, Any]], str, str]]:
-        history = [*history, {"role": "user", "content": message}]
-        for update in stream_answer(assistant, message):
-            yield [*history, {"role": "assistant", "content": update.markdown}], update.sources, ""
-
-    with gr.Blocks(title="GFMD Partnerships Assistant", analytics_enabled=False) as demo:
-        gr.Markdown("## GFMD Partnerships Assistant\nAnswers quoted from the indexed documents, with sources.")
-        with gr.Row():
-            with gr.Column(scale=3):
-                chatbot = gr.Chatbot(height=480, label="Chat", sanitize_html=True, elem_id="gfmd-chat")
-                box = gr.Textbox(
-                    placeholder="Ask a question in English, Spanish or French…",
-                    show_label=False,
-                    max_length=settings.max_question_chars,
-                    elem_id="gfmd-question",
-                )
-                gr.Examples(EXAMPLES, inputs=box)
-            with gr.Column(scale=2):
-                sources = gr.HTML(elem_id="gfmd-sources")
-        box.submit(respond, [box, chatbot], [chatbot, sources, box], concurrency_limit=4, api_name="ask")
+    ctx = AppContext.create(settings, assistant)
+    with gr.Blocks(title=TITLE, analytics_enabled=False, fill_width=True) as demo:
+        gr.Markdown(
+            f"# {TITLE}\nAnswers quoted from the indexed migration documents, each with its sources.",
+            elem_id="gfmd-header",
+        )
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat", elem_id="gfmd-tab-chat"):
+                chat = build_chat_tab(ctx)
+            with gr.Tab("Brief", id="brief", elem_id="gfmd-tab-brief"):
+                brief = build_brief_tab()
+            with gr.Tab("Library", id="library", elem_id="gfmd-tab-library"):
+                library = build_library_tab(ctx, chat)
+        wire_pin(chat.pin, chat.conversation, brief)
+        wire_refresh(demo, ctx, chat, library)
+    demo.queue(default_concurrency_limit=ctx.concurrency, max_size=ctx.queue_size)
     return demo
 
 
-def launch(settings: Settings) -> None:
+def launch_options(settings: Settings) -> dict[str, Any]:
+    """Keyword arguments for `Blocks.launch`: address, login, upload cap, look; no analytics, no share link."""
     import gradio as gr
 
-    ensure_corpus(settings)
-    demo = build_app(settings)
-    demo.queue(default_concurrency_limit=4, max_size=64)
-    log.warning("serving on http://%s:%d", settings.host, settings.port)
-    demo.launch(
-        server_name=settings.host,
-        server_port=settings.port,
-        show_error=False,
-        css=CSS,
-        theme=gr.themes.Soft(),
-        footer_links=["api"],
-    )
+    from ui.auth import load_credentials, make_authenticator
+    from ui.uploads import upload_limits
+
+    credentials = load_credentials(settings)
+    if credentials is None and settings.host not in LOOPBACK:
+        log.warning("serving on %s without a login: set GFMD_AUTH or GFMD_AUTH_FILE", settings.host)
+    max_bytes, _ = upload_limits(settings)
+    return {
+        "server_name": settings.host,
+        "server_port": settings.port,
+        "auth": make_authenticator(credentials) if credentials else None,
+        "auth_message": f"{TITLE}: sign in" if credentials else None,
+        "share": False,
+        "show_error": False,
+        "max_file_size": max_bytes,
+        "css": CSS,
+        "theme": gr.themes.Soft(),
+        "footer_links": ["api"],
+    }
+
+
+def launch(settings: Settings, *, prevent_thread_lock: bool = False, assistant: Any = None, **overrides: Any) -> Any:
+    """Start the web chat (`gfmd serve`); returns the running app when `prevent_thread_lock` is set."""
+    if assistant is None:
+        ensure_corpus(settings)
+    demo = build_app(settings, assistant)
+    options = {**launch_options(settings), **overrides}
+    log.warning("serving on http://%s:%s", options["server_name"], options["server_port"])
+    demo.launch(prevent_thread_lock=prevent_thread_lock, **options)
+    return demo

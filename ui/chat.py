@@ -1,13 +1,48 @@
-"""The chat as a pure generator over the assistant: no gradio here, so it is testable on its own."""
+"""The chat as pure generators over the assistant: no gradio here, so every step is testable on its own.
+
+`stream_answer` turns `Assistant.stream` events into chat updates; `chat_turn` is one question-and-answer
+turn of a conversation (messages for the chat window, the sources panel, the answers kept for feedback and
+the brief). Earlier questions are passed as history, so a follow-up ("and in 2020?") is read in context.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
-from assistant.api import Assistant
-from gfmd.records import Answer, Filters
-from ui.render import answer_to_markdown, sources_html
+from gfmd.records import Answer, Filters, StreamEvent
+from ui.feedback import FeedbackStore
+from ui.render import (
+    answer_to_markdown,
+    escape_markdown,
+    no_sources_html,
+    sources_html,
+    sources_panel,
+    text_to_markdown,
+)
+
+log = logging.getLogger(__name__)
+
+ERROR_MESSAGE = "Sorry, something went wrong while answering. Please try again, or rephrase the question."
+MODES = ("extractive", "generative")
+ANY = "Any"
+FEEDBACK_OPTIONS = ("Like", "Dislike", "The evidence is wrong")
+_RATING = {"Like": "up", "Dislike": "down", "The evidence is wrong": "wrong_evidence"}
+
+
+class Streams(Protocol):
+    """What the chat needs from the assistant (the real `Assistant`, or a fake in tests)."""
+
+    def stream(
+        self,
+        question: str,
+        k: int | None = None,
+        filters: Filters | None = None,
+        history: Sequence[str] = (),
+        mode: str | None = None,
+    ) -> Iterator[StreamEvent]: ...
 
 
 @dataclass
@@ -18,12 +53,137 @@ class ChatUpdate:
     done: bool = False
 
 
-def stream_answer(assistant: Assistant, question: str, filters: Filters | None = None) -> Iterator[ChatUpdate]:
-    """Yield the answer as it becomes visible: word by word, then the sources when it is complete."""
-    answer = assistant.ask(question, filters=filters)
-    full = answer_to_markdown(answer)
-    words = full.split(" ")
-    step = max(1, len(words) // 20)
-    for end in range(step, len(words), step):
-        yield ChatUpdate(" ".join(words[:end]), "")
-    yield ChatUpdate(full, sources_html(answer), answer, done=True)
+@dataclass
+class Conversation:
+    """One reader's conversation: the chat window's messages and the answers behind them.
+
+    Each turn appends a user message and an assistant message, so the answer of the assistant message at
+    index `i` is `answers[i // 2]`.
+    """
+
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    answers: list[Answer] = field(default_factory=list)
+    selected: int | None = None
+    ratings: dict[int, str] = field(default_factory=dict)
+
+    def history(self) -> list[str]:
+        return [a.question for a in self.answers]
+
+    def answer_at_message(self, index: int) -> Answer | None:
+        if index < 0 or index % 2 == 0 or index // 2 >= len(self.answers):
+            return None
+        return self.answers[index // 2]
+
+    def rate(self, message_index: int, rating: str | None) -> Answer | None:
+        """The answer to store `rating` for; None when there is none or it already has this rating.
+
+        A reader's repeated click (or a duplicated browser event) records one row; a changed rating another.
+        """
+        answer = self.answer_at_message(message_index)
+        turn = message_index // 2
+        if answer is None or rating is None:
+            self.ratings.pop(turn, None)
+            return None
+        if self.ratings.get(turn) == rating:
+            return None
+        self.ratings[turn] = rating
+        return answer
+
+    def current(self) -> Answer | None:
+        if self.selected is None or not 0 <= self.selected < len(self.answers):
+            return None
+        return self.answers[self.selected]
+
+
+def make_filters(sources: Sequence[str] | None, lang: str | None, year: str | int | None) -> Filters | None:
+    """Filters from the UI's controls ('Any' or empty means no restriction)."""
+    lang_value = None if lang in (None, "", ANY) else str(lang)
+    year_value = None if year in (None, "", ANY) else int(year)
+    filters = Filters(sources=tuple(sources or ()), lang=lang_value, year=year_value)
+    return None if filters.is_empty() else filters
+
+
+def stream_answer(
+    assistant: Streams,
+    question: str,
+    filters: Filters | None = None,
+    history: Sequence[str] = (),
+    mode: str | None = None,
+    k: int | None = None,
+    turn: int | None = None,
+) -> Iterator[ChatUpdate]:
+    """Yield the answer as it becomes visible: text as it streams, then the sources when it is complete.
+
+    `turn` numbers the answer in its conversation, so its [n] markers open its own sources.
+    """
+    text = ""
+    try:
+        for event in assistant.stream(question, k=k, filters=filters, history=list(history), mode=mode):
+            if event.kind == "token":
+                text += event.text
+                yield ChatUpdate(text_to_markdown(text.rstrip(), turn), "")
+            elif event.answer is not None:
+                answer = event.answer
+                yield ChatUpdate(answer_to_markdown(answer, turn), sources_html(answer), answer, done=True)
+                return
+    except Exception:
+        log.exception("answering %r failed", question[:200])
+    yield ChatUpdate(escape_markdown(ERROR_MESSAGE), no_sources_html(), None, done=True)
+
+
+def chat_turn(
+    assistant: Streams,
+    conversation: Conversation,
+    question: str,
+    *,
+    filters: Filters | None = None,
+    mode: str | None = None,
+    k: int | None = None,
+    max_chars: int = 2000,
+) -> Iterator[tuple[list[dict[str, Any]], str]]:
+    """One turn: yields (chat messages, sources panel) as the answer streams; records the answer at the end."""
+    question = (question or "").strip()
+    if not question:
+        return
+    shown = question if len(question) <= max_chars else question[:max_chars] + "…"
+    user = {"role": "user", "content": escape_markdown(shown)}
+    before = [*conversation.messages, user]
+    yield before, ""
+    history = conversation.history()
+    last = ChatUpdate("", "")
+    turn = len(conversation.answers)
+    for update in stream_answer(assistant, question, filters=filters, history=history, mode=mode, k=k, turn=turn):
+        last = update
+        if not update.done:
+            yield [*before, {"role": "assistant", "content": update.markdown}], ""
+    conversation.messages = [*before, {"role": "assistant", "content": last.markdown}]
+    conversation.answers.append(last.answer or _failed(question))
+    conversation.selected = turn
+    yield conversation.messages, sources_panel(last.answer, turn)
+
+
+def _failed(question: str) -> Answer:
+    return Answer(question=question, answer=ERROR_MESSAGE, refused=True, mode="extractive", lang="en")
+
+
+def feedback_rating(liked: bool | str | None) -> str | None:
+    """The stored rating for a chatbot feedback event (None when the reader took a rating back)."""
+    if liked is True:
+        return "up"
+    if liked is False:
+        return "down"
+    return _RATING.get(str(liked)) if liked else None
+
+
+def save_feedback(store: FeedbackStore, answer: Answer, rating: str, session: str = "") -> int:
+    citations = [c.model_dump(include={"n", "title", "source", "page", "quote", "chunk_id"}) for c in answer.citations]
+    return store.record(
+        rating,
+        answer.question,
+        answer.answer,
+        citations,
+        refused=answer.refused,
+        mode=answer.mode,
+        lang=answer.lang,
+        session=session,
+    )

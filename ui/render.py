@@ -1,4 +1,8 @@
-"""Render an `Answer` for a terminal or for the web chat. Document text is always escaped."""
+"""Render an `Answer` for a terminal or for the web chat. Document text is always escaped.
+
+Escaping covers HTML (`<script>` shows as text) and, in the chat bubble, Markdown too: a document's `*`, `_`,
+`[..](..)` or backquotes must not turn into formatting or links. Only the `[n]` markers become links.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,17 @@ from gfmd.records import Answer, Citation
 
 _PAGE_LABEL = {"en": "p.", "es": "p.", "fr": "p."}
 _SOURCES = {"en": "Sources", "es": "Fuentes", "fr": "Sources"}
+_OPEN = {"en": "Open page", "es": "Abrir página", "fr": "Ouvrir la page"}
+_NO_SOURCES = {
+    "en": "The sources of an answer appear here: click a [n] marker or a source to open its page.",
+    "es": "Las fuentes de la respuesta aparecen aquí: pulse un marcador [n] o una fuente para abrir su página.",
+    "fr": "Les sources de la réponse s'affichent ici : cliquez sur un repère [n] ou une source pour ouvrir sa page.",
+}
+_MARKER = re.compile(r"\[(\d+)\]")
+_SOFT_BREAK = re.compile(r"(?<![\n])[ \t]*\n[ \t]*(?![\n])")
+# Markdown punctuation that formats or links wherever it appears, as numeric character references.
+_MD_INLINE = {c: f"&#{ord(c)};" for c in "\\`*_[]|~"}
+_MD_LINE_START = re.compile(r"^(\s*)([-+>#=]|\d+[.)])", re.MULTILINE)
 
 
 def answer_to_text(answer: Answer) -> str:
@@ -27,34 +42,94 @@ def escape(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def answer_to_markdown(answer: Answer) -> str:
+def escape_markdown(text: str) -> str:
+    """HTML-escape `text`, then neutralise Markdown syntax so it renders exactly as written."""
+    escaped = "".join(_MD_INLINE.get(c, c) for c in escape(text))
+    return _MD_LINE_START.sub(lambda m: m.group(1) + "".join(f"&#{ord(c)};" for c in m.group(2)), escaped)
+
+
+def marker_link(n: int | str, turn: int | None = None) -> str:
+    """A [n] marker linking to its source card; `turn` (the answer's number in the chat) tells answers apart."""
+    anchor = f"gfmd-source-{n}" if turn is None else f"gfmd-source-{turn}-{n}"
+    return f'<sup><a href="#{anchor}">[{n}]</a></sup>'
+
+
+def text_to_markdown(text: str, turn: int | None = None) -> str:
+    """Answer text (possibly partial, while streaming) for the chat bubble: escaped, [n] as links."""
+    parts = _MARKER.split(text)
+    out = []
+    for position, part in enumerate(parts):
+        out.append(marker_link(part, turn) if position % 2 else escape_markdown(part))
+    return "".join(out)
+
+
+def answer_to_markdown(answer: Answer, turn: int | None = None) -> str:
     """The chat bubble: escaped answer text, [n] markers as superscript anchors, and the notice."""
-    body = escape(answer.answer)
-    body = re.sub(r"\[(\d+)\]", r'<sup><a href="#gfmd-source-\1">[\1]</a></sup>', body)
+    body = text_to_markdown(answer.answer, turn)
     if answer.notice and not answer.refused:
-        body += f"\n\n<em>{escape(answer.notice)}</em>"
+        body += f"\n\n<em>{escape_markdown(answer.notice)}</em>"
     return body
 
 
+def highlight(text: str, quote: str) -> str | None:
+    """`text` escaped with the quoted span in <mark> (whitespace-tolerant); None when the quote is not in it."""
+    words = quote.split()
+    if not words:
+        return None
+    match = re.search(r"\s+".join(re.escape(w) for w in words), text)
+    if match is None:
+        return None
+    return escape(text[: match.start()]) + f"<mark>{escape(match.group(0))}</mark>" + escape(text[match.end() :])
+
+
 def citation_html(c: Citation, lang: str = "en") -> str:
-    """One source card: title, page, and the passage with the quoted span highlighted."""
-    text = c.text
-    start = text.find(c.quote)
-    if start >= 0:
-        passage = escape(text[:start]) + f"<mark>{escape(c.quote)}</mark>" + escape(text[start + len(c.quote) :])
-    else:
+    """One source card: title, page, the passage with the quoted span highlighted, and an 'open page' button."""
+    passage = highlight(c.text, c.quote)
+    if passage is None:
         passage = f"<mark>{escape(c.quote)}</mark>"
     section = f" · {escape(c.section)}" if c.section else ""
+    label = _OPEN.get(lang, _OPEN["en"])
     return (
-        f'<div class="gfmd-source" id="gfmd-source-{c.n}">'
+        f'<div class="gfmd-source" id="gfmd-source-{c.n}" data-cite="{c.n}">'
         f"<div><strong>[{c.n}] {escape(c.title)}</strong></div>"
         f"<div><small>{escape(c.source)} · {_PAGE_LABEL.get(lang, 'p.')} {c.page}{section}</small></div>"
-        f"<blockquote>{passage}</blockquote></div>"
+        f"<blockquote>{passage}</blockquote>"
+        f'<button type="button" class="gfmd-open" data-cite="{c.n}">{label} {c.page}</button></div>'
     )
 
 
-def sources_html(answer: Answer) -> str:
+def sources_html(answer: Answer, show_question: bool = False) -> str:
     if not answer.citations:
         return ""
     cards = "\n".join(citation_html(c, answer.lang) for c in answer.citations)
-    return f"<h4>{_SOURCES.get(answer.lang, 'Sources')}</h4>\n{cards}"
+    asked = f'<p class="gfmd-asked">{escape(answer.question)}</p>' if show_question else ""
+    return f"<h4>{_SOURCES.get(answer.lang, 'Sources')}</h4>\n{asked}{cards}"
+
+
+def sources_panel(answer: Answer | None, turn: int, show_question: bool = False) -> str:
+    """The sources panel of a finished answer; `data-turn` tells which answer of the chat it belongs to."""
+    inner = sources_html(answer, show_question) if answer is not None else ""
+    inner = inner or no_sources_html(answer.lang if answer is not None else "en")
+    return f'<div class="gfmd-sources-panel" data-turn="{turn}">{inner}</div>'
+
+
+def no_sources_html(lang: str = "en") -> str:
+    return f'<p class="gfmd-hint">{escape(_NO_SOURCES.get(lang, _NO_SOURCES["en"]))}</p>'
+
+
+def page_html(title: str, source: str, page: int, pages: int, text: str | None, quote: str, paginated: bool) -> str:
+    """The text of an opened page with the quoted span highlighted (or the quote alone when the page is gone)."""
+    unit = "page" if paginated else "page segment"
+    head = (
+        f'<div class="gfmd-page-head"><strong>{escape(title)}</strong><br>'
+        f"<small>{escape(source)} · {unit} {page} of {pages}</small></div>"
+    )
+    if text is not None:
+        text = _SOFT_BREAK.sub(" ", text)  # lines wrapped by the file's layout, not paragraphs
+    if text is None:
+        missing = "<p><em>The file of this document is not available; the quoted passage:</em></p>"
+        body = f"{missing}<mark>{escape(quote)}</mark>"
+    else:
+        marked = highlight(text, quote)
+        body = marked if marked is not None else f"<p><mark>{escape(quote)}</mark></p><hr>{escape(text)}"
+    return f'{head}<div class="gfmd-page-text">{body}</div>'

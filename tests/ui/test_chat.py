@@ -1,0 +1,110 @@
+"""The chat's pure generators, driven by a fake assistant."""
+
+from __future__ import annotations
+
+from gfmd.records import Filters
+from tests.ui.conftest import FakeAssistant, make_answer
+from ui.chat import ERROR_MESSAGE, Conversation, chat_turn, feedback_rating, make_filters, stream_answer
+
+
+def test_stream_shows_text_as_it_comes_then_the_sources() -> None:
+    updates = list(stream_answer(FakeAssistant(), "How much?"))
+    assert len(updates) > 3
+    partial = [u for u in updates if not u.done]
+    assert partial and all(u.sources == "" and u.answer is None for u in partial)
+    lengths = [len(u.markdown) for u in partial]
+    assert lengths == sorted(lengths)
+    last = updates[-1]
+    assert last.done and last.answer is not None
+    assert 'id="gfmd-source-1"' in last.sources
+    assert "<sup>" in last.markdown
+
+
+def test_stream_passes_filters_history_mode_and_k() -> None:
+    fake = FakeAssistant()
+    filters = Filters(lang="es")
+    list(stream_answer(fake, "q", filters=filters, history=["earlier"], mode="generative", k=3))
+    assert fake.calls == [{"question": "q", "k": 3, "filters": filters, "history": ["earlier"], "mode": "generative"}]
+
+
+def test_a_failing_assistant_gives_an_error_message_not_a_crash() -> None:
+    updates = list(stream_answer(FakeAssistant(fail=True), "q"))
+    assert updates[-1].done and updates[-1].answer is None
+    assert "went wrong" in updates[-1].markdown
+
+
+def test_turns_pass_earlier_questions_as_history() -> None:
+    fake = FakeAssistant()
+    conversation = Conversation()
+    for question in ("First question?", "And the second?", "A third?"):
+        list(chat_turn(fake, conversation, question))
+    assert [c["history"] for c in fake.calls] == [[], ["First question?"], ["First question?", "And the second?"]]
+    assert len(conversation.messages) == 6
+    assert [m["role"] for m in conversation.messages] == ["user", "assistant"] * 3
+    assert conversation.selected == 2
+    assert conversation.answer_at_message(3) is conversation.answers[1]
+    assert conversation.answer_at_message(2) is None and conversation.answer_at_message(99) is None
+
+
+def test_each_turn_links_markers_to_its_own_answer() -> None:
+    conversation = Conversation()
+    list(chat_turn(FakeAssistant(), conversation, "one"))
+    list(chat_turn(FakeAssistant(), conversation, "two"))
+    assert "#gfmd-source-0-1" in conversation.messages[1]["content"]
+    assert "#gfmd-source-1-1" in conversation.messages[3]["content"]
+
+
+def test_turn_yields_the_question_first_and_escapes_it() -> None:
+    conversation = Conversation()
+    steps = list(chat_turn(FakeAssistant(), conversation, "  <b>Why?</b>  "))
+    first_messages, first_sources = steps[0]
+    assert first_messages == [{"role": "user", "content": "&lt;b&gt;Why?&lt;/b&gt;"}]
+    assert first_sources == ""
+    assert steps[-1][1].startswith('<div class="gfmd-sources-panel" data-turn="0"><h4>Sources</h4>')
+    assert all(sources == "" for _, sources in steps[:-1])  # the panel fills once the answer is complete
+
+
+def test_empty_question_does_nothing() -> None:
+    fake = FakeAssistant()
+    conversation = Conversation()
+    assert list(chat_turn(fake, conversation, "   ")) == []
+    assert fake.calls == [] and conversation.answers == []
+
+
+def test_overlong_question_is_cut_in_the_chat_but_sent_whole() -> None:
+    fake = FakeAssistant()
+    conversation = Conversation()
+    list(chat_turn(fake, conversation, "x" * 50, max_chars=10))
+    assert conversation.messages[0]["content"] == "x" * 10 + "…"
+    assert fake.calls[0]["question"] == "x" * 50  # the assistant refuses it with its own message
+
+
+def test_failed_turn_is_recorded_as_a_refusal() -> None:
+    conversation = Conversation()
+    steps = list(chat_turn(FakeAssistant(fail=True), conversation, "q"))
+    assert 'data-turn="0"' in steps[-1][1] and "gfmd-hint" in steps[-1][1]
+    assert conversation.answers[0].refused and conversation.answers[0].answer == ERROR_MESSAGE
+
+
+def test_filters_from_the_controls() -> None:
+    assert make_filters([], "Any", "Any") is None
+    assert make_filters(None, None, "") is None
+    assert make_filters(["a.pdf"], "es", "2020") == Filters(sources=("a.pdf",), lang="es", year=2020)
+
+
+def test_rating_the_same_answer_twice_records_once() -> None:
+    conversation = Conversation(answers=[make_answer(), make_answer()])
+    assert conversation.rate(1, "up") is conversation.answers[0]
+    assert conversation.rate(1, "up") is None
+    assert conversation.rate(1, "wrong_evidence") is conversation.answers[0]
+    assert conversation.rate(3, "up") is conversation.answers[1]
+    assert conversation.rate(1, None) is None  # taken back: the next rating counts again
+    assert conversation.rate(1, "wrong_evidence") is conversation.answers[0]
+    assert conversation.rate(0, "up") is None  # a user message
+
+
+def test_feedback_events_map_to_ratings() -> None:
+    assert feedback_rating(True) == "up"
+    assert feedback_rating(False) == "down"
+    assert feedback_rating("The evidence is wrong") == "wrong_evidence"
+    assert feedback_rating("") is None and feedback_rating("Something else") is None

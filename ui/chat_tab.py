@@ -1,0 +1,170 @@
+"""The chat tab: filters, the chat window, the sources panel and the page viewer (gradio wiring only)."""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import gradio as gr
+
+from ui.assets import EXAMPLES, SOURCES_JS, VIEWER_JS, WELCOME
+from ui.chat import ANY, FEEDBACK_OPTIONS, MODES, Conversation, chat_turn, feedback_rating, make_filters, save_feedback
+from ui.context import AppContext
+from ui.library import filter_choices, open_citation
+from ui.render import no_sources_html, sources_panel
+
+_feedback_lock = threading.Lock()  # a reader's duplicated clicks must record one row
+
+
+@dataclass
+class ChatTab:
+    conversation: gr.State
+    docs: gr.Dropdown
+    lang: gr.Dropdown
+    year: gr.Dropdown
+    pin: gr.Button
+
+
+def _conversation(value: Any) -> Conversation:
+    return value if isinstance(value, Conversation) else Conversation()
+
+
+def build_chat_tab(ctx: AppContext) -> ChatTab:
+    settings = ctx.settings
+    sources, langs, years = filter_choices(ctx.documents())
+    conversation = gr.State(Conversation())
+    with gr.Row(elem_id="gfmd-filters", equal_height=True):
+        docs = gr.Dropdown(sources, multiselect=True, label="Documents", scale=4, elem_id="gfmd-docs")
+        lang = gr.Dropdown([ANY, *langs], value=ANY, label="Language", scale=1, elem_id="gfmd-lang")
+        year = gr.Dropdown([ANY, *years], value=ANY, label="Year", scale=1, elem_id="gfmd-year")
+        mode = gr.Radio(list(MODES), value=ctx.default_mode, label="Answer mode", scale=2, elem_id="gfmd-mode")
+        k = gr.Slider(1, 10, value=settings.top_k, step=1, label="Passages", scale=1, elem_id="gfmd-k")
+    with gr.Row():
+        with gr.Column(scale=3):
+            chatbot = gr.Chatbot(
+                label="Chat",
+                elem_id="gfmd-chat",
+                height=520,
+                sanitize_html=True,
+                latex_delimiters=[],
+                placeholder=WELCOME,
+                examples=[{"text": q} for q in EXAMPLES],
+                feedback_options=FEEDBACK_OPTIONS,
+                buttons=["copy"],
+            )
+            with gr.Row(equal_height=True):
+                box = gr.Textbox(
+                    placeholder="Ask a question in English, Spanish or French…",
+                    show_label=False,
+                    max_length=settings.max_question_chars,
+                    elem_id="gfmd-question",
+                    scale=6,
+                    container=False,
+                )
+                ask = gr.Button("Ask", variant="primary", scale=1, elem_id="gfmd-ask")
+            with gr.Row():
+                pin = gr.Button("Add answer to brief", size="sm", elem_id="gfmd-pin")
+                new = gr.Button("New conversation", size="sm", elem_id="gfmd-new")
+        with gr.Column(scale=2):
+            panel = gr.HTML(no_sources_html(), js_on_load=SOURCES_JS, elem_id="gfmd-sources")
+            image = gr.Image(
+                type="pil", format="png", label="Page", visible=False, interactive=False,
+                buttons=["fullscreen"], elem_id="gfmd-page-image",
+            )  # fmt: skip
+            viewer = gr.HTML("", js_on_load=VIEWER_JS, elem_id="gfmd-viewer")
+            file = gr.File(label="Document", visible=False, interactive=False, elem_id="gfmd-document")
+
+    def respond(question: str, conv: Any, docs_: list[str], lang_: str, year_: str, mode_: str, k_: float) -> Iterator:
+        conv = _conversation(conv)
+        if not (question or "").strip():
+            yield gr.skip(), gr.skip(), conv, gr.skip()
+            return
+        filters = make_filters(docs_, lang_, year_)
+        first = True
+        for messages, panel_html in chat_turn(
+            ctx.assistant, conv, question, filters=filters, mode=mode_ or None, k=int(k_) if k_ else None,
+            max_chars=settings.max_question_chars,
+        ):  # fmt: skip
+            yield messages, panel_html or no_sources_html(), conv, "" if first else gr.skip()
+            first = False
+
+    def take_example(evt: gr.SelectData) -> str:
+        value = evt.value if isinstance(evt.value, dict) else {}
+        return str(value.get("text", ""))[: settings.max_question_chars]
+
+    def open_source(conv: Any, evt: gr.EventData) -> tuple[Any, ...]:
+        conv = _conversation(conv)
+        data = evt._data if isinstance(evt._data, dict) else {}
+        turn, n = data.get("turn"), data.get("n")
+        changed = isinstance(turn, int) and 0 <= turn < len(conv.answers) and turn != conv.selected
+        if changed:
+            conv.selected = turn
+        answer = conv.current()
+        view = open_citation(answer, n, settings, ctx.index) if isinstance(n, int) else None
+        panel_value = sources_panel(answer, conv.selected or 0, show_question=True) if changed else gr.skip()
+        if view is None:
+            return panel_value, "", gr.update(visible=False), gr.update(visible=False), conv
+        picture = _image(view.image)
+        return (
+            panel_value,
+            view.html,
+            gr.update(value=picture, visible=picture is not None, label=view.label),
+            gr.update(value=str(view.file) if view.file else None, visible=view.file is not None),
+            conv,
+        )
+
+    def select_message(conv: Any, evt: gr.SelectData) -> tuple[Any, Any]:
+        conv = _conversation(conv)
+        index = evt.index if isinstance(evt.index, int) else evt.index[0]
+        answer = conv.answer_at_message(index)
+        if answer is None:
+            return gr.skip(), conv
+        conv.selected = index // 2
+        return sources_panel(answer, conv.selected, show_question=True), conv
+
+    def on_feedback(conv: Any, data: gr.LikeData, request: gr.Request) -> None:
+        index = data.index if isinstance(data.index, int) else data.index[0]
+        rating = feedback_rating(data.liked)
+        with _feedback_lock:
+            answer = _conversation(conv).rate(index, rating)
+        if answer is None or rating is None:
+            return
+        save_feedback(ctx.feedback, answer, rating, session=getattr(request, "session_hash", "") or "")
+        gr.Info("Thank you: your feedback was recorded.", duration=4)
+
+    def new_conversation() -> tuple[Any, ...]:
+        hidden = gr.update(value=None, visible=False)
+        return [], no_sources_html(), Conversation(), "", hidden, hidden
+
+    ask_inputs = [box, conversation, docs, lang, year, mode, k]
+    ask_outputs = [chatbot, panel, conversation, box]
+    limit = ctx.concurrency
+    box.submit(respond, ask_inputs, ask_outputs, api_name="ask", concurrency_limit=limit, concurrency_id="ask")
+    ask.click(respond, ask_inputs, ask_outputs, api_visibility="private", concurrency_id="ask")
+    chatbot.example_select(take_example, None, box, api_visibility="private", queue=False).then(
+        respond, ask_inputs, ask_outputs, api_visibility="private", concurrency_id="ask"
+    )
+    panel.click(open_source, conversation, [panel, viewer, image, file, conversation], api_visibility="private")
+    chatbot.select(select_message, conversation, [panel, conversation], api_visibility="private")
+    chatbot.like(on_feedback, conversation, None, api_visibility="private")
+    reset = [chatbot, panel, conversation, viewer, image, file]
+    new.click(new_conversation, None, reset, api_name="new_conversation")
+    chatbot.clear(new_conversation, None, reset, api_visibility="private")
+    return ChatTab(conversation, docs, lang, year, pin)
+
+
+def _image(png: bytes | None) -> Any:
+    if png is None:
+        return None
+    from PIL import Image
+
+    return Image.open(io.BytesIO(png))
+
+
+def refresh_filters(ctx: AppContext) -> tuple[Any, Any, Any]:
+    """New choices for the chat's filters after the library changed."""
+    sources, langs, years = filter_choices(ctx.documents())
+    return gr.update(choices=sources), gr.update(choices=[ANY, *langs]), gr.update(choices=[ANY, *years])

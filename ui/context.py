@@ -1,0 +1,49 @@
+"""What every tab of the web chat shares: settings, the assistant, the feedback store and the UI limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from assistant import library
+from gfmd.records import Document
+from gfmd.settings import Settings
+from ui.feedback import FeedbackStore, feedback_path
+
+DEFAULT_CONCURRENCY = 4  # answers computed at once; more wait in the queue (2-4 CPU cores per answer is typical)
+DEFAULT_QUEUE_SIZE = 64
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    assistant: Any  # `assistant.api.Assistant`, or a fake with `stream()` and `index` in tests
+    feedback: FeedbackStore
+
+    @classmethod
+    def create(cls, settings: Settings, assistant: Any = None) -> AppContext:
+        if assistant is None:
+            from assistant.api import get_assistant
+
+            assistant = get_assistant(settings)
+        return cls(settings, assistant, FeedbackStore(feedback_path(settings.index_dir)))
+
+    @property
+    def index(self) -> Any:
+        return getattr(self.assistant, "index", None)
+
+    def documents(self) -> list[Document]:
+        return library.list_documents(self.settings, index=self.index)
+
+    @property
+    def concurrency(self) -> int:
+        return int(getattr(self.settings, "ui_concurrency", DEFAULT_CONCURRENCY))
+
+    @property
+    def queue_size(self) -> int:
+        return int(getattr(self.settings, "ui_queue_size", DEFAULT_QUEUE_SIZE))
+
+    @property
+    def default_mode(self) -> str:
+        mode = str(getattr(self.settings, "answer_mode", "extractive"))
+        return mode if mode in ("extractive", "generative") else "extractive"
