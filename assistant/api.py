@@ -168,6 +168,7 @@ class Assistant:
             embed=self.embed_sentences,
             question_lang=lang,
             min_support_cross=self.settings.min_support_cross,
+            known_term=self.index.lexical().has_term,
         )
         timings = dict(retrieval.timings_ms)
         timings["answer"] = round((time.perf_counter() - t_answer) * 1000, 2)

@@ -59,6 +59,8 @@ class _Candidate:
     text: str
     passage: ScoredChunk
     rank: int
+    position: int = 0  # index of the (first) sentence in its passage
+    end: int = 0  # index of the last sentence, for widened spans
     score: float = 0.0
     dense: float = 0.0
 
@@ -74,6 +76,7 @@ def extract(
     embed: SentenceEmbedder | None = None,
     question_lang: str = "und",
     min_support_cross: float | None = None,
+    known_term: Callable[[str], bool] | None = None,
 ) -> Extraction:
     """Choose the answer sentences, or refuse.
 
@@ -93,10 +96,12 @@ def extract(
     _score(question, terms, candidates, query_vector, embed)
     candidates.sort(key=lambda c: -c.score)
 
+    unknown = [t for t in terms.acronyms if known_term is not None and not _known(t, known_term)]
+    if unknown:
+        return Extraction(True, f"no document mentions {', '.join(unknown)}", [], [], 0.0)
     grounded = [c for c in candidates if _grounded(terms, c)]
     if not grounded:
-        missing = ", ".join(terms.numbers + terms.acronyms) or "key terms"
-        return Extraction(True, f"no passage mentions {missing}", [], [], 0.0)
+        return Extraction(True, f"no passage mentions {', '.join(terms.numbers)}", [], [], 0.0)
     best = grounded[0]
     threshold = min_support
     if min_support_cross is not None and best.passage.chunk.lang != question_lang:
@@ -105,13 +110,25 @@ def extract(
         reason = f"best sentence similarity {best.dense:.3f} below {threshold:.3f}"
         return Extraction(True, reason, [], [], best.dense)
 
+    wants_number = bool(_QUANTITY.search(question))
     chosen: list[_Candidate] = []
     for cand in grounded:
         if len(chosen) >= max_sentences or cand.score < best.score - 0.04:
             break
-        if any(_similar(cand.text, c.text) for c in chosen):
+        if any(_similar(cand.text, c.text) or _overlaps(cand, c) for c in chosen):
             continue
-        chosen.append(cand)
+        chosen.append(_widen(cand, candidates, wants_number))
+
+    if wants_number and not any(_has_quantity(c.text) for c in chosen):
+        return Extraction(True, "the question asks for a figure and the evidence gives none", [], [], best.dense)
+    # A name the question asks about must be in the passage that answers it. Checked only when question and
+    # passage share a language: across languages names change ("Philippines"/"Filipinas").
+    best_chunk = chosen[0].passage.chunk
+    if best_chunk.lang == question_lang:
+        context = fold(f"{best_chunk.title} {best_chunk.section or ''} {best_chunk.text}")
+        absent = [n for n in terms.names if not re.search(rf"\b{re.escape(n)}", context)]
+        if absent:
+            return Extraction(True, f"the passage does not mention {', '.join(absent)}", [], [], best.dense)
 
     # Keep the document order of sentences from the same passage, so the answer reads naturally.
     chosen.sort(key=lambda c: (c.rank, c.passage.chunk.text.find(c.text)))
@@ -143,10 +160,18 @@ def extract(
 def _sentences(passages: list[ScoredChunk]) -> list[_Candidate]:
     out: list[_Candidate] = []
     for rank, passage in enumerate(passages):
-        for sentence in split_sentences(passage.chunk.text):
-            if len(sentence) >= 25 and sentence != passage.chunk.section:
-                out.append(_Candidate(sentence, passage, rank))
+        for position, sentence in enumerate(split_sentences(passage.chunk.text)):
+            if _answer_like(sentence) and sentence != passage.chunk.section:
+                out.append(_Candidate(sentence, passage, rank, position, position))
     return out
+
+
+def _answer_like(sentence: str) -> bool:
+    """A sentence that can be quoted as an answer: long enough, not a question, not cut off mid-way."""
+    stripped = sentence.rstrip(" \"'”’»)]0123456789")
+    if len(sentence) < 25 or "?" in sentence[-3:] or "¿" in sentence:
+        return False
+    return stripped.endswith((".", "!", "…", ":", ";"))
 
 
 def _score(
@@ -168,26 +193,63 @@ def _score(
         cand.dense = float(dense[i])
         score = cand.dense + 0.15 * cov + (0.12 * found / total if total else 0.0)
         score += 0.5 * (cand.passage.score - top_score)  # sentences of weaker passages start behind
-        if wants_number and _HAS_NUMBER.search(cand.text):
+        if wants_number and _has_quantity(cand.text):
             score += 0.05
         cand.score = score
 
 
 def _grounded(terms: QueryTerms, cand: _Candidate) -> bool:
-    """The question's figures must appear in the sentence's passage, and its acronyms too (or their
-    equivalent in another language: IOM/OIM, EU/UE...)."""
+    """The question's figures and dates must appear in the sentence's passage (or its title)."""
+    if not terms.numbers:
+        return True
     chunk = cand.passage.chunk
     context = f"{chunk.title} {chunk.section or ''} {chunk.text}"
-    if terms.numbers:
-        found, total = key_term_hits(QueryTerms((), terms.numbers, (), ()), context)
-        if found < total:
-            return False
-    folded = fold(context)
-    for acronym in terms.acronyms:
-        options = next((group for group in ACRONYM_EQUIVALENTS if acronym in group), {acronym})
-        if not any(re.search(rf"\b{re.escape(opt)}\b", folded) for opt in options):
-            return False
-    return True
+    found, total = key_term_hits(QueryTerms((), terms.numbers, (), ()), context)
+    return found == total
+
+
+_NUMBER_WORDS = re.compile(
+    r"\b(two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|hundred|dos|tres|cuatro|cinco|"
+    r"seis|siete|ocho|nueve|diez|veinte|treinta|cuarenta|cincuenta|cien|mil|deux|trois|quatre|cinq|sept|huit|"
+    r"neuf|dix|vingt|trente|quarante|cinquante|cent|mille|millones|millions|billion)\b",
+    re.IGNORECASE,
+)
+
+
+def _has_quantity(text: str) -> bool:
+    return bool(_HAS_NUMBER.search(text) or _NUMBER_WORDS.search(text))
+
+
+def _widen(best: _Candidate, candidates: list[_Candidate], wants_number: bool) -> _Candidate:
+    """Extend the best sentence with a neighbour that carries the answer it introduces: the next sentence
+    when it scores close, or the one with the figure a "how many" question asks for."""
+    neighbours = {c.position: c for c in candidates if c.passage is best.passage}
+    span = [best]
+    for step in (1, -1):
+        other = neighbours.get(best.position + step)
+        if other is None:
+            continue
+        needs_figure = wants_number and not _has_quantity(best.text) and _has_quantity(other.text)
+        if needs_figure or other.score >= best.score - 0.03:
+            span.append(other)
+            break
+    if len(span) == 1:
+        return best
+    span.sort(key=lambda c: c.position)
+    text = best.passage.chunk.text
+    start = text.find(span[0].text)
+    end = text.find(span[-1].text, start) + len(span[-1].text)
+    widened = text[start:end] if start >= 0 and end > start else best.text
+    return _Candidate(widened, best.passage, best.rank, span[0].position, span[-1].position, best.score, best.dense)
+
+
+def _overlaps(a: _Candidate, b: _Candidate) -> bool:
+    return a.passage is b.passage and a.position <= b.end and b.position <= a.end
+
+
+def _known(acronym: str, known_term: Callable[[str], bool]) -> bool:
+    options = next((group for group in ACRONYM_EQUIVALENTS if acronym in group), {acronym})
+    return any(known_term(option) for option in options)
 
 
 def _similar(a: str, b: str) -> bool:

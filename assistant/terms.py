@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from gfmd.textnorm import _stemmer, fold, normalize_number, tokens, words
 
-_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
+_NUMBER = re.compile(r"(?<![\w.\-])\d+(?:[.,]\d+)*(?![\w\-]*[A-Za-z])")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,9}\b(?:-[A-Za-z0-9]+)?")
 _NAME = re.compile(r"(?<![.!?¿¡]\s)(?<!^)\b[A-ZÁÉÍÓÚÑ][a-záéíóúñü]{2,}\b")
 # Words that are capitalised in questions without being names.

