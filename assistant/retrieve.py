@@ -78,10 +78,14 @@ class Retriever:
         fused = rrf([dense, *per_lang, lexical], settings.rrf_k, weights=[1.0] + [0.5] * len(per_lang) + [1.0])
         pool = [cid for cid, _ in fused[: settings.candidates]]
         t3 = time.perf_counter()
-        chunks, vectors = store.get_chunks(pool, with_vectors=True)
+        chunks, chunk_vectors = store.get_chunks(pool, with_vectors=True)
         fused_score = dict(fused)
         lexical_score = dict(lexical)
-        dense_scores = (vectors @ vector) if vectors is not None and len(chunks) else np.zeros(len(chunks))
+        dense_scores: np.ndarray = (
+            (chunk_vectors @ vector)
+            if chunk_vectors is not None and len(chunks)
+            else np.zeros(len(chunks), dtype=np.float32)
+        )
         candidates = [
             ScoredChunk(
                 chunk=chunk,

@@ -66,15 +66,16 @@ def ingest(
         _fail(str(exc))
         return
     summary = report.summary()
+    failed: list[dict[str, str]] = summary["failed"]  # type: ignore[assignment]
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         typer.echo(
             f"added {summary['added']}, updated {summary['updated']}, unchanged {summary['unchanged']}, "
-            f"failed {len(summary['failed'])}; {summary['chunks']} passages from {summary['pages']} pages "
+            f"failed {len(failed)}; {summary['chunks']} passages from {summary['pages']} pages "
             f"in {summary['seconds']} s"
         )
-        for failure in summary["failed"]:  # type: ignore[attr-defined]
+        for failure in failed:
             typer.secho(f"  failed {failure['path']}: {failure['reason']}", fg=typer.colors.RED, err=True)
     if not report.ok:
         raise typer.Exit(1)
