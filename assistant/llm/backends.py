@@ -1,24 +1,21 @@
-"""Chat-model backends behind one factory: `make_chat_model(kind, **opts) -> BaseChatModel`.
-
-* local:  the bundled GGUF through llama.cpp (llama-cpp-python), in process; loaded once per process and shared.
-* ollama: an Ollama server's /api/chat (NDJSON stream).
-* openai: any OpenAI-compatible /v1/chat/completions (SSE stream): vLLM, llama-server, LM Studio, OpenAI.
+"""`make_chat_model(kind, **opts) -> BaseChatModel`: "local" (the bundled GGUF via llama.cpp, in process),
+"ollama" (/api/chat, NDJSON stream) or "openai" (any OpenAI-compatible /chat/completions, SSE stream).
 
 All stream, default to temperature 0 and put a deadline (`timeout`, seconds per answer; HTTP: also connect/read
-timeouts) on every call. Any failure (server down, timeout, model missing/corrupt, out of memory) raises
-`LLMUnavailableError`. The HTTP clients are plain httpx, not langchain-ollama/-openai: no new dependencies, no
-hidden retries multiplying the timeout, every failure mapped to that one exception.
+timeouts) on every call; any failure raises `LLMUnavailableError`. The HTTP clients are plain httpx (not
+langchain-ollama/-openai): no new dependencies, no hidden retries multiplying the timeout.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import httpx
 from langchain_core.callbacks import CallbackManagerForLLMRun
@@ -39,13 +36,10 @@ Run = CallbackManagerForLLMRun | None
 
 def to_chat_dicts(messages: list[BaseMessage]) -> list[dict[str, str]]:
     """LangChain messages -> [{"role", "content"}] as the OpenAI, Ollama and llama.cpp chat APIs take them."""
-    out = []
-    for m in messages:
-        role = m.role if isinstance(m, ChatMessage) else _ROLES.get(m.type)
-        if role is None:
-            raise ValueError(f"unsupported message type for a chat model: {m.type}")
-        out.append({"role": role, "content": m.text})
-    return out
+    roles = [m.role if isinstance(m, ChatMessage) else _ROLES.get(m.type, "") for m in messages]
+    if not all(roles):
+        raise ValueError(f"unsupported message type for a chat model among {[m.type for m in messages]}")
+    return [{"role": r, "content": m.text} for r, m in zip(roles, messages, strict=True)]
 
 
 def _error_text(err: Any) -> str:
@@ -74,10 +68,6 @@ class _StreamingChat(BaseChatModel):
     def _llm_type(self) -> str:
         return f"gfmd-{self.kind}"
 
-    @property
-    def _identifying_params(self) -> dict[str, Any]:
-        return {"model": self.model, "temperature": self.temperature, "max_tokens": self.max_tokens}
-
     def _stream(
         self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Run = None, **kw: Any
     ) -> Iterator[ChatGenerationChunk]:
@@ -98,35 +88,47 @@ class _StreamingChat(BaseChatModel):
         return generate_from_stream(self._stream(messages, *args, **kw))
 
 
-_LOADED: dict[tuple[Any, ...], tuple[Any, threading.Lock]] = {}
+class _Slot(NamedTuple):
+    """A loaded Llama, the lock each call holds, and its deadline (checked by llama.cpp between graph nodes)."""
+
+    llama: Any
+    lock: threading.Lock
+    end: list[float]
+    keep: Any = None  # the ctypes callback, kept alive as long as the model
+
+
+_LOADED: dict[tuple[Any, ...], _Slot] = {}
 _LOAD_LOCK = threading.Lock()
 
 
-def _load_llama(path: str, **params: int) -> tuple[Any, threading.Lock]:
-    """Load (once per process and settings) a llama_cpp.Llama, plus the lock that serialises calls to it."""
+def _load_llama(path: str, **params: Any) -> _Slot:
+    """Load a llama_cpp.Llama once per process and settings."""
     key = (str(Path(path).resolve()), *sorted(params.items()))
     with _LOAD_LOCK:
         if key in _LOADED:
             return _LOADED[key]
         try:
-            from llama_cpp import Llama
+            import llama_cpp
         except ImportError as exc:
             raise LLMUnavailableError(f"{exc}: the local backend needs pip install {LLAMA_CPP_REQUIREMENT}") from exc
         if not Path(path).is_file():
             raise ModelMissingError(f"model file {path} does not exist (assemble it: python scripts/setup_llm.py)")
         try:
-            llama = Llama(model_path=path, n_threads_batch=params["n_threads"], verbose=False, **params)
+            llama = llama_cpp.Llama(model_path=path, n_threads_batch=params["n_threads"], verbose=False, **params)
         except MemoryError as exc:
             raise LLMUnavailableError(f"out of memory loading {path} with {params}") from exc
         except (ValueError, RuntimeError, OSError) as exc:
             msg = f"llama.cpp could not load {path} ({params}): {exc}. Corrupt/not a GGUF, or short of memory?"
             raise LLMUnavailableError(msg) from exc
-        _LOADED[key] = (llama, threading.Lock())
+        end = [math.inf]
+        abort = llama_cpp.ggml_abort_callback(lambda _data: time.monotonic() > end[0])
+        llama_cpp.llama_set_abort_callback(llama._ctx.ctx, abort, None)
+        _LOADED[key] = _Slot(llama, threading.Lock(), end, abort)
         return _LOADED[key]
 
 
 class LocalLlamaChat(_StreamingChat):
-    """The bundled GGUF through llama.cpp. Calls are serialised (one context); the deadline is checked per token."""
+    """The bundled GGUF through llama.cpp, in process. Calls are serialised: one model, one context."""
 
     kind: ClassVar[str] = "local"
     model: str = BUNDLED.filename.removesuffix(".gguf")
@@ -136,38 +138,40 @@ class LocalLlamaChat(_StreamingChat):
     n_batch: int = Field(default=512, ge=8)
     seed: int = 0
 
-    def load(self) -> tuple[Any, threading.Lock]:
-        """Load the model now (otherwise on first call): (llama_cpp.Llama, the lock every call must hold)."""
+    def load(self) -> _Slot:
+        """Load the model now (otherwise on first call); `.llama` is the llama_cpp.Llama."""
         return _load_llama(self.model_path, **self.model_dump(include={"n_ctx", "n_threads", "n_batch", "seed"}))
 
     def _deltas(self, messages: list[dict[str, str]], p: dict[str, Any]) -> Iterator[Delta]:
-        llama, lock = self.load()
+        slot = self.load()
         end = time.monotonic() + self.timeout
-        if not lock.acquire(timeout=self.timeout):
+        if not slot.lock.acquire(timeout=self.timeout):
             raise self._too_slow("waiting for the local model (busy with other questions)")
         stream: Any = None
+        slot.end[0] = end
         try:
-            stream = llama.create_chat_completion(messages, stream=True, seed=self.seed, **p)
-            for part in stream:  # deadline checked per token; a long prompt's prefill itself is not interruptible
+            stream = slot.llama.create_chat_completion(messages, stream=True, seed=self.seed, **p)
+            for part in stream:
                 choice = part["choices"][0]
-                if not (reason := choice.get("finish_reason")) and time.monotonic() > end:
-                    raise self._too_slow("local model answer")
+                reason = choice.get("finish_reason")
                 yield choice["delta"].get("content") or "", {"finish_reason": reason} if reason else None
         except ValueError as exc:  # "Requested tokens (N) exceed context window of M"
             raise LLMUnavailableError(f"prompt too long for the local model (n_ctx={self.n_ctx}): {exc}") from exc
-        except MemoryError as exc:
-            raise LLMUnavailableError("out of memory while generating with the local model") from exc
+        except RuntimeError as exc:  # "llama_decode returned 2": aborted at the deadline; 1: no room in the KV cache
+            if time.monotonic() > end:
+                raise self._too_slow("local model answer") from exc
+            raise LLMUnavailableError(f"llama.cpp failed: {exc} (out of memory?)") from exc
         finally:
+            slot.end[0] = math.inf
             if stream is not None:
                 stream.close()  # stops generation early (timeout, caller gave up) and leaves llama.cpp consistent
-            lock.release()
+            slot.lock.release()
 
 
 class _HttpChat(_StreamingChat):
     base_url: str
     connect_timeout: float = Field(default=5.0, gt=0)
     read_timeout: float = Field(default=60.0, gt=0, description="Longest silence allowed between streamed chunks.")
-    trust_env: bool = Field(default=True, description="Honour HTTP(S)_PROXY / NO_PROXY from the environment.")
 
     @field_validator("base_url")
     @classmethod
@@ -184,7 +188,7 @@ class _HttpChat(_StreamingChat):
         timeout = httpx.Timeout(self.read_timeout, connect=self.connect_timeout)
         try:
             with (
-                httpx.Client(timeout=timeout, trust_env=self.trust_env) as client,
+                httpx.Client(timeout=timeout) as client,
                 client.stream("POST", url, json=payload, headers=headers) as resp,
             ):
                 if resp.status_code >= 400:
@@ -281,11 +285,8 @@ class OpenAICompatChat(_HttpChat):
 
 
 def make_chat_model(kind: str, **opts: Any) -> BaseChatModel:
-    """Build a chat model. kind: "local" (opts: model_path or cache_dir, n_ctx, n_threads, lazy=False),
-    "ollama" (model, base_url) or "openai" (model, base_url, api_key); all: max_tokens, temperature, timeout.
-
-    The local model is assembled/verified and loaded here unless lazy=True, so a broken setup fails at startup.
-    """
+    """kind "local" (opts: model_path or cache_dir, n_ctx, n_threads; loaded now, so a broken setup fails at startup,
+    unless lazy=True), "ollama" (model, base_url), "openai" (model, base_url, api_key); all: max_tokens, timeout."""
     if kind not in KINDS:
         raise ValueError(f"unknown chat model kind {kind!r}: expected one of {', '.join(KINDS)}")
     if kind != "local":

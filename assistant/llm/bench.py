@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         model_path=str(path), max_tokens=args.max_tokens, n_threads=args.n_threads, n_ctx=args.n_ctx, timeout=600
     )
     t0 = time.perf_counter()
-    llama, _lock = llm.load()
+    llama = llm.load().llama
     load_s = time.perf_counter() - t0
     messages = build_messages(llama, args.corpus, args.prompt_tokens, args.passages)
     runs = [run_once(llm, llama, messages) for _ in range(args.runs)]

@@ -1,0 +1,60 @@
+"""The real bundled GGUF through llama.cpp. Never skipped: without llama-cpp-python or the model these fail.
+
+Setup (once): pip install llama-cpp-python==0.3.36 && python scripts/setup_llm.py
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from assistant.llm import LLMUnavailableError, make_chat_model
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+PASSAGE = (
+    "[1] El Foro Mundial sobre Migración y Desarrollo (FMMD) celebró su cumbre de 2020 bajo la presidencia "
+    "de los Emiratos Árabes Unidos. La cumbre se celebró de forma virtual debido a la pandemia."
+)
+MESSAGES = [
+    SystemMessage("Responde en español, en una frase, usando sólo el pasaje. Cita el pasaje como [1]."),
+    HumanMessage(f"{PASSAGE}\n\nPregunta: ¿Qué país ejerció la presidencia del FMMD en 2020?"),
+]
+
+
+def test_bundled_model_answers_from_the_passage() -> None:
+    llm = make_chat_model("local", max_tokens=48, timeout=300)  # assembles/verifies the GGUF, loads it
+    answer = llm.invoke(MESSAGES)
+    assert isinstance(answer.content, str)
+    assert "Emirato" in answer.content, answer.content  # the 0.5B model's Spanish is shaky: "Emirato(s) Árabes"
+    assert answer.response_metadata["finish_reason"] in {"stop", "length"}
+
+    chunks = [str(c.content) for c in llm.stream(MESSAGES) if c.content]
+    assert len(chunks) > 2  # tokens arrive one by one
+    assert "".join(chunks) == answer.content  # temperature 0: the same answer again
+
+
+def test_real_model_call_times_out() -> None:
+    llm = make_chat_model("local", max_tokens=400, timeout=0.3)
+    with pytest.raises(LLMUnavailableError, match="timeout"):
+        llm.invoke([HumanMessage("Escribe un ensayo largo sobre la migración laboral.")])
+
+
+def test_long_prefill_stops_at_the_deadline_and_the_model_recovers() -> None:
+    long_prompt = "Resume estos pasajes. " + " ".join([PASSAGE] * 60)  # ~3,000 tokens: a minute of prefill here
+    llm = make_chat_model("local", max_tokens=16, timeout=2)
+    t0 = time.monotonic()
+    with pytest.raises(LLMUnavailableError, match="timeout"):
+        llm.invoke([HumanMessage(long_prompt)])
+    assert time.monotonic() - t0 < 6  # aborted inside the prefill, not after it
+    assert "Emirato" in str(make_chat_model("local", max_tokens=48, timeout=300).invoke(MESSAGES).content)
+
+
+def test_not_a_gguf_is_reported(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.gguf"
+    bad.write_bytes(b"GGUF" + b"\0" * 4096)
+    with pytest.raises(LLMUnavailableError, match="could not load"):
+        make_chat_model("local", model_path=str(bad))
