@@ -78,7 +78,8 @@ class SentenceTransformerEmbeddings(Embeddings):
                 "Give a local model directory in GFMD_EMBEDDING_MODEL (no model is downloaded)."
             ) from exc
         self.model_id = model_id
-        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        model_obj = self._model
+        dimension = getattr(model_obj, "get_embedding_dimension", None) or model_obj.get_sentence_embedding_dimension
         self.dim = int(dimension() or 0)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:

@@ -89,6 +89,10 @@ class LexicalIndex:
         top = top[np.argsort(-scores[top])]
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
+    def has_term(self, word: str) -> bool:
+        """Whether a word (in any of its stemmed forms) occurs anywhere in the indexed passages."""
+        return any(token in self._vocab for token in query_tokens(word))
+
     def mask(self, sources: tuple[str, ...], lang: str | None, year: int | None) -> np.ndarray | None:
         if not sources and lang is None and year is None:
             return None
