@@ -92,7 +92,7 @@ class Settings(BaseSettings):
     )
     llm_url: str = Field(default="", description="Base URL of the Ollama or OpenAI-compatible server.")
     llm_api_key: str = Field(default="", description="API key for an OpenAI-compatible server, if it needs one.")
-    llm_timeout: float = Field(default=60.0, gt=0, description="Seconds allowed for one generated answer.")
+    llm_timeout: float = Field(default=120.0, gt=0, description="Seconds allowed for one generated answer.")
     llm_max_tokens: int = Field(default=160, ge=16, description="Longest generated answer, in tokens.")
     llm_context_passages: int = Field(default=3, ge=1, le=10, description="Passages given to the model.")
     support_threshold: float = Field(
