@@ -12,90 +12,27 @@ import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
-import chromadb
+import httpx
 import numpy as np
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
-from chromadb.config import Settings as ChromaSettings
-from chromadb.utils.embedding_functions import register_embedding_function
+from chromadb.errors import ChromaError
 
+from gfmd.chroma import (
+    GfmdEmbeddingFunction,
+    GuardedCollection,
+    IndexError_,
+    ModelMismatchError,
+    failure_reason,
+    make_client,
+)
 from gfmd.embeddings import ModelEmbeddings
 from gfmd.records import Chunk, Document, Filters
 from gfmd.settings import Settings
 
+__all__ = ["WRITE_BATCH", "IndexError_", "ModelMismatchError", "Store", "make_client", "where_clause"]
 log = logging.getLogger(__name__)
-for noisy in ("chromadb", "chromadb.telemetry", "httpx"):
-    logging.getLogger(noisy).setLevel(logging.ERROR)
 
 WRITE_BATCH = 256
-
-
-class IndexError_(Exception):
-    """The index cannot be used as asked (wrong model, unreachable server, unwritable directory)."""
-
-
-class ModelMismatchError(IndexError_):
-    pass
-
-
-@register_embedding_function
-class GfmdEmbeddingFunction(EmbeddingFunction[Documents]):
-    """Explicit embedding function for Chroma, so it never falls back to its downloading default."""
-
-    def __init__(self, embeddings: ModelEmbeddings | None = None, model_id: str = "") -> None:
-        self._embeddings = embeddings
-        self.model_id = embeddings.model_id if embeddings is not None else model_id
-
-    def __call__(self, input: Documents) -> Embeddings:
-        if self._embeddings is None:
-            raise IndexError_(f"embedding model {self.model_id!r} is not loaded in this process")
-        vectors = self._embeddings.embed_documents(list(input))
-        return [np.asarray(v, dtype=np.float32) for v in vectors]
-
-    def embed_query(self, input: Documents) -> Embeddings:
-        if self._embeddings is None:
-            raise IndexError_(f"embedding model {self.model_id!r} is not loaded in this process")
-        return [np.asarray(self._embeddings.embed_query(t), dtype=np.float32) for t in input]
-
-    @staticmethod
-    def name() -> str:
-        return "gfmd"
-
-    def get_config(self) -> dict[str, Any]:
-        return {"model_id": self.model_id}
-
-    @staticmethod
-    def build_from_config(config: dict[str, Any]) -> GfmdEmbeddingFunction:
-        return GfmdEmbeddingFunction(None, str(config.get("model_id", "")))
-
-    def default_space(self) -> str:  # type: ignore[override]
-        return "cosine"
-
-
-def make_client(settings: Settings) -> Any:
-    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    if settings.chroma_url:
-        url = urlparse(settings.chroma_url)
-        if not url.hostname:
-            raise IndexError_(f"GFMD_CHROMA_URL is not a URL: {settings.chroma_url!r}")
-        try:
-            client = chromadb.HttpClient(
-                host=url.hostname,
-                port=url.port or (443 if url.scheme == "https" else 8000),
-                ssl=url.scheme == "https",
-                settings=chroma_settings,
-            )
-            client.heartbeat()
-        except Exception as exc:
-            raise IndexError_(f"Chroma server at {settings.chroma_url} is not reachable: {exc}") from exc
-        return client
-    index_dir = Path(settings.index_dir)
-    try:
-        index_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise IndexError_(f"cannot create index directory {index_dir}: {exc.strerror or exc}") from exc
-    return chromadb.PersistentClient(path=str(index_dir), settings=chroma_settings)
 
 
 class Store:
@@ -106,9 +43,22 @@ class Store:
         self.embeddings = embeddings
         self.model_id = embeddings.model_id
         self.client = make_client(settings)
+        self.where = (
+            f"the Chroma server at {settings.chroma_url}"
+            if settings.chroma_url
+            else f"the index directory {Path(settings.index_dir).resolve()}"
+        )
+        try:
+            self._open_collections()
+        except (httpx.HTTPError, OSError, ChromaError) as exc:
+            raise IndexError_(f"cannot open {self.where}: {failure_reason(exc)}") from exc
+        self._documents: dict[str, Document] | None = None
+
+    def _open_collections(self) -> None:
+        settings = self.settings
         self._check_model(settings.collection)
-        function = GfmdEmbeddingFunction(embeddings)
-        self.passages = self.client.get_or_create_collection(
+        function = GfmdEmbeddingFunction(self.embeddings)
+        passages = self.client.get_or_create_collection(
             name=settings.collection,
             embedding_function=function,
             configuration={
@@ -121,12 +71,12 @@ class Store:
             },
             metadata={"embedding_model": self.model_id, "gfmd_schema": 1},
         )
-        self.registry = self.client.get_or_create_collection(
+        registry = self.client.get_or_create_collection(
             name=f"{settings.collection}_documents",
             embedding_function=function,
             metadata={"embedding_model": self.model_id, "gfmd_schema": 1},
         )
-        self._documents: dict[str, Document] | None = None
+        self.passages, self.registry = GuardedCollection(passages, self.where), GuardedCollection(registry, self.where)
 
     # --- model guard
     def _check_model(self, name: str) -> None:
@@ -247,6 +197,13 @@ class Store:
         n = self.count()
         if n == 0:
             return []
+        if n != sum(d.chunks for d in self.documents().values()):
+            # Unregistered passages (an interrupted ingest, or another worker's ingest in flight) would crowd the
+            # registered ones out of the top k: filter on the registered documents inside Chroma instead.
+            if not self.documents():
+                return []
+            registered = {"doc_id": {"$in": sorted(self.active_doc_ids())}}
+            where = registered if where is None else {"$and": [where, registered]}
         got = self.passages.query(
             query_embeddings=[np.asarray(vector, dtype=np.float32)],
             n_results=min(k, n),

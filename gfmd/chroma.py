@@ -1,0 +1,135 @@
+"""The Chroma client boundary: client creation (embedded or server), our embedding function, and a guard that
+turns Chroma's failures (server down or hung, read-only or full disk) into `IndexError_` naming the index."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import chromadb
+import httpx
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import ChromaError
+from chromadb.utils.embedding_functions import register_embedding_function
+
+from gfmd.embeddings import ModelEmbeddings
+from gfmd.settings import Settings
+
+log = logging.getLogger(__name__)
+for noisy in ("chromadb", "chromadb.telemetry", "httpx"):
+    logging.getLogger(noisy).setLevel(logging.ERROR)
+
+# Chroma's HttpClient waits forever by default (httpx timeout=None): a hung server would hang every worker.
+CHROMA_TIMEOUT_S = 30.0
+CHROMA_CONNECT_TIMEOUT_S = 5.0
+_WRITES = frozenset({"add", "upsert", "update", "delete", "modify"})
+
+
+class IndexError_(Exception):
+    """The index cannot be used as asked (wrong model, unreachable server, unwritable directory)."""
+
+
+class ModelMismatchError(IndexError_):
+    pass
+
+
+@register_embedding_function
+class GfmdEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Explicit embedding function for Chroma, so it never falls back to its downloading default."""
+
+    def __init__(self, embeddings: ModelEmbeddings | None = None, model_id: str = "") -> None:
+        self._embeddings = embeddings
+        self.model_id = embeddings.model_id if embeddings is not None else model_id
+
+    def __call__(self, input: Documents) -> Embeddings:
+        if self._embeddings is None:
+            raise IndexError_(f"embedding model {self.model_id!r} is not loaded in this process")
+        vectors = self._embeddings.embed_documents(list(input))
+        return [np.asarray(v, dtype=np.float32) for v in vectors]
+
+    def embed_query(self, input: Documents) -> Embeddings:
+        if self._embeddings is None:
+            raise IndexError_(f"embedding model {self.model_id!r} is not loaded in this process")
+        return [np.asarray(self._embeddings.embed_query(t), dtype=np.float32) for t in input]
+
+    @staticmethod
+    def name() -> str:
+        return "gfmd"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model_id": self.model_id}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> GfmdEmbeddingFunction:
+        return GfmdEmbeddingFunction(None, str(config.get("model_id", "")))
+
+    def default_space(self) -> str:  # type: ignore[override]
+        return "cosine"
+
+
+def make_client(settings: Settings) -> Any:
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        if not url.hostname:
+            raise IndexError_(f"GFMD_CHROMA_URL is not a URL: {settings.chroma_url!r}")
+        try:
+            client = chromadb.HttpClient(
+                host=url.hostname,
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+            session = getattr(getattr(client, "_server", None), "_session", None)  # chromadb's httpx.Client
+            if session is not None:
+                session.timeout = httpx.Timeout(CHROMA_TIMEOUT_S, connect=CHROMA_CONNECT_TIMEOUT_S)
+            client.heartbeat()
+        except Exception as exc:
+            raise IndexError_(f"Chroma server at {settings.chroma_url} is not reachable: {exc}") from exc
+        return client
+    index_dir = Path(settings.index_dir)
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise IndexError_(f"cannot create index directory {index_dir}: {exc.strerror or exc}") from exc
+    try:
+        return chromadb.PersistentClient(path=str(index_dir), settings=chroma_settings)
+    except (ChromaError, OSError) as exc:
+        raise IndexError_(f"cannot open the index directory {index_dir.resolve()}: {failure_reason(exc)}") from exc
+
+
+def failure_reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    if isinstance(exc, httpx.TimeoutException):
+        return f"no answer within {CHROMA_TIMEOUT_S:g} s ({type(exc).__name__})"
+    return f"{type(exc).__name__}: {exc}"
+
+
+class GuardedCollection:
+    """A Chroma collection whose failures (server down or hung, read-only or full disk) raise `IndexError_`
+    naming the index, instead of a library exception or a hang the caller cannot act on."""
+
+    def __init__(self, collection: Any, where: str) -> None:
+        self._collection = collection
+        self._where = where
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._collection, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return attr(*args, **kwargs)
+            except IndexError_:
+                raise
+            except (httpx.HTTPError, OSError, ChromaError) as exc:
+                verb = "writing to" if name in _WRITES else "reading from"
+                raise IndexError_(f"{verb} {self._where} failed: {failure_reason(exc)}") from exc
+
+        return call
