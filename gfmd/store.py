@@ -33,6 +33,7 @@ __all__ = ["WRITE_BATCH", "IndexError_", "ModelMismatchError", "Store", "make_cl
 log = logging.getLogger(__name__)
 
 WRITE_BATCH = 256
+READ_PAGE = 5000
 
 
 class Store:
@@ -141,12 +142,8 @@ class Store:
     def collect_garbage(self) -> int:
         """Delete passages whose document is not registered (left by an interrupted ingest)."""
         active = self.active_doc_ids()
-        got = self.passages.get(include=["metadatas"])
-        orphans = [
-            cid
-            for cid, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
-            if meta.get("doc_id") not in active
-        ]
+        ids, _, metas = self._scan(["metadatas"])
+        orphans = [cid for cid, meta in zip(ids, metas, strict=True) if meta.get("doc_id") not in active]
         for start in range(0, len(orphans), WRITE_BATCH):
             self.passages.delete(ids=orphans[start : start + WRITE_BATCH])
         if orphans:
@@ -163,12 +160,25 @@ class Store:
 
     def all_chunks(self) -> list[Chunk]:
         active = self.active_doc_ids()
-        got = self.passages.get(include=["documents", "metadatas"])
-        chunks = [
-            Chunk.from_store(cid, text, meta)  # type: ignore[arg-type]
-            for cid, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)
-        ]
+        ids, texts, metas = self._scan(["documents", "metadatas"])
+        chunks = [Chunk.from_store(cid, text, meta) for cid, text, meta in zip(ids, texts, metas, strict=True)]
         return [c for c in chunks if c.doc_id in active]
+
+    def _scan(self, include: list[str]) -> tuple[list[str], list[Any], list[Any]]:
+        """Every passage, read in pages: one embedded `get()` of more than ~32,000 rows fails in SQLite
+        ("too many SQL variables"), which broke the BM25 rebuild somewhere between 30,000 and 100,000 passages."""
+        ids: list[str] = []
+        texts: list[Any] = []
+        metas: list[Any] = []
+        offset = 0
+        while True:
+            got = self.passages.get(include=include, limit=READ_PAGE, offset=offset)
+            ids.extend(got["ids"])
+            texts.extend(got.get("documents") or [None] * len(got["ids"]))
+            metas.extend(got.get("metadatas") or [{}] * len(got["ids"]))
+            if len(got["ids"]) < READ_PAGE:
+                return ids, texts, metas
+            offset += READ_PAGE
 
     def get_chunks(self, ids: Iterable[str], with_vectors: bool = False) -> tuple[list[Chunk], np.ndarray | None]:
         ids = list(dict.fromkeys(ids))
