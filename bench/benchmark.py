@@ -151,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     results = run(args)
     results["benchmark_s"] = round(time.monotonic() - started, 1)
     previous = json.loads(args.out.read_text()) if args.out.exists() and args.only else {}
+    # Parts run separately (--only) are merged; each part remembers the command that measured it.
+    produced = {part: results["command"] for part in results if part not in ("command", "machine", "subset")}
+    results["measured_by"] = {**previous.get("measured_by", {}), **produced}
     args.out.write_text(json.dumps({**previous, **results}, indent=2, ensure_ascii=False))
     print(table(results))
     return 0

@@ -135,3 +135,37 @@ def run_scale(
         log.warning("scale %s", row)
         rows.append(row)
     return rows
+
+
+def probe_filters(index_dir: Path, questions: list[str], embeddings: Any) -> dict[str, Any]:
+    """Dense search on an existing (scale) index: unfiltered vs one language (what the retriever's per-language
+    pools and glossary renderings do), to show which part of the dense stage grows with the index."""
+    from collections import Counter
+
+    index = Index(Settings(index_dir=index_dir), embeddings=embeddings)
+    store = index.store
+    langs = Counter(d.lang for d in store.documents().values())
+    vectors = np.asarray(embeddings.embed_queries(questions), dtype=np.float32)
+    k = index.settings.candidates
+    out: dict[str, Any] = {
+        "passages": store.count(),
+        "unfiltered_ms": p50_p95(each_ms(lambda v: store.dense_search(v, k), vectors)),
+    }
+    for lang in sorted(langs):
+        out[f"lang_{lang}_ms"] = p50_p95(each_ms(lambda v: store.dense_search(v, k // 2, lang=lang), vectors))  # noqa: B023
+    return out
+
+
+if __name__ == "__main__":
+    import argparse
+    import json
+
+    from bench.measure import product_settings, questions
+    from gfmd.embeddings import get_embeddings
+
+    parser = argparse.ArgumentParser(description="probe filtered dense search on an existing scale index")
+    parser.add_argument("--probe", type=Path, required=True)
+    parser.add_argument("--questions", type=int, default=20)
+    args = parser.parse_args()
+    model = get_embeddings(product_settings(args.probe))
+    print(json.dumps(probe_filters(args.probe, questions(args.questions), model), indent=1))
