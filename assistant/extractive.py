@@ -135,26 +135,29 @@ def extract(
     citations: list[Citation] = []
     sentences: list[AnswerSentence] = []
     for n, cand in enumerate(chosen, start=1):
-        chunk = cand.passage.chunk
-        citations.append(
-            Citation(
-                n=n,
-                chunk_id=chunk.chunk_id,
-                doc_id=chunk.doc_id,
-                title=chunk.title,
-                source=chunk.source,
-                page=chunk.page,
-                section=chunk.section,
-                lang=chunk.lang,
-                quote=cand.text,
-                text=chunk.text,
-                score=round(cand.passage.score, 4),
-            )
-        )
+        citations.append(citation_for(n, cand.passage, cand.text))
         sentences.append(
             AnswerSentence(text=cand.text, citations=[n], supported=True, support_score=round(cand.dense, 4))
         )
     return Extraction(False, "", sentences, citations, best.dense)
+
+
+def citation_for(n: int, passage: ScoredChunk, quote: str) -> Citation:
+    """The citation [n] of `quote`, a verbatim span of `passage`."""
+    chunk = passage.chunk
+    return Citation(
+        n=n,
+        chunk_id=chunk.chunk_id,
+        doc_id=chunk.doc_id,
+        title=chunk.title,
+        source=chunk.source,
+        page=chunk.page,
+        section=chunk.section,
+        lang=chunk.lang,
+        quote=quote,
+        text=chunk.text,
+        score=round(passage.score, 4),
+    )
 
 
 def _sentences(passages: list[ScoredChunk]) -> list[_Candidate]:

@@ -18,6 +18,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 
 from assistant.condense import condense, looks_like_follow_up
+from assistant.extractive import citation_for
 from assistant.llm.model_files import LLMUnavailableError
 from assistant.messages import FELL_BACK, say
 from assistant.prompts import ANSWER_PROMPT, CONDENSE_PROMPT, LANGUAGE_NAMES, NO_ANSWER, format_passages
@@ -120,7 +121,7 @@ def _assemble(
                 passage = context[old - 1]
                 quote = _closest_sentence(assistant, verdict.text, passage.chunk.text)
                 by_passage[old] = len(citations) + 1
-                citations.append(_citation(len(citations) + 1, passage, quote))
+                citations.append(citation_for(len(citations) + 1, passage, quote))
             numbers.append(by_passage[old])
         sentences.append(verdict.model_copy(update={"citations": numbers}))
         parts.append(verdict.text + "".join(f" [{n}]" for n in numbers))
@@ -145,23 +146,6 @@ def _closest_sentence(assistant: Assistant, sentence: str, passage_text: str) ->
     vectors = assistant.embed_sentences([*candidates, sentence])
     best = int(np.argmax(vectors[:-1] @ vectors[-1]))
     return candidates[best]
-
-
-def _citation(n: int, passage: ScoredChunk, quote: str) -> Citation:
-    chunk = passage.chunk
-    return Citation(
-        n=n,
-        chunk_id=chunk.chunk_id,
-        doc_id=chunk.doc_id,
-        title=chunk.title,
-        source=chunk.source,
-        page=chunk.page,
-        section=chunk.section,
-        lang=chunk.lang,
-        quote=quote,
-        text=chunk.text,
-        score=round(passage.score, 4),
-    )
 
 
 def _fallback(
