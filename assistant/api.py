@@ -142,6 +142,7 @@ class Assistant:
             return say(EMPTY_QUESTION, lang)
         if len(question) > self.settings.max_question_chars:
             return say(TOO_LONG, lang, n=len(question), max=self.settings.max_question_chars)
+        self.index.refresh_if_changed()  # another worker or `gfmd ingest` may have added or removed documents
         if not self.index.store.documents():
             return say(EMPTY_INDEX, lang)
         return None

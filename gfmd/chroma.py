@@ -17,24 +17,25 @@ from chromadb.errors import ChromaError
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from gfmd.embeddings import ModelEmbeddings
+from gfmd.errors import IndexError_, ModelMismatchError
 from gfmd.settings import Settings
 
+__all__ = [
+    "GfmdEmbeddingFunction",
+    "GuardedCollection",
+    "IndexError_",
+    "ModelMismatchError",
+    "failure_reason",
+    "make_client",
+]
 log = logging.getLogger(__name__)
 for noisy in ("chromadb", "chromadb.telemetry", "httpx"):
     logging.getLogger(noisy).setLevel(logging.ERROR)
 
-# Chroma's HttpClient waits forever by default (httpx timeout=None): a hung server would hang every worker.
-CHROMA_TIMEOUT_S = 30.0
+# Chroma's HttpClient waits forever by default (httpx timeout=None): a hung server would hang every worker, so
+# every request gets `Settings.chroma_timeout` (GFMD_CHROMA_TIMEOUT); connecting gets at most this much of it.
 CHROMA_CONNECT_TIMEOUT_S = 5.0
 _WRITES = frozenset({"add", "upsert", "update", "delete", "modify"})
-
-
-class IndexError_(Exception):
-    """The index cannot be used as asked (wrong model, unreachable server, unwritable directory)."""
-
-
-class ModelMismatchError(IndexError_):
-    pass
 
 
 @register_embedding_function
@@ -86,7 +87,7 @@ def make_client(settings: Settings) -> Any:
             )
             session = getattr(getattr(client, "_server", None), "_session", None)  # chromadb's httpx.Client
             if session is not None:
-                session.timeout = httpx.Timeout(CHROMA_TIMEOUT_S, connect=CHROMA_CONNECT_TIMEOUT_S)
+                session.timeout = chroma_timeout(settings)
             client.heartbeat()
         except Exception as exc:
             raise IndexError_(f"Chroma server at {settings.chroma_url} is not reachable: {exc}") from exc
@@ -102,11 +103,17 @@ def make_client(settings: Settings) -> Any:
         raise IndexError_(f"cannot open the index directory {index_dir.resolve()}: {failure_reason(exc)}") from exc
 
 
-def failure_reason(exc: BaseException) -> str:
+def chroma_timeout(settings: Settings) -> httpx.Timeout:
+    seconds = settings.chroma_timeout
+    return httpx.Timeout(seconds, connect=min(CHROMA_CONNECT_TIMEOUT_S, seconds))
+
+
+def failure_reason(exc: BaseException, timeout: float | None = None) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     if isinstance(exc, httpx.TimeoutException):
-        return f"no answer within {CHROMA_TIMEOUT_S:g} s ({type(exc).__name__})"
+        within = f"within {timeout:g} s" if timeout is not None else "in time"
+        return f"no answer {within} ({type(exc).__name__})"
     return f"{type(exc).__name__}: {exc}"
 
 
@@ -114,9 +121,10 @@ class GuardedCollection:
     """A Chroma collection whose failures (server down or hung, read-only or full disk) raise `IndexError_`
     naming the index, instead of a library exception or a hang the caller cannot act on."""
 
-    def __init__(self, collection: Any, where: str) -> None:
+    def __init__(self, collection: Any, where: str, timeout: float | None = None) -> None:
         self._collection = collection
         self._where = where
+        self._timeout = timeout  # for the message: the server's time limit, None for an embedded index
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self._collection, name)
@@ -130,6 +138,6 @@ class GuardedCollection:
                 raise
             except (httpx.HTTPError, OSError, ChromaError) as exc:
                 verb = "writing to" if name in _WRITES else "reading from"
-                raise IndexError_(f"{verb} {self._where} failed: {failure_reason(exc)}") from exc
+                raise IndexError_(f"{verb} {self._where} failed: {failure_reason(exc, self._timeout)}") from exc
 
         return call

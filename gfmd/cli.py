@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
+from pydantic import ValidationError
 
+from gfmd.errors import IndexError_
 from gfmd.settings import Settings
 
 app = typer.Typer(
@@ -39,12 +44,30 @@ def settings_for(index: Path | None, **overrides: Any) -> Settings:
     values: dict[str, Any] = {k: v for k, v in overrides.items() if v is not None}
     if index is not None:
         values["index_dir"] = index
-    return Settings(**values)
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        _fail("; ".join(_setting_problem(error) for error in exc.errors()))
 
 
-def _fail(message: str, code: int = 2) -> None:
+def _setting_problem(error: Any) -> str:
+    name = "_".join(str(part) for part in error.get("loc", ())).upper()
+    return f"invalid setting GFMD_{name}={error.get('input')!r}: {error.get('msg')}"
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
     typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
     raise typer.Exit(code)
+
+
+@contextmanager
+def _index_errors() -> Iterator[None]:
+    """One error line naming the index (its directory or Chroma server) and exit 2, instead of a traceback, when
+    the index cannot be opened or stops answering (`IndexError_`)."""
+    try:
+        yield
+    except IndexError_ as exc:
+        _fail(str(exc))
 
 
 @app.command()
@@ -55,16 +78,12 @@ def ingest(
 ) -> None:
     """Add or update documents in the index. Unchanged files are skipped; a failing file changes nothing."""
     from gfmd.index import Index
-    from gfmd.store import IndexError_
     from ingest.pipeline import ingest_paths
 
     settings = settings_for(index)
-    try:
+    with _index_errors():
         idx = Index(settings)
         report = ingest_paths(paths, idx, progress=sys.stderr.isatty() and not as_json)
-    except IndexError_ as exc:
-        _fail(str(exc))
-        return
     summary = report.summary()
     failed: list[dict[str, str]] = summary["failed"]  # type: ignore[assignment]
     if as_json:
@@ -97,21 +116,17 @@ def ask(
     """Answer a question from the indexed documents, with numbered citations."""
     from assistant.api import get_assistant
     from gfmd.records import Filters
-    from gfmd.store import IndexError_
 
     if (question is None) == (batch is None):
         _fail("give a QUESTION or --batch FILE (not both)")
     settings = settings_for(index)
     filters = Filters(sources=tuple(doc or ()), lang=lang, year=year)
-    try:
+    with _index_errors():
         assistant = get_assistant(settings)
         if batch is not None:
             _ask_batch(assistant, batch, k, filters)
             return
         answer = assistant.ask(question or "", k=k, filters=filters)
-    except IndexError_ as exc:
-        _fail(str(exc))
-        return
     if as_json:
         typer.echo(answer.model_dump_json(indent=2))
         return
@@ -125,7 +140,6 @@ def _ask_batch(assistant: Any, batch: Path, k: int | None, filters: Any) -> None
         lines = batch.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         _fail(f"{batch}: cannot read ({exc})")
-        return
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -146,8 +160,9 @@ def documents(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
     """List the indexed documents."""
     from gfmd.index import Index
 
-    idx = Index(settings_for(index))
-    docs = sorted(idx.store.documents().values(), key=lambda d: d.source)
+    settings = settings_for(index)
+    with _index_errors():
+        docs = sorted(Index(settings).store.documents().values(), key=lambda d: d.source)
     if as_json:
         typer.echo(json.dumps([d.model_dump() for d in docs], ensure_ascii=False, indent=2))
         return
@@ -163,8 +178,9 @@ def remove(
     from gfmd.index import Index
     from ingest.pipeline import remove_sources
 
-    idx = Index(settings_for(index))
-    removed = remove_sources(sources, idx)
+    settings = settings_for(index)
+    with _index_errors():
+        removed = remove_sources(sources, Index(settings))
     for source in sources:
         typer.echo(f"{'removed' if source in removed else 'not indexed'}: {source}")
     if len(removed) < len(sources):
@@ -180,7 +196,9 @@ def serve(
     """Start the web chat, indexing the bundled corpus first if the index is empty."""
     from ui.app import launch
 
-    launch(settings_for(index, host=host, port=port))
+    settings = settings_for(index, host=host, port=port)
+    with _index_errors():
+        launch(settings)
 
 
 @app.command()
@@ -191,7 +209,7 @@ def config(markdown: Annotated[bool, typer.Option("--markdown", help="Print the 
     if markdown:
         typer.echo(settings_table())
         return
-    for name, value in Settings().model_dump().items():
+    for name, value in settings_for(None).model_dump().items():
         typer.echo(f"GFMD_{name.upper()}={value}")
 
 
@@ -238,7 +256,6 @@ def eval_(
     from evals.golden import GoldenError
     from evals.runner import EvalError, EvalOptions, run_eval
     from evals.thresholds import ThresholdError
-    from gfmd.store import IndexError_
 
     options = EvalOptions(
         golden=list(golden or []),
@@ -253,11 +270,11 @@ def eval_(
         support_threshold=support_threshold,
         progress=True,  # on stderr; a long evaluation shows where it is, in a terminal and in CI logs alike
     )
-    try:
-        outcome = run_eval(options)
-    except (EvalError, GoldenError, ThresholdError, IndexError_) as exc:
-        _fail(str(exc))
-        return
+    with _index_errors():
+        try:
+            outcome = run_eval(options)
+        except (EvalError, GoldenError, ThresholdError) as exc:
+            _fail(str(exc))
     from evals.report import summary_line
 
     for system, _ in outcome.systems():
@@ -283,7 +300,10 @@ def feedback(
     from ui.feedback import export_jsonl, feedback_path
 
     settings = settings_for(index)
-    count = export_jsonl(feedback_path(settings.index_dir), out)
+    try:
+        count = export_jsonl(feedback_path(settings.index_dir), out)
+    except (OSError, sqlite3.Error) as exc:  # no database yet, an unreadable one, an unwritable --out
+        _fail(f"cannot export the feedback: {exc}")
     typer.echo(f"{count} ratings written to {out}")
 
 

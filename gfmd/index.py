@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from pathlib import Path
 
 from gfmd.embeddings import ModelEmbeddings, get_embeddings
@@ -15,12 +16,21 @@ log = logging.getLogger(__name__)
 
 
 class Index:
+    # How often, at most, `refresh_if_changed` asks the registry whether another process (a second `gfmd serve`
+    # worker sharing the Chroma server, a `gfmd ingest`) added or removed documents. The check reads only the
+    # registry's ids and metadata (one small request: no passages, no vectors, no document records to parse), so
+    # one every 2 s costs a shared server a few small requests per worker whatever the question rate, and another
+    # worker's ingest or removal is seen by the next question at most 2 s later.
+    registry_check_s: float = 2.0
+
     def __init__(self, settings: Settings, embeddings: ModelEmbeddings | None = None) -> None:
         self.settings = settings
         self.embeddings: ModelEmbeddings = embeddings or get_embeddings(settings)  # type: ignore[assignment]
         self.store = Store(settings, self.embeddings)
         self._lexical: LexicalIndex | None = None
         self._lock = threading.Lock()
+        self._check_lock = threading.Lock()
+        self._checked_at = float("-inf")
 
     @property
     def lexical_dir(self) -> Path:
@@ -48,3 +58,17 @@ class Index:
         """Re-read the registry (another process may have ingested) and bring BM25 in step."""
         self.store.documents(refresh=True)
         self.lexical()
+
+    def refresh_if_changed(self) -> bool:
+        """`refresh()` when the registry's documents differ from the ones this process knows; the registry is
+        asked at most once every `registry_check_s` seconds. True when it refreshed."""
+        with self._check_lock:
+            now = time.monotonic()
+            if now - self._checked_at < self.registry_check_s:
+                return False
+            self._checked_at = now
+            if self.store.registered_doc_ids() == self.store.active_doc_ids():
+                return False
+        log.info("the document registry changed in another process: re-reading it")
+        self.refresh()
+        return True

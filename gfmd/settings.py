@@ -28,6 +28,12 @@ class Settings(BaseSettings):
         default=None,
         description="URL of a Chroma server (e.g. http://127.0.0.1:8000). When set, the index lives there.",
     )
+    chroma_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds to wait for the Chroma server to answer a request (connecting: at most 5 s of it) "
+        "before the index is reported unavailable.",
+    )
     collection: str = Field(default="gfmd", description="Name of the Chroma collection holding the passages.")
     corpus_dir: Path = Field(
         default=REPO_ROOT / "corpus",

@@ -49,10 +49,12 @@ class Store:
             if settings.chroma_url
             else f"the index directory {Path(settings.index_dir).resolve()}"
         )
+        # The time limit of a request to a Chroma server, named in the error when it runs out (None: embedded).
+        self.timeout = settings.chroma_timeout if settings.chroma_url else None
         try:
             self._open_collections()
         except (httpx.HTTPError, OSError, ChromaError) as exc:
-            raise IndexError_(f"cannot open {self.where}: {failure_reason(exc)}") from exc
+            raise IndexError_(f"cannot open {self.where}: {failure_reason(exc, self.timeout)}") from exc
         self._documents: dict[str, Document] | None = None
 
     def _open_collections(self) -> None:
@@ -77,7 +79,8 @@ class Store:
             embedding_function=function,
             metadata={"embedding_model": self.model_id, "gfmd_schema": 1},
         )
-        self.passages, self.registry = GuardedCollection(passages, self.where), GuardedCollection(registry, self.where)
+        self.passages = GuardedCollection(passages, self.where, self.timeout)
+        self.registry = GuardedCollection(registry, self.where, self.timeout)
 
     # --- model guard
     def _check_model(self, name: str) -> None:
@@ -107,6 +110,11 @@ class Store:
 
     def active_doc_ids(self) -> set[str]:
         return {d.doc_id for d in self.documents().values()}
+
+    def registered_doc_ids(self) -> set[str]:
+        """The registry's document ids as stored now, read without the document records (a cheap change check)."""
+        got = self.registry.get(include=["metadatas"])
+        return {str(meta.get("doc_id")) for meta in got["metadatas"] or [] if meta}
 
     def write_document(self, document: Document, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
         """Add a document's passages, then commit it in the registry, then drop what it replaces."""

@@ -29,6 +29,7 @@ FALLBACK_ENCODINGS = ("utf_16", "utf_32", "cp1252", "latin_1", "iso8859_15")  # 
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
 # `\s+(\S.*)$`, not `\s+(.+?)\s*#*\s*$`: that one backtracks cubically on a line of spaces (a minute for 2,000).
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(\S.*)$")
+TOO_DEEP = "PDF structure is too deeply nested or malformed to read"
 
 
 @dataclass(frozen=True)
@@ -137,11 +138,14 @@ def _load_pdf(path: Path, raw: bytes) -> tuple[list[Block], int, str]:
     except IngestError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError, OSError) as exc:
+        if _caused_by_recursion(exc):
+            raise IngestError(path, TOO_DEEP) from exc
         raise IngestError(path, f"corrupt or unreadable PDF ({type(exc).__name__}: {exc})") from exc
     if n_pages == 0:
         raise IngestError(path, "PDF has no pages")
     page_texts: list[str] = []
     failed = 0
+    too_deep = False
     for number in range(n_pages):
         try:
             page = reader.pages[number]
@@ -149,16 +153,53 @@ def _load_pdf(path: Path, raw: bytes) -> tuple[list[Block], int, str]:
             page_texts.append(_pdfium_page_text(raw, number) if huge else page.extract_text() or "")
         except Exception as exc:  # pypdf raises many types on damaged content streams
             failed += 1
+            too_deep = too_deep or _caused_by_recursion(exc)
             log.warning("%s: page %d unreadable (%s)", path, number + 1, exc)
             page_texts.append("")
+    chars = sum(len("".join(t.split())) for t in page_texts)
+    no_text = chars < MIN_CHARS_PER_PAGE * n_pages and chars < 500
+    if (failed == n_pages or no_text) and (too_deep or _too_deeply_nested(raw)):
+        raise IngestError(path, TOO_DEEP)
     if failed == n_pages:
         raise IngestError(path, "corrupt PDF: no page could be read")
-    chars = sum(len("".join(t.split())) for t in page_texts)
-    if chars < MIN_CHARS_PER_PAGE * n_pages and chars < 500:
+    if no_text:
         raise IngestError(path, "PDF has no text layer (scanned images?); run OCR on it first")
     blocks = find_pdf_headings(page_texts)
     title = _pdf_title(reader)
     return blocks, n_pages, title
+
+
+def _caused_by_recursion(exc: BaseException) -> bool:
+    """Whether `exc` is, or was raised because of, a RecursionError (pypdf wraps it in PdfReadError)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, RecursionError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _too_deeply_nested(raw: bytes) -> bool:
+    """Whether a strict read of the PDF fails on recursion depth.
+
+    pypdf's lenient reader (strict=False) turns a RecursionError inside a deeply nested object into a logged
+    warning and drops the object (a page's /Resources, say), so such a PDF merely looks empty: no text, as if
+    scanned. Asked only when a PDF is about to be refused, a strict read keeps the cause on the exception chain.
+    """
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(raw), strict=True)
+        if reader.is_encrypted:
+            reader.decrypt("")
+        for page in reader.pages:
+            if _content_bytes(page) <= HUGE_PAGE_BYTES:  # pypdf's extraction is quadratic on huge pages
+                page.extract_text()
+    except Exception as exc:  # any failure but recursion is some other defect, reported as before
+        return _caused_by_recursion(exc)
+    return False
 
 
 def _content_bytes(page: object) -> int:

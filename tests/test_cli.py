@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -9,8 +10,10 @@ from typer.testing import CliRunner
 
 from assistant.messages import EMPTY_INDEX
 from gfmd.cli import app
+from gfmd.errors import IndexError_
 from gfmd.settings import Settings
 from gfmd.settings_doc import settings_table
+from gfmd.store import Store
 from tests.conftest import SEED_NAME, Samples
 from tests.fakes import HashEmbeddings
 
@@ -190,6 +193,63 @@ def test_config_shows_current_values(tmp_path: Path) -> None:
     assert f"GFMD_INDEX_DIR={tmp_path / 'index'}" in out
     assert "GFMD_MIN_SUPPORT=0.3" in out
     assert len(out.splitlines()) == len(Settings.model_fields)
+
+
+# --- an index that cannot be used: one error line naming it, exit 2, never a traceback --------------------------
+
+
+def _one_error_line(result: object) -> str:
+    assert result.exit_code == 2, result.output  # type: ignore[attr-defined]
+    assert result.stdout == ""  # type: ignore[attr-defined]
+    lines = result.stderr.splitlines()  # type: ignore[attr-defined]
+    assert len(lines) == 1 and lines[0].startswith("error: "), lines
+    return str(lines[0])
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["documents"], ["documents", "--json"], ["remove", TXT], ["serve"], ["ask", "What is a diaspora bond?"]],
+)
+def test_an_index_directory_that_cannot_be_opened(
+    fake_embeddings: HashEmbeddings, tmp_path: Path, command: list[str]
+) -> None:
+    not_a_directory = tmp_path / "index-is-a-file"
+    not_a_directory.write_text("not an index", encoding="utf-8")
+    line = _one_error_line(gfmd(*command, "--index", not_a_directory))
+    assert f"cannot create index directory {not_a_directory}" in line
+
+
+@pytest.mark.parametrize("command", [["documents"], ["remove", TXT], ["serve"]])
+def test_a_chroma_server_that_is_not_there(
+    fake_embeddings: HashEmbeddings, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    with socket.socket() as sock:  # a free local port, closed again: nothing listens there
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    monkeypatch.setenv("GFMD_CHROMA_URL", url)
+    line = _one_error_line(gfmd(*command))
+    assert f"Chroma server at {url} is not reachable" in line
+
+
+def test_a_chroma_error_after_opening_names_the_index(ingested: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def unreadable(self: object, *args: object, **kwargs: object) -> None:
+        raise IndexError_(f"reading from the index directory {Settings().index_dir} failed: disk I/O error")
+
+    monkeypatch.setattr(Store, "documents", unreadable)
+    line = _one_error_line(gfmd("documents"))
+    assert f"reading from the index directory {Settings().index_dir} failed" in line
+
+
+def test_an_invalid_setting_is_one_error_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GFMD_TOP_K", "many")
+    for command in (["config"], ["documents"]):
+        line = _one_error_line(gfmd(*command))
+        assert "invalid setting GFMD_TOP_K='many'" in line
+
+
+def test_feedback_without_a_database(tmp_path: Path) -> None:
+    line = _one_error_line(gfmd("feedback", "--out", tmp_path / "ratings.jsonl"))
+    assert f"no feedback database at {tmp_path / 'index' / 'feedback.sqlite3'}" in line
 
 
 def test_help_lists_the_commands() -> None:

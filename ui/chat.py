@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from gfmd.errors import IndexError_
 from gfmd.records import Answer, Filters, StreamEvent
 from ui.feedback import FeedbackStore
 from ui.render import (
@@ -26,6 +27,7 @@ from ui.render import (
 log = logging.getLogger(__name__)
 
 ERROR_MESSAGE = "Sorry, something went wrong while answering. Please try again, or rephrase the question."
+INDEX_UNAVAILABLE = "Index unavailable: {reason}. Please try again in a moment."
 MODES = ("extractive", "generative")
 ANY = "Any"
 FEEDBACK_OPTIONS = ("Like", "Dislike", "The evidence is wrong")
@@ -51,6 +53,7 @@ class ChatUpdate:
     sources: str
     answer: Answer | None = None
     done: bool = False
+    error: str = ""  # the plain-text message shown when no answer could be given
 
 
 @dataclass
@@ -126,9 +129,14 @@ def stream_answer(
                 answer = event.answer
                 yield ChatUpdate(answer_to_markdown(answer, turn), sources_html(answer), answer, done=True)
                 return
+    except IndexError_ as exc:  # the Chroma server is down or hung, the index directory unreadable: say which
+        log.warning("answering %r failed: index unavailable: %s", question[:200], exc)
+        message = INDEX_UNAVAILABLE.format(reason=str(exc).rstrip("."))
+        yield ChatUpdate(escape_markdown(message), no_sources_html(), None, done=True, error=message)
+        return
     except Exception:
         log.exception("answering %r failed", question[:200])
-    yield ChatUpdate(escape_markdown(ERROR_MESSAGE), no_sources_html(), None, done=True)
+    yield ChatUpdate(escape_markdown(ERROR_MESSAGE), no_sources_html(), None, done=True, error=ERROR_MESSAGE)
 
 
 def chat_turn(
@@ -157,13 +165,13 @@ def chat_turn(
         if not update.done:
             yield [*before, {"role": "assistant", "content": update.markdown}], ""
     conversation.messages = [*before, {"role": "assistant", "content": last.markdown}]
-    conversation.answers.append(last.answer or _failed(question))
+    conversation.answers.append(last.answer or _failed(question, last.error or ERROR_MESSAGE))
     conversation.selected = turn
     yield conversation.messages, sources_panel(last.answer, turn)
 
 
-def _failed(question: str) -> Answer:
-    return Answer(question=question, answer=ERROR_MESSAGE, refused=True, mode="extractive", lang="en")
+def _failed(question: str, message: str = ERROR_MESSAGE) -> Answer:
+    return Answer(question=question, answer=message, refused=True, mode="extractive", lang="en")
 
 
 def feedback_rating(liked: bool | str | None) -> str | None:

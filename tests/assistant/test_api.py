@@ -11,7 +11,7 @@ from gfmd.records import Filters
 from gfmd.settings import Settings
 from ingest.chunking import normalize_ws
 from ingest.pipeline import ingest_paths
-from tests.conftest import SEED_NAME
+from tests.conftest import DATA_DIR, SEED_NAME
 from tests.fakes import HashEmbeddings
 
 TXT = "remittances-note_2020_en.txt"
@@ -139,6 +139,20 @@ def test_stream_ends_with_the_answer(fake_assistant: Assistant) -> None:
     assert events[-1].kind == "answer" and events[-1].answer is not None
     assert all(e.kind == "token" for e in events[:-1])
     assert "".join(e.text for e in events[:-1]).strip() == events[-1].answer.answer
+
+
+def test_an_answer_sees_documents_another_worker_ingested(tmp_path: Path, fake_embeddings: HashEmbeddings) -> None:
+    """Two workers on one index: the one answering re-reads the registry, no restart needed."""
+    assistant = _assistant(tmp_path, fake_embeddings, min_support=0.3, min_support_cross=0.3)
+    assistant.index.registry_check_s = 0.0  # no wait between checks in a test
+    question = "How much did Nigeria raise with its first diaspora bond?"
+    assert assistant.ask(question).answer == EMPTY_INDEX["en"]
+
+    other_worker = Index(assistant.settings, embeddings=fake_embeddings)
+    assert ingest_paths([DATA_DIR / TXT], other_worker).ok
+    answer = assistant.ask(question)
+    assert not answer.refused
+    assert {c.source for c in answer.citations} == {TXT}
 
 
 def test_get_assistant_is_one_per_index(tmp_path: Path, fake_embeddings: HashEmbeddings) -> None:

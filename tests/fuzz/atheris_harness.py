@@ -1,6 +1,6 @@
 """Coverage-guided fuzzing (libFuzzer via atheris) of the text stages and the PDF loader. Not run by pytest.
 
-    pip install atheris   # not a project dependency: a 35 MB wheel only this harness needs
+    pip install -e '.[dev]'   # atheris is a dev extra on Linux x86_64 (its only wheels: a 35 MB libFuzzer build)
     python -m tests.fuzz.atheris_harness -max_total_time=300 -rss_limit_mb=2048 [CORPUS_DIR]
 
 The first byte picks the target; the rest is its input. A crash is any exception but `IngestError`, or a

@@ -10,6 +10,7 @@ import pytest
 from ingest.errors import IngestError
 from ingest.loaders import decode_text, load_file
 from tests.conftest import LATIN1_TEXT, UTF16_TEXT, Samples
+from tests.fuzz.pdfs import build_pdf, text_content
 
 
 def _error(path: Path) -> IngestError:
@@ -47,6 +48,29 @@ def test_encrypted_pdf_says_what_to_do(samples: Samples) -> None:
 
 def test_scanned_pdf_says_what_to_do(samples: Samples) -> None:
     assert "OCR" in _error(samples.image_only_pdf).reason
+
+
+@pytest.mark.parametrize("depth", [1_000, 5_000])
+def test_deeply_nested_pdf_says_so_not_no_text_layer(tmp_path: Path, depth: int) -> None:
+    """Nested arrays in the page's resources: pypdf's lenient reader hits the recursion limit, drops the resources
+    and finds no text, which used to be reported as a scanned PDF."""
+    nested = b"[" * depth + b"1" + b"]" * depth
+    resources = b"<< /Font << /F1 4 0 R >> /Deep " + nested + b" >>"
+    content = text_content(["Migration partnerships bring countries of origin and destination together."] * 5)
+    path = tmp_path / "nested.pdf"
+    path.write_bytes(build_pdf(content, resources=resources))
+    assert path.stat().st_size < 20_000
+    reason = _error(path).reason
+    assert reason == "PDF structure is too deeply nested or malformed to read"
+    assert "no text layer" not in reason
+
+
+def test_shallow_nesting_still_loads(tmp_path: Path) -> None:
+    nested = b"[" * 50 + b"1" + b"]" * 50
+    content = text_content(["Migration partnerships bring countries of origin and destination together."] * 5)
+    path = tmp_path / "shallow.pdf"
+    path.write_bytes(build_pdf(content, resources=b"<< /Font << /F1 4 0 R >> /Deep " + nested + b" >>"))
+    assert "Migration partnerships" in load_file(path).page_text(1)
 
 
 def test_unsupported_type_lists_the_supported_ones(samples: Samples) -> None:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-import gfmd.chroma
 from assistant.api import Assistant
 from gfmd.index import Index
 from gfmd.settings import Settings
@@ -58,10 +57,8 @@ def test_hung_server_times_out(
     chroma_server: ChromaServer,
     fake_embeddings: HashEmbeddings,
     corpus_dir: Path,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(gfmd.chroma, "CHROMA_TIMEOUT_S", 2.0)
-    index, assistant = _ready(server_settings, corpus_dir)
+    index, assistant = _ready(server_settings.model_copy(update={"chroma_timeout": 2.0}), corpus_dir)
     chroma_server.freeze()  # accepts connections (the kernel does) but never answers
     try:
         started = time.monotonic()

@@ -103,9 +103,10 @@ def make_answer(question: str = "How much did the pilot raise?", **extra: Any) -
 class FakeAssistant:
     """Streams a canned answer word by word and records what it was asked (the chat's view of `Assistant`)."""
 
-    def __init__(self, answer: Answer | None = None, fail: bool = False) -> None:
+    def __init__(self, answer: Answer | None = None, fail: bool = False, error: Exception | None = None) -> None:
         self.answer = answer or make_answer()
         self.fail = fail
+        self.error = error  # raised instead of answering, e.g. the store's `IndexError_`
         self.calls: list[dict[str, Any]] = []
 
     def stream(
@@ -119,6 +120,8 @@ class FakeAssistant:
         self.calls.append({"question": question, "k": k, "filters": filters, "history": list(history), "mode": mode})
         if self.fail:
             raise RuntimeError("boom")
+        if self.error is not None:
+            raise self.error
         for word in self.answer.answer.split(" "):
             yield StreamEvent(kind="token", text=word + " ")
         yield StreamEvent(kind="answer", answer=self.answer.model_copy(update={"question": question}))

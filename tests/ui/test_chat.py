@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from gfmd.errors import IndexError_
 from gfmd.records import Filters
-from tests.ui.conftest import FakeAssistant, make_answer
+from tests.ui.conftest import FakeAssistant, build_tiny_assistant, make_answer
 from ui.chat import ERROR_MESSAGE, Conversation, chat_turn, feedback_rating, make_filters, stream_answer
+
+SERVER_DOWN = IndexError_(
+    "reading from the Chroma server at http://127.0.0.1:8000 failed: ConnectError: [Errno 111] Connection refused"
+)
 
 
 def test_stream_shows_text_as_it_comes_then_the_sources() -> None:
@@ -31,6 +40,37 @@ def test_a_failing_assistant_gives_an_error_message_not_a_crash() -> None:
     updates = list(stream_answer(FakeAssistant(fail=True), "q"))
     assert updates[-1].done and updates[-1].answer is None
     assert "went wrong" in updates[-1].markdown
+
+
+def test_an_unavailable_index_is_named_in_the_chat() -> None:
+    updates = list(stream_answer(FakeAssistant(error=SERVER_DOWN), "q"))
+    last = updates[-1]
+    assert last.done and last.answer is None
+    assert last.error.startswith(f"Index unavailable: {SERVER_DOWN}")
+    assert "Index unavailable" in last.markdown and "went wrong" not in last.markdown
+
+
+def test_a_turn_with_an_unavailable_index_records_what_it_showed() -> None:
+    conversation = Conversation()
+    steps = list(chat_turn(FakeAssistant(error=SERVER_DOWN), conversation, "How much?"))
+    messages, _ = steps[-1]
+    assert messages[-1]["role"] == "assistant" and "Index unavailable" in messages[-1]["content"]
+    failed = conversation.answers[-1]
+    assert failed.refused and failed.answer.startswith("Index unavailable: reading from the Chroma server at")
+
+
+def test_the_real_assistant_losing_its_index_mid_session(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A real `Assistant` whose store stops answering (the Chroma server went away after start)."""
+    assistant = build_tiny_assistant(tmp_path)
+
+    def server_down(*args: object, **kwargs: object) -> None:
+        raise SERVER_DOWN
+
+    monkeypatch.setattr(assistant.index.store, "registered_doc_ids", server_down)
+    monkeypatch.setattr(assistant.index.store, "dense_search", server_down)
+    assistant.index.registry_check_s = 0.0
+    last = list(stream_answer(assistant, "How much did the pilot facility raise?"))[-1]
+    assert last.answer is None and last.error.startswith("Index unavailable: reading from the Chroma server")
 
 
 def test_turns_pass_earlier_questions_as_history() -> None:
