@@ -1,4 +1,5 @@
-"""Hybrid retrieval: dense (Chroma, per language) and BM25 candidates fused by reciprocal rank, then reranked.
+"""Hybrid retrieval: dense (Chroma: the question, and its renderings per corpus language) and BM25 candidates,
+pooled and reranked (assistant.rerank).
 
 Each stage reports its own candidates so evaluation can measure what each one adds.
 """
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.glossary import expansions, translate_words
-from assistant.rerank import rerank
+from assistant.rerank import Signals, rerank
 from gfmd.index import Index
 from gfmd.records import Filters, ScoredChunk
 from gfmd.settings import Settings
@@ -25,6 +26,8 @@ class Retrieval:
     passages: list[ScoredChunk]
     stages: dict[str, list[str]] = field(default_factory=dict)  # chunk ids per stage, best first
     timings_ms: dict[str, float] = field(default_factory=dict)
+    pool: list[ScoredChunk] = field(default_factory=list)  # every candidate, fused order (for tuning)
+    signals: dict[str, Signals] = field(default_factory=dict)  # the reranker's inputs, by chunk id
 
 
 LANGS = set(LANGUAGES)
@@ -56,14 +59,15 @@ class Retriever:
 
         t1 = time.perf_counter()
         dense = store.dense_search(vector, settings.candidates, filters)
-        # Language-balanced pools: a question in one language must still see passages in the others,
-        # which a single dense search ranks below weaker same-language passages.
-        per_lang: list[list[tuple[str, float]]] = []
-        if len(langs) > 1:
-            for lang in langs:
-                per_lang.append(store.dense_search(vector, settings.candidates // 2, filters, lang=lang))
-        for i, lang in enumerate(renderings, start=1):
-            per_lang.append(store.dense_search(vectors[i], settings.candidates // 2, filters, lang=lang))
+        # Language-balanced pools: a question in one language must still see passages in the others, which a
+        # single dense search ranks below weaker same-language passages. Each other corpus language is searched
+        # with the question rendered into it (or, without a rendering, the question itself), filtered to it.
+        rendered: dict[str, list[tuple[str, float]]] = {}
+        for lang in langs:
+            if lang == question_lang or (lang not in renderings and len(langs) < 2):
+                continue  # the unfiltered search already covers it
+            lang_vector = vectors[1 + list(renderings).index(lang)] if lang in renderings else vector
+            rendered[lang] = store.dense_search(lang_vector, settings.candidates // 2, filters, lang=lang)
         timings["dense"] = _ms(t1)
 
         t2 = time.perf_counter()
@@ -75,8 +79,10 @@ class Retriever:
         lexical = lexical_index.search(lexical_query, settings.candidates, mask)
         timings["lexical"] = _ms(t2)
 
+        # The pool is every list's candidates; reciprocal rank fusion orders it for the "fused" stage report.
+        per_lang = list(rendered.values())
         fused = rrf([dense, *per_lang, lexical], settings.rrf_k, weights=[1.0] + [0.5] * len(per_lang) + [1.0])
-        pool = [cid for cid, _ in fused[: settings.candidates]]
+        pool = [cid for cid, _ in fused]
         t3 = time.perf_counter()
         chunks, chunk_vectors = store.get_chunks(pool, with_vectors=True)
         fused_score = dict(fused)
@@ -86,16 +92,32 @@ class Retriever:
             if chunk_vectors is not None and len(chunks)
             else np.zeros(len(chunks), dtype=np.float32)
         )
-        candidates = [
-            ScoredChunk(
-                chunk=chunk,
-                score=fused_score.get(chunk.chunk_id, 0.0),
-                dense=float(dense_scores[i]),
-                lexical=lexical_score.get(chunk.chunk_id, 0.0),
+        lang_vectors = {lang: vectors[i] for i, lang in enumerate(renderings, start=1)}
+        dense_rank = _ranks(dense)
+        lexical_rank = _ranks(lexical)
+        rendered_rank = {lang: _ranks(ranking) for lang, ranking in rendered.items()}
+        candidates: list[ScoredChunk] = []
+        signals: dict[str, Signals] = {}
+        for i, chunk in enumerate(chunks):
+            similarity = float(dense_scores[i])
+            if chunk.lang in lang_vectors and chunk_vectors is not None:
+                similarity = max(similarity, float(chunk_vectors[i] @ lang_vectors[chunk.lang]))
+            cid = chunk.chunk_id
+            signals[cid] = Signals(
+                native=similarity,
+                dense_rank=dense_rank.get(cid),
+                lexical_rank=lexical_rank.get(cid),
+                rendered_rank=rendered_rank.get(chunk.lang, {}).get(cid),
             )
-            for i, chunk in enumerate(chunks)
-        ]
-        ranked = rerank(query, candidates)
+            candidates.append(
+                ScoredChunk(
+                    chunk=chunk,
+                    score=fused_score.get(cid, 0.0),
+                    dense=float(dense_scores[i]),
+                    lexical=lexical_score.get(cid, 0.0),
+                )
+            )
+        ranked = rerank(query, candidates, signals)
         timings["rerank"] = _ms(t3)
         timings["retrieve"] = _ms(t0)
         return Retrieval(
@@ -105,10 +127,12 @@ class Retriever:
             stages={
                 "dense": [c for c, _ in dense],
                 "lexical": [c for c, _ in lexical],
-                "fused": pool,
+                "fused": pool[: settings.candidates],
                 "reranked": [p.chunk.chunk_id for p in ranked],
             },
             timings_ms=timings,
+            pool=candidates,
+            signals=signals,
         )
 
 
@@ -120,6 +144,10 @@ def rrf(rankings: list[list[tuple[str, float]]], k: int, weights: list[float] | 
         for rank, (cid, _) in enumerate(ranking, start=1):
             scores[cid] = scores.get(cid, 0.0) + weight / (k + rank)
     return sorted(scores.items(), key=lambda item: -item[1])
+
+
+def _ranks(ranking: list[tuple[str, float]]) -> dict[str, int]:
+    return {cid: rank for rank, (cid, _) in enumerate(ranking, start=1)}
 
 
 def _ms(start: float) -> float:

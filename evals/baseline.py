@@ -80,13 +80,17 @@ class TutorialBaseline:
         # 2. The tutorial's splitter.
         splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP)
         chunks = splitter.split_documents(pages)
-        # 3. Embed (passage role) and store, in batches.
+        # 3. Embed (passage role) and store, in batches. A batch already stored by an interrupted build is kept,
+        #    so a stopped build resumes where it was instead of embedding everything again.
         batch = 32
         for start in tqdm(range(0, len(chunks), batch), desc="baseline index", disable=not progress, unit="batch"):
             part = chunks[start : start + batch]
+            ids = [content_hash(f"{c.metadata['source']}:{start + i}:{c.page_content}") for i, c in enumerate(part)]
+            if len(self.collection.get(ids=ids, include=[])["ids"]) == len(ids):
+                continue
             vectors = self.embeddings.embed_documents([c.page_content for c in part])
             self.collection.upsert(
-                ids=[content_hash(f"{c.metadata['source']}:{start + i}:{c.page_content}") for i, c in enumerate(part)],
+                ids=ids,
                 embeddings=np.asarray(vectors, dtype=np.float32),  # type: ignore[arg-type]
                 documents=[c.page_content for c in part],
                 metadatas=[dict(c.metadata) for c in part],

@@ -163,3 +163,24 @@ def test_seed_corpus_end_to_end_with_the_real_model(tmp_path: Path) -> None:
     seed_items = [e for e in report["items"] if e["answerable"]]
     assert seed_items and all(e["product"]["verdicts"]["hit@10"]["score"] is not None for e in seed_items)
     assert report["systems"]["product"]["headline"]["citation_validity"] == 1.0
+
+
+def test_interrupted_baseline_build_resumes_without_reembedding(tmp_path: Path, corpus: Path) -> None:
+    from evals.baseline import TutorialBaseline, baseline_dir
+    from evals.runner import corpus_files
+
+    files = corpus_files([corpus])
+    fake = HashEmbeddings()
+    directory = baseline_dir(tmp_path, files, fake.model_id)
+    full = TutorialBaseline(directory, fake).build(files)
+    # Simulate a build stopped before it finished: the marker is missing and one stored chunk is lost.
+    (directory / "complete").unlink()
+    tutorial = TutorialBaseline(directory, fake)
+    first_id = tutorial.collection.get(limit=1, include=[])["ids"][0]
+    tutorial.collection.delete(ids=[first_id])
+    embedded_before = fake.documents_embedded
+    assert not tutorial.ready
+    assert tutorial.build(files) == full and tutorial.ready
+    assert tutorial.collection.count() == full
+    # Only the batch that lost a chunk was embedded again.
+    assert 0 < fake.documents_embedded - embedded_before <= 32
