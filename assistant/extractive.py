@@ -1,8 +1,10 @@
 """Extractive answers: the sentences of the retrieved passages that answer the question, each cited.
 
-Nothing is written that is not in a passage. The evidence must clear two gates, or the answer is a refusal:
-the best passage's reranked score must reach `min_support`, and the question's figures and acronyms must
-appear in the passage that answers it.
+Nothing is written that is not in a passage. The evidence must clear every gate, or the answer is a refusal:
+the question's acronyms must be known to the corpus; its figures and dates must appear in the passage that
+answers it (numbers that name a document or a part of one, like "objective 22", in that passage's document);
+the best sentence's e5 similarity must reach `min_support`; a "how many" question needs a figure the question
+did not already give; and in the question's own language, the names it asks about must be in the document.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.terms import QueryTerms, analyse, coverage, key_term_hits, passage_stems
-from gfmd.records import AnswerSentence, Citation, ScoredChunk
+from assistant.terms import QueryTerms, analyse, coverage, key_term_hits, numbers_in, passage_stems
+from gfmd.records import AnswerSentence, Chunk, Citation, ScoredChunk
 from gfmd.textnorm import fold
 from ingest.sentences import split_sentences
 
@@ -22,10 +24,15 @@ SentenceEmbedder = Callable[[Sequence[str]], np.ndarray]
 
 _QUANTITY = re.compile(
     r"\b(how (many|much)|what (share|percentage|proportion|amount)|cu[aá]nt[oa]s?|qu[eé] (porcentaje|cantidad)|"
-    r"combien|quel (montant|pourcentage|nombre)|quelle (part|proportion))\b",
+    r"combien|montant|quel (pourcentage|nombre)|quelle (part|proportion))\b",
     re.IGNORECASE,
 )
-_HAS_NUMBER = re.compile(r"\d")
+# Questions for a rate or a share: only a percentage answers them ("what interest rate" is not "$330 million").
+_RATE = re.compile(
+    r"\b((interest|unemployment|employment|exchange|growth|return|poverty|mortality) rate|what (share|percentage|"
+    r"proportion)|tasa|porcentaje|qu[eé] proporci[oó]n|taux|pourcentage|quelle (part|proportion))\b",
+    re.IGNORECASE,
+)
 ACRONYM_EQUIVALENTS = [
     {"iom", "oim"},
     {"un", "onu"},
@@ -90,7 +97,12 @@ def extract(
     top = passages[:k]
     if not top:
         return Extraction(True, "no passage retrieved", [], [], 0.0)
-    candidates = _sentences(top[: min(3, len(top))])
+    documents = _documents(passages)
+    pool = top[:3]
+    if not any(_grounded(terms, p.chunk, documents) for p in pool):
+        # The best passages lack the question's figures or references: the answer, if any, is a little lower.
+        pool = [p for p in passages[: 3 * k] if _grounded(terms, p.chunk, documents)][:3] or pool
+    candidates = _sentences(pool)
     if not candidates:
         return Extraction(True, "no usable sentence in the retrieved passages", [], [], 0.0)
     _score(question, terms, candidates, query_vector, embed)
@@ -99,9 +111,9 @@ def extract(
     unknown = [t for t in terms.acronyms if known_term is not None and not _known(t, known_term)]
     if unknown:
         return Extraction(True, f"no document mentions {', '.join(unknown)}", [], [], 0.0)
-    grounded = [c for c in candidates if _grounded(terms, c)]
+    grounded = [c for c in candidates if _grounded(terms, c.passage.chunk, documents) and _near_figures(terms, c)]
     if not grounded:
-        return Extraction(True, f"no passage mentions {', '.join(terms.numbers)}", [], [], 0.0)
+        return Extraction(True, f"no passage mentions {', '.join(terms.numbers + terms.references)}", [], [], 0.0)
     best = grounded[0]
     threshold = min_support
     if min_support_cross is not None and best.passage.chunk.lang != question_lang:
@@ -117,15 +129,24 @@ def extract(
             break
         if any(_similar(cand.text, c.text) or _overlaps(cand, c) for c in chosen):
             continue
-        chosen.append(_widen(cand, candidates, wants_number))
+        widened = _widen(cand, candidates, wants_number, terms.numbers)
+        if any(_overlaps(widened, c) for c in chosen):
+            widened = cand  # widening would quote a chosen sentence twice
+        chosen.append(widened)
 
-    if wants_number and not any(_has_quantity(c.text) for c in chosen):
+    # The figure must be news: a year or number the question itself states ("how many ... in 2023?") does not
+    # answer it.
+    if wants_number and not any(_has_quantity(c.text, terms.numbers) for c in chosen):
         return Extraction(True, "the question asks for a figure and the evidence gives none", [], [], best.dense)
-    # A name the question asks about must be in the passage that answers it. Checked only when question and
-    # passage share a language: across languages names change ("Philippines"/"Filipinas").
+    if _RATE.search(question) and not any(_has_percentage(c.text) for c in chosen):
+        return Extraction(True, "the question asks for a rate and the evidence gives none", [], [], best.dense)
+    # A name the question asks about must be in the document that answers it, as far as the retrieved passages
+    # show it: questions name the document too ("the Los Angeles Declaration fact sheet", "the Reintegration
+    # Handbook"), which its every passage need not repeat. Checked only when question and passage share a
+    # language: across languages names change ("Philippines"/"Filipinas").
     best_chunk = chosen[0].passage.chunk
     if best_chunk.lang == question_lang:
-        context = fold(f"{best_chunk.title} {best_chunk.section or ''} {best_chunk.text}")
+        context = fold(documents[best_chunk.doc_id])
         absent = [n for n in terms.names if not re.search(rf"\b{re.escape(n)}", context)]
         if absent:
             return Extraction(True, f"the passage does not mention {', '.join(absent)}", [], [], best.dense)
@@ -174,6 +195,8 @@ def _answer_like(sentence: str) -> bool:
     stripped = sentence.rstrip(" \"'”’»)]0123456789")
     if len(sentence) < 25 or "?" in sentence[-3:] or "¿" in sentence:
         return False
+    if len(_WORD.findall(sentence)) < 5:
+        return False  # a reference or footnote scrap ("19 December 2023 36 See A/78/203.")
     return stripped.endswith((".", "!", "…", ":", ";"))
 
 
@@ -196,21 +219,57 @@ def _score(
         cand.dense = float(dense[i])
         score = cand.dense + 0.15 * cov + (0.12 * found / total if total else 0.0)
         score += 0.5 * (cand.passage.score - top_score)  # sentences of weaker passages start behind
-        if wants_number and _has_quantity(cand.text):
+        if wants_number and _has_quantity(cand.text, terms.numbers):
             score += 0.05
         cand.score = score
 
 
-def _grounded(terms: QueryTerms, cand: _Candidate) -> bool:
-    """The question's figures and dates must appear in the sentence's passage (or its title)."""
+def _grounded(terms: QueryTerms, chunk: Chunk, documents: dict[str, str]) -> bool:
+    """The question's figures and dates must appear in the passage (or its title); the numbers that name a
+    document or a part of one ("objective 22", "the 2022 declaration") in the passage's document."""
+    if terms.numbers:
+        context = f"{chunk.title} {chunk.section or ''} {chunk.text}"
+        found, total = key_term_hits(QueryTerms((), terms.numbers, (), ()), context)
+        if found < total:
+            return False
+    if terms.references:
+        found, total = key_term_hits(QueryTerms((), terms.references, (), ()), documents[chunk.doc_id])
+        if found < total:
+            return False
+    return True
+
+
+def _near_figures(terms: QueryTerms, cand: _Candidate) -> bool:
+    """The question's figures and dates must be in the sentence or a neighbour: a passage that mentions 2023 in
+    its last line does not date a figure its first line gives for 2020."""
     if not terms.numbers:
         return True
     chunk = cand.passage.chunk
-    context = f"{chunk.title} {chunk.section or ''} {chunk.text}"
+    sentences = split_sentences(chunk.text)
+    window = sentences[max(0, cand.position - 1) : cand.end + 2]
+    context = " ".join([chunk.title, chunk.section or "", *window])
     found, total = key_term_hits(QueryTerms((), terms.numbers, (), ()), context)
     return found == total
 
 
+def _documents(passages: Sequence[ScoredChunk]) -> dict[str, str]:
+    """What the retrieved passages show of each document: its title, file name, year, and their sections and texts."""
+    parts: dict[str, list[str]] = {}
+    for passage in passages:
+        chunk = passage.chunk
+        if chunk.doc_id not in parts:
+            # File names carry references too: "..._A-RES-78-217_..." (78, 217), "...Module4-1..." (4, 4.1).
+            source = re.sub(r"(?<=[A-Za-z])(?=\d)", " ", chunk.source)
+            dotted = re.sub(r"(?<=\d)-(?=\d)", ".", source)
+            parts[chunk.doc_id] = [chunk.title, re.sub(r"[_\-]+", " ", source), dotted, str(chunk.year or "")]
+        parts[chunk.doc_id] += [chunk.section or "", chunk.text]
+    return {doc_id: " ".join(texts) for doc_id, texts in parts.items()}
+
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_PERCENT = re.compile(r"%|\b(?:per ?cent|percent|por ciento|pour ?cent|porcentaje|pourcentage)\b", re.IGNORECASE)
+_ARTICLE_BEFORE = re.compile(r"\b(the|these|those|les|ces|los|las|estos|estas|ambos)\s+$", re.IGNORECASE)
 _NUMBER_WORDS = re.compile(
     r"\b(two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|hundred|dos|tres|cuatro|cinco|"
     r"seis|siete|ocho|nueve|diez|veinte|treinta|cuarenta|cincuenta|cien|mil|deux|trois|quatre|cinq|sept|huit|"
@@ -219,11 +278,24 @@ _NUMBER_WORDS = re.compile(
 )
 
 
-def _has_quantity(text: str) -> bool:
-    return bool(_HAS_NUMBER.search(text) or _NUMBER_WORDS.search(text))
+def _has_quantity(text: str, given: Sequence[str] = ()) -> bool:
+    """A figure (not a year, not one of the `given` ones already in the question) or a number word."""
+    figures = {n for n in numbers_in(text) - set(given) if not _YEAR.fullmatch(n)}
+    if figures:
+        return True
+    # "six service windows" counts; "the two countries" / "les deux pays" refers back, it does not count.
+    return any(not _ARTICLE_BEFORE.search(text[: m.start()]) for m in _NUMBER_WORDS.finditer(text))
 
 
-def _widen(best: _Candidate, candidates: list[_Candidate], wants_number: bool) -> _Candidate:
+def _holds(text: str, numbers: Sequence[str]) -> bool:
+    return set(numbers) <= numbers_in(text)
+
+
+def _has_percentage(text: str) -> bool:
+    return bool(_PERCENT.search(text))
+
+
+def _widen(best: _Candidate, candidates: list[_Candidate], wants_number: bool, given: Sequence[str] = ()) -> _Candidate:
     """Extend the best sentence with a neighbour that carries the answer it introduces: the next sentence
     when it scores close, or the one with the figure a "how many" question asks for."""
     neighbours = {c.position: c for c in candidates if c.passage is best.passage}
@@ -232,8 +304,9 @@ def _widen(best: _Candidate, candidates: list[_Candidate], wants_number: bool) -
         other = neighbours.get(best.position + step)
         if other is None:
             continue
-        needs_figure = wants_number and not _has_quantity(best.text) and _has_quantity(other.text)
-        if needs_figure or other.score >= best.score - 0.03:
+        needs_figure = wants_number and not _has_quantity(best.text, given) and _has_quantity(other.text, given)
+        dates_it = bool(given) and not _holds(best.text, given) and _holds(other.text, given)
+        if needs_figure or dates_it or other.score >= best.score - 0.03:
             span.append(other)
             break
     if len(span) == 1:

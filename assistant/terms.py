@@ -88,7 +88,34 @@ _NOT_NAMES = frozenset(
         "Paper",
         "Document",
         "Documento",
+        # Months and days are capitalised in English questions; they date a fact, they are not names.
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
     ]
+)
+# A number that names a document or a part of one, not a figure: "objective 22", "module 4.1",
+# "A/RES/78/217", "the 2022 declaration", "IOM (2019)".
+_REFERENCE_BEFORE = re.compile(
+    r"(?:\b(?:objectives?|goals?|targets?|modules?|sections?|chapters?|articles?|paragraphs?|recommendations?|"
+    r"activit(?:y|ies)|annex|resolutions?|objetivos?|metas?|m[oó]dulos?|secci[oó]n|cap[ií]tulo|art[ií]culo|"
+    r"p[aá]rrafo|recomendaci[oó]n|actividad|anexo|resoluci[oó]n|objectifs?|cibles?|chapitre|paragraphe|"
+    r"recommandation|activit[eé]|annexe|r[eé]solution|the|this|its|el|la|le|l'|del|du|n[o°º]\.?)\s*|[/(])$",
+    re.IGNORECASE,
 )
 LANGS = ("en", "es", "fr")
 
@@ -96,13 +123,14 @@ LANGS = ("en", "es", "fr")
 @dataclass(frozen=True)
 class QueryTerms:
     stems: tuple[frozenset[str], ...]  # per content word: its stems in every corpus language
-    numbers: tuple[str, ...]
+    numbers: tuple[str, ...]  # figures and dates the answer's passage must hold
     acronyms: tuple[str, ...]  # folded: "palim", "r4v"
     names: tuple[str, ...]  # other proper names, folded
+    references: tuple[str, ...] = ()  # numbers naming a document or a part of one ("objective 22")
 
     @property
     def key_terms(self) -> tuple[str, ...]:
-        return self.numbers + self.acronyms + self.names
+        return self.numbers + self.references + self.acronyms + self.names
 
 
 @lru_cache(maxsize=512)
@@ -112,14 +140,25 @@ def analyse(question: str) -> QueryTerms:
         if word[0].isdigit():
             continue
         stems.append(frozenset(_stemmer(lang).stemWord(word) for lang in LANGS))
-    numbers = tuple(dict.fromkeys(normalize_number(n) for n in _NUMBER.findall(question)))
+    numbers: list[str] = []
+    references: list[str] = []
+    for match in _NUMBER.finditer(question):
+        before = question[max(0, match.start() - 20) : match.start()]
+        kind = references if _REFERENCE_BEFORE.search(before) else numbers
+        kind.append(normalize_number(match.group()))
     acronyms = [fold(m) for m in _ACRONYM.findall(question) if fold(m) not in _NOT_NAMES]
     names: list[str] = []
     for match in _NAME.findall(question):
         folded = fold(match)
         if folded not in _NOT_NAMES and folded not in names and folded not in acronyms:
             names.append(folded)
-    return QueryTerms(tuple(stems), numbers, tuple(dict.fromkeys(acronyms)), tuple(names))
+    return QueryTerms(
+        tuple(stems),
+        tuple(dict.fromkeys(numbers)),
+        tuple(dict.fromkeys(acronyms)),
+        tuple(names),
+        tuple(n for n in dict.fromkeys(references) if n not in numbers),
+    )
 
 
 def passage_stems(text: str, lang: str) -> frozenset[str]:
@@ -133,12 +172,17 @@ def coverage(terms: QueryTerms, stems: frozenset[str]) -> float:
     return sum(1 for options in terms.stems if options & stems) / len(terms.stems)
 
 
+def numbers_in(text: str) -> set[str]:
+    """The figures of a text, normalised ('5,500' and '5.500' -> '5500')."""
+    return {normalize_number(n) for n in _NUMBER.findall(text)}
+
+
 def key_term_hits(terms: QueryTerms, text: str) -> tuple[int, int]:
     """(found, total) key terms of the question present in `text`."""
     if not terms.key_terms:
         return 0, 0
     folded = fold(text)
-    numbers_in_text = {normalize_number(n) for n in _NUMBER.findall(text)}
-    found = sum(1 for n in terms.numbers if n in numbers_in_text)
+    numbers_in_text = numbers_in(text)
+    found = sum(1 for n in terms.numbers + terms.references if n in numbers_in_text)
     found += sum(1 for name in terms.acronyms + terms.names if re.search(rf"\b{re.escape(name)}", folded))
     return found, len(terms.key_terms)

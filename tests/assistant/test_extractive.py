@@ -102,6 +102,30 @@ def test_refuses_when_the_question_year_is_absent() -> None:
     assert "2015" in result.reason
 
 
+def test_a_quantity_question_is_not_answered_by_the_year_it_states() -> None:
+    border = _passage(
+        3, "In 2023 the Dominican Republic closed its border with Haiti after tensions over a canal.", 0.9
+    )
+    result = ask("How many Haitian migrants did the Dominican Republic expel in 2023?", [border], min_support=0.0)
+    assert result.refused
+    assert "gives none" in result.reason
+    # A figure beside the year does answer it.
+    expelled = _passage(4, "In 2023 the Dominican Republic expelled 250,000 Haitian migrants across the border.", 0.9)
+    answered = ask("How many Haitian migrants did the Dominican Republic expel in 2023?", [expelled], min_support=0.0)
+    assert not answered.refused and "250,000" in answered.citations[0].quote
+
+
+def test_the_document_year_grounds_a_year_the_question_uses_to_name_it() -> None:
+    chunk = MIGRANTS.chunk.model_copy(update={"year": 2020, "chunk_id": "c9"})
+    dated = MIGRANTS.model_copy(update={"chunk": chunk})
+    result = ask("According to the 2020 report, how many international migrants were there?", [dated], min_support=0.0)
+    assert not result.refused and "272 million" in result.citations[0].quote
+    undated = ask(
+        "According to the 2020 report, how many international migrants were there?", [MIGRANTS], min_support=0.0
+    )
+    assert undated.refused and "2020" in undated.reason
+
+
 def test_refuses_when_no_document_knows_the_question_acronym() -> None:
     corpus_vocabulary = {"iom", "returnees", "countries"}
     result = ask(
@@ -194,3 +218,101 @@ def test_every_answer_is_quoted_verbatim(question: str) -> None:
     _check_citations(result, passages)
     for sentence in result.sentences:
         assert not re.search(r"\[\d+\]", sentence.text)
+
+
+def test_a_reference_number_and_a_name_may_be_found_elsewhere_in_the_passages_document() -> None:
+    def gcm(n: int, text: str, score: float) -> ScoredChunk:
+        chunk = Chunk(
+            chunk_id=f"g{n}",
+            doc_id="d-gcm",
+            source="UNGA_2018_GCM_en.pdf",
+            title="Global Compact for Migration",
+            lang="en",
+            page=30 + n,
+            ordinal=n,
+            text=text,
+        )
+        return ScoredChunk(chunk=chunk, score=score, dense=score)
+
+    answer = gcm(
+        0, "States shall develop financial products that facilitate diaspora investment and entrepreneurship.", 0.9
+    )
+    heading = gcm(
+        1, "Objective 19: Create conditions for migrants and diasporas to fully contribute in all countries.", 0.7
+    )
+    question = "Which financial products does the Global Compact for Migration propose under objective 19?"
+    result = ask(question, [answer, heading], min_support=0.0)
+    assert not result.refused, result.reason
+    assert result.citations[0].chunk_id == "g0"
+    # The objective must be found in the answer's own document: another document's heading does not ground it.
+    other = heading.model_copy(update={"chunk": heading.chunk.model_copy(update={"doc_id": "d-other"})})
+    alone = ask(question, [answer, other], min_support=0.0)
+    assert all(c.chunk_id != "g0" for c in alone.citations)
+    assert ask(question, [answer], min_support=0.0).refused
+
+
+def test_a_rate_question_needs_a_percentage() -> None:
+    bond = _passage(5, "Nigeria raised 300 million dollars with its first diaspora bond in 2017.", 0.9)
+    question = "What interest rate did Nigeria's 2017 diaspora bond pay?"
+    refused = ask(question, [bond], min_support=0.0)
+    assert refused.refused and "rate" in refused.reason
+    priced = _passage(6, "Nigeria's 2017 diaspora bond paid investors an interest rate of 5.625 per cent a year.", 0.9)
+    assert not ask(question, [priced], min_support=0.0).refused
+
+
+def test_a_year_is_not_the_count_a_how_many_question_asks_for() -> None:
+    history = _passage(7, "In 2021 the assassination of the president and an earthquake worsened the situation.", 0.9)
+    result = ask("How many Haitian migrants were expelled after the earthquake?", [history], min_support=0.0)
+    assert result.refused and "figure" in result.reason
+
+
+def test_a_lower_passage_holding_the_question_figures_is_used_when_the_top_ones_lack_them() -> None:
+    passages = [
+        _passage(10 + i, f"Migration partnerships were discussed at length in meeting {i}.", 0.9) for i in range(3)
+    ]
+    passages.append(_passage(20, "The 2015 review counted 244 million international migrants in the world.", 0.5))
+    result = ask("How many international migrants were counted in 2015?", passages, min_support=0.0)
+    assert not result.refused, result.reason
+    assert result.citations[0].chunk_id == "c20" and "244 million" in result.citations[0].quote
+
+
+def test_the_question_year_must_be_near_the_answer_not_anywhere_in_the_passage() -> None:
+    fund = _passage(
+        8,
+        "The trust fund had raised 12 million dollars by June 2020, against 25 million planned. "
+        "Migration partnerships were reviewed by many member states and observers. "
+        "Another fund aims to reach 50 million dollars by 2023.",
+        0.9,
+    )
+    result = ask("How much money had the trust fund raised by the end of 2023?", [fund], min_support=0.0)
+    # Only the last sentence is dated 2023, and it is about another fund's target: never "12 million" for 2023.
+    assert all("12 million" not in c.quote for c in result.citations)
+
+
+def test_a_reference_scrap_is_not_an_answer_sentence() -> None:
+    scrap = _passage(9, "19 December 2023 36 See A/78/203. Migrants were counted in 2023 by the programme.", 0.9)
+    result = ask("How many migrants died in 2023?", [scrap], min_support=0.0)
+    assert all(not c.quote.startswith("19 December") for c in result.citations)
+
+
+def test_no_sentence_is_quoted_twice_when_answers_are_widened() -> None:
+    passage = _passage(
+        11,
+        "According to the June 2020 progress report, the trust fund has raised 12 million dollars. "
+        "The KNOMAD fund has raised 19 million dollars so far and aims at 50 million dollars by 2023.",
+        0.9,
+    )
+    result = ask("How much have the migration trust funds raised?", [passage], min_support=0.0)
+    assert not result.refused
+    quotes = [c.quote for c in result.citations]
+    for i, a in enumerate(quotes):
+        for b in quotes[i + 1 :]:
+            assert a not in b and b not in a, quotes
+
+
+def test_the_two_countries_is_not_a_count() -> None:
+    border = _passage(12, "La frontera entre los dos países se cerró después del conflicto por el canal del río.", 0.9)
+    result = ask("¿Cuántos migrantes fueron expulsados después del conflicto?", [border], min_support=0.0)
+    assert result.refused and "figure" in result.reason
+    windows = _passage(13, "El programa funciona con seis servicios de ventanilla en lugares de retorno.", 0.9)
+    assert not ask("¿Cuántos servicios de ventanilla tiene el programa?", [windows], min_support=0.0).refused

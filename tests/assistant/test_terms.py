@@ -64,3 +64,26 @@ def test_coverage_without_content_words_is_zero() -> None:
 
 def test_passage_stems_of_an_unknown_language_use_english() -> None:
     assert passage_stems("Migrants and partnerships", "und") == passage_stems("Migrants and partnerships", "en")
+
+
+@pytest.mark.parametrize(
+    ("question", "numbers", "references"),
+    [
+        ("How many migrants were there in 2019?", ("2019",), ()),
+        ("According to objective 22 of the Compact, what changed in 2019?", ("2019",), ("22",)),
+        ("Según la resolución A/RES/78/217, ¿qué cumbre se esperaba?", (), ("78", "217")),
+        ("According to the 2022 fact sheet, how many people were hired?", (), ("2022",)),
+        ("Selon le module 4.1 du Manuel de l'OIM (2019), quand commencer ?", (), ("4.1", "2019")),
+        ("How much money had the fund raised by the end of 2023?", ("2023",), ()),
+    ],
+)
+def test_numbers_that_name_a_document_or_a_part_are_references(
+    question: str, numbers: tuple[str, ...], references: tuple[str, ...]
+) -> None:
+    terms = analyse(question)
+    assert terms.numbers == numbers
+    assert terms.references == references
+
+
+def test_months_are_not_names() -> None:
+    assert analyse("What did Secretary Blinken announce in September 2024?").names == ("secretary", "blinken")
