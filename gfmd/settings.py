@@ -101,6 +101,12 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(default=120.0, gt=0, description="Seconds allowed for one generated answer.")
     llm_max_tokens: int = Field(default=160, ge=16, description="Longest generated answer, in tokens.")
     llm_context_passages: int = Field(default=3, ge=1, le=10, description="Passages given to the model.")
+    llm_passage_chars: int = Field(
+        default=500,
+        ge=100,
+        description="Characters of each passage given to the model: its sentences closest to the question "
+        "(a shorter prompt is a faster first token on CPU).",
+    )
     support_threshold: float = Field(
         default=0.80,
         description="Calibrated e5 similarity a generated sentence needs with its cited passage to be shown.",
