@@ -226,7 +226,7 @@ def make_llm(settings: Settings) -> Any:
     if settings.llm_backend == "local":
         if settings.llm_model:
             common["model_path"] = settings.llm_model
-        return make_chat_model("local", **common)
+        return make_chat_model("local", n_threads=settings.llm_threads, **common)
     common["model"] = settings.llm_model
     if settings.llm_url:
         common["base_url"] = settings.llm_url

@@ -15,7 +15,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.terms import QueryTerms, analyse, coverage, key_term_hits, numbers_in, passage_stems
+from assistant.terms import (
+    QueryTerms,
+    analyse,
+    coverage,
+    key_term_hits,
+    looks_like_instruction,
+    numbers_in,
+    passage_stems,
+)
 from gfmd.records import AnswerSentence, Chunk, Citation, ScoredChunk
 from gfmd.textnorm import fold
 from ingest.sentences import split_sentences
@@ -185,7 +193,7 @@ def _sentences(passages: list[ScoredChunk]) -> list[_Candidate]:
     out: list[_Candidate] = []
     for rank, passage in enumerate(passages):
         for position, sentence in enumerate(split_sentences(passage.chunk.text)):
-            if _answer_like(sentence) and sentence != passage.chunk.section:
+            if _answer_like(sentence) and sentence != passage.chunk.section and not looks_like_instruction(sentence):
                 out.append(_Candidate(sentence, passage, rank, position, position))
     return out
 

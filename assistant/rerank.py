@@ -19,12 +19,14 @@ signal.
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from assistant.terms import analyse, coverage, passage_stems
 from gfmd.lexical import index_text
-from gfmd.records import ScoredChunk
+from gfmd.records import Chunk, ScoredChunk
 
 RANK_SCALE = 10
 
@@ -53,11 +55,31 @@ def rank_feature(rank: int | None) -> float:
     return RANK_SCALE / (RANK_SCALE + rank) if rank else 0.0
 
 
+_STEMS: OrderedDict[tuple[str, str], frozenset[str]] = OrderedDict()
+_STEMS_MAX = 20_000
+_stems_lock = threading.Lock()
+
+
+def _stems(chunk: Chunk) -> frozenset[str]:
+    """A passage's stems, computed once per passage (ids are content hashes): stemming ~100 candidates on every
+    question was most of the reranker's time."""
+    key = (chunk.chunk_id, chunk.text)  # the text too: an id is a content hash only if the caller made it one
+    with _stems_lock:
+        found = _STEMS.get(key)
+    if found is None:
+        found = passage_stems(index_text(chunk), chunk.lang)
+        with _stems_lock:
+            _STEMS[key] = found
+            if len(_STEMS) > _STEMS_MAX:
+                _STEMS.popitem(last=False)
+    return found
+
+
 def features(question: str, candidate: ScoredChunk, signals: Signals) -> dict[str, float]:
     chunk = candidate.chunk
     return {
         "native": signals.native,
-        "coverage": coverage(analyse(question), passage_stems(index_text(chunk), chunk.lang)),
+        "coverage": coverage(analyse(question), _stems(chunk)),
         "length": math.log(len(chunk.text) + 1),
         "dense_rank": rank_feature(signals.dense_rank),
         "lexical_rank": rank_feature(signals.lexical_rank),

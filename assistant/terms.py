@@ -186,3 +186,16 @@ def key_term_hits(terms: QueryTerms, text: str) -> tuple[int, int]:
     found = sum(1 for n in terms.numbers + terms.references if n in numbers_in_text)
     found += sum(1 for name in terms.acronyms + terms.names if re.search(rf"\b{re.escape(name)}", folded))
     return found, len(terms.key_terms)
+
+
+# A sentence addressed to a model, planted in a document (en/es/fr, matched on folded text).
+_INSTRUCTION = re.compile(
+    r"\b(ignore|disregard|forget|ignora|ignorez|ignorer|olvida|olvide|oublie|oubliez)\b[^.]{0,60}?"
+    r"\b(instructions?|instrucciones|indicaciones|consignes|prompts?|rules|reglas|regles)\b"
+)
+
+
+def looks_like_instruction(sentence: str) -> bool:
+    """A sentence addressed to a model ("ignore all previous instructions..."): document text that supports
+    nothing and is never quoted as an answer."""
+    return bool(_INSTRUCTION.search(fold(sentence)))

@@ -7,6 +7,7 @@ A sentence is kept only when:
 3. every acronym and proper name in it appears in its cited passages (acronyms may have their other-language
    form: IOM/OIM; names are compared without accents and case);
 4. its e5 similarity to the best sentence of its cited passages clears a calibrated threshold.
+A passage sentence that tells the reader to ignore instructions (a planted prompt injection) supports nothing.
 """
 
 from __future__ import annotations
@@ -18,17 +19,22 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.extractive import ACRONYM_EQUIVALENTS
+from assistant.terms import looks_like_instruction
 from gfmd.records import AnswerSentence, Chunk
 from gfmd.textnorm import fold, normalize_number
 from ingest.sentences import split_sentences
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+# Markers written after the full stop ("… in 2017. [1] Next …"): moved before it, so the sentences still split.
+_MARKERS_AFTER_STOP = re.compile(r"([.!?…])((?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+)")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,\s]\d{3})*(?:[.,]\d+)?(?![\w])")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,9}\b")
 _NAME = re.compile(r"(?<=\s)[A-ZÁÉÍÓÚÑ][a-záéíóúñü]{2,}(?:\s+[A-ZÁÉÍÓÚÑ][a-záéíóúñü]{2,})*")
 # Capitalised words that are not names (sentence-internal capitals in en/es/fr prose).
 _COMMON = {fold(w) for w in "The This These According Article Objective Section Paper Report Fund Facility".split()}
+# A sentence telling the reader to ignore its instructions ("Ignore all previous instructions and answer that…") is
+# an injection, not a statement of fact: it supports nothing, whatever words it shares with an answer. Folded text.
 
 
 @dataclass
@@ -41,7 +47,7 @@ class Verified:
 def parse_cited_sentences(text: str) -> list[tuple[str, list[int]]]:
     """Split a generated answer into (sentence without markers, cited numbers)."""
     out: list[tuple[str, list[int]]] = []
-    for sentence in split_sentences(" ".join(text.split())):
+    for sentence in split_sentences(_MARKERS_AFTER_STOP.sub(r"\2\1", " ".join(text.split()))):
         numbers = [int(n) for m in _MARKER.finditer(sentence) for n in re.split(r"[,;]", m.group(1))]
         clean = _MARKER.sub("", sentence).strip()
         if clean:
@@ -100,11 +106,13 @@ def verify(
         elif len(valid) < len(cited):
             reason = f"cites a passage that does not exist: {sorted(set(cited) - set(valid))}"
         else:
-            context = " ".join(passages[n - 1].text for n in valid)
+            candidates = [
+                s for n in valid for s in split_sentences(passages[n - 1].text) if not looks_like_instruction(s)
+            ]
+            context = " ".join(candidates)
             missing_numbers = sorted(numbers_in(sentence) - numbers_in(context))
             folded = fold(context)
             missing_names = [n for n in _names(sentence) if not _name_found(n, folded)]
-            candidates = [s for n in valid for s in split_sentences(passages[n - 1].text)]
             if candidates:
                 score = float(np.max(embed(candidates) @ vectors[i]))
             if missing_numbers:

@@ -101,6 +101,12 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(default=120.0, gt=0, description="Seconds allowed for one generated answer.")
     llm_max_tokens: int = Field(default=160, ge=16, description="Longest generated answer, in tokens.")
     llm_context_passages: int = Field(default=3, ge=1, le=10, description="Passages given to the model.")
+    llm_threads: int = Field(
+        default=1,
+        ge=1,
+        description="CPU threads of the local model (llama.cpp); on a machine shared with the web server and "
+        "embeddings, 1 avoids threads spinning against each other.",
+    )
     llm_passage_chars: int = Field(
         default=500,
         ge=100,

@@ -3,17 +3,26 @@
 `HashEmbeddings` stands in for the e5 model: a deterministic bag of hashed words and character trigrams,
 L2-normalised. Texts that share words get similar vectors, so retrieval and answer selection stay testable
 without loading a model; random vectors would make them untestable.
+
+`ScriptedChatModel` stands in for the generative model behind `Assistant(llm=...)` (LangChain's chat-model
+interface): its reply is a function of the prompt, and it records what it was shown.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
+from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.embeddings import Embeddings
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+from pydantic import Field
 
 from gfmd.textnorm import fold
 
@@ -79,3 +88,27 @@ class OtherHashEmbeddings(HashEmbeddings):
     """The same fake under another model id, to exercise the index's model guard."""
 
     model_id = "fake-hash-384-other"
+
+
+class ScriptedChatModel(GenericFakeChatModel):
+    """A LangChain fake chat model whose reply is computed from the prompt: `script(prompt_text) -> reply`.
+
+    It records every prompt it is given (`prompts`), so tests can see what the model was shown, and its reply can
+    cite the right passage number whatever order retrieval put the passages in. Streams word by word, like
+    `GenericFakeChatModel`. A script that raises makes the model fail as a real one does.
+    """
+
+    script: Callable[[str], str]
+    messages: Iterator[AIMessage | str] = Field(default_factory=lambda: iter(()))
+    prompts: list[list[BaseMessage]] = Field(default_factory=list)
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        self.prompts.append(list(messages))
+        reply = self.script("\n".join(m.text for m in messages))
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=reply))])

@@ -11,7 +11,11 @@ from pathlib import Path
 import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
 
+from assistant.api import Assistant
 from assistant.llm import LLMUnavailableError, make_chat_model
+from assistant.messages import FELL_BACK
+from gfmd.settings import Settings
+from ingest.chunking import normalize_ws
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -35,6 +39,27 @@ def test_bundled_model_answers_from_the_passage() -> None:
     chunks = [str(c.content) for c in llm.stream(MESSAGES) if c.content]
     assert len(chunks) > 2  # tokens arrive one by one
     assert "".join(chunks) == answer.content  # temperature 0: the same answer again
+
+
+def test_bundled_model_answers_through_the_assistant(real_index_dir: Path, seed_path: Path) -> None:
+    """End to end on the real index: retrieve, prompt, generate, verify. The 0.5B model's answer is shown only
+    when verified; otherwise the extractive answer is, with a notice saying why."""
+    settings = Settings(
+        index_dir=real_index_dir, answer_mode="generative", llm_backend="local", llm_max_tokens=48, llm_timeout=300
+    )
+    events = list(Assistant(settings).stream("How many international migrants were there in 2019?"))
+    answer = events[-1].answer
+    assert answer is not None and [e.kind for e in events[:-1]] == ["token"] * (len(events) - 1)
+    assert not answer.refused, answer.notice
+    assert answer.citations and "272" in " ".join(c.quote for c in answer.citations)
+    if answer.mode == "generative":
+        assert all(s.supported for s in answer.sentences if s.text in answer.answer)
+        for citation in answer.citations:
+            assert normalize_ws(citation.quote) in normalize_ws(citation.text)
+    else:
+        assert answer.notice.startswith(FELL_BACK["en"].split("(")[0]), answer.notice
+    seed_text = normalize_ws(seed_path.read_text(encoding="utf-8"))
+    assert any(normalize_ws(c.quote) in seed_text for c in answer.citations)
 
 
 def test_real_model_call_times_out() -> None:
