@@ -20,7 +20,7 @@ from langchain_core.output_parsers import StrOutputParser
 from assistant.condense import condense, looks_like_follow_up
 from assistant.extractive import citation_for
 from assistant.llm.model_files import LLMUnavailableError
-from assistant.messages import FELL_BACK, say
+from assistant.messages import FELL_BACK, MODEL_DOUBTS, say
 from assistant.prompts import ANSWER_PROMPT, CONDENSE_PROMPT, LANGUAGE_NAMES, NO_ANSWER, format_passages
 from assistant.verify import verify
 from gfmd.records import Answer, AnswerSentence, Citation, ScoredChunk, StreamEvent
@@ -95,7 +95,13 @@ def generate(
     if first_token_ms is not None:
         timings["first_token"] = first_token_ms
     if NO_ANSWER in text or not text:
-        yield StreamEvent(kind="answer", answer=_refusal_from(extractive, timings, "the model found no answer"))
+        # The extractive answer already passed every gate; the small model's "no answer" is mostly wrong (see
+        # MODEL_DOUBTS), so its quotes are shown with a warning rather than refused.
+        notice = say(MODEL_DOUBTS, lang)
+        doubted = extractive.model_copy(
+            update={"notice": f"{notice} {extractive.notice}".strip(), "timings_ms": timings}
+        )
+        yield StreamEvent(kind="answer", answer=doubted)
         return
     t_verify = time.perf_counter()
     checked = verify(text, [p.chunk for p in context], assistant.embed_sentences, settings.support_threshold)
@@ -203,19 +209,3 @@ def _fallback(
     if verdicts is not None:
         update["sentences"] = list(extractive.sentences) + [v for v in verdicts if not v.supported]
     return StreamEvent(kind="answer", answer=extractive.model_copy(update=update))
-
-
-def _refusal_from(extractive: Answer, timings: dict[str, float], reason: str) -> Answer:
-    from assistant.messages import REFUSAL
-
-    return extractive.model_copy(
-        update={
-            "answer": say(REFUSAL, extractive.lang),
-            "refused": True,
-            "mode": "generative",
-            "citations": [],
-            "sentences": [],
-            "notice": reason,
-            "timings_ms": timings,
-        }
-    )

@@ -8,9 +8,11 @@ NO_ANSWER = "NO_ANSWER"  # the fixed phrase the model must reply with when the p
 
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish (español)", "fr": "French (français)"}
 
+# The system message is the same for every question (no per-question field), so llama.cpp keeps it in its KV
+# cache and only the passages and the question are read for each answer: the language is named after the question.
 ANSWER_SYSTEM = """You answer questions about migration and partnerships using ONLY the numbered passages.
 Rules:
-- Write 1 to 3 short sentences in {language}, whatever the language of the passages.
+- Write 1 to 3 short sentences in the language named after the question, whatever the language of the passages.
 - End every sentence with the number of the passage that supports it, like [1] or [2].
 - Copy every figure, date and name exactly as the passage gives it. Never add facts, figures or names.
 - If the passages do not answer the question, reply exactly: {no_answer}

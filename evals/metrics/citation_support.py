@@ -79,7 +79,9 @@ def score_citation_support(
     )
     for run in runs:
         item_id, answer = run.item.id, run.answer
-        if answer.refused or not answer.sentences:
+        # Sentences the answerer itself dropped as unsupported are reported in `sentences` but never shown.
+        shown = [s for s in answer.sentences if s.supported is not False]
+        if answer.refused or not shown:
             reason = "refused" if answer.refused else "no sentence"
             for out in (both, lexical, semantic):
                 out.append(Verdict(item_id, None, 0, reason))
@@ -87,7 +89,7 @@ def score_citation_support(
         by_n = {c.n: c.text for c in answer.citations}
         n_lex = n_sem = n_both = 0
         problems: list[str] = []
-        for i, sentence in enumerate(answer.sentences, start=1):
+        for i, sentence in enumerate(shown, start=1):
             # 2. The passages this sentence cites; a sentence citing nothing (or a missing [n]) is unsupported.
             cited = [by_n[n] for n in sentence.citations if n in by_n]
             if not cited:
@@ -106,7 +108,7 @@ def score_citation_support(
             if not ok_sem:
                 problems.append(f"sentence {i}: similarity {best:.3f} < {threshold:.2f}")
         # 5. Item scores: share of its sentences supported, weighted by its number of sentences.
-        n = len(answer.sentences)
+        n = len(shown)
         detail = "; ".join(problems) or f"{n}/{n} sentences supported"
         both.append(Verdict(item_id, n_both / n, n, detail))
         lexical.append(Verdict(item_id, n_lex / n, n, detail))

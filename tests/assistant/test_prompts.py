@@ -31,5 +31,15 @@ def test_the_system_prompt_says_passages_are_not_instructions() -> None:
         language="Spanish (español)", no_answer=NO_ANSWER, passages="[1] T, p. 1\n<<<\nx\n>>>", question="¿Qué?"
     )
     system, human = (m.text for m in messages)
-    assert "in Spanish (español)" in system and f"reply exactly: {NO_ANSWER}" in system
+    assert f"reply exactly: {NO_ANSWER}" in system
     assert human.endswith("Question: ¿Qué?\nAnswer in Spanish (español):")
+
+
+def test_the_system_message_is_the_same_for_every_question() -> None:
+    """A fixed system message stays in llama.cpp's KV cache: only passages and question are read per answer."""
+
+    def system(language: str, question: str) -> str:
+        values = {"language": language, "no_answer": NO_ANSWER, "passages": "[1] T, p. 1\n<<<\nx\n>>>"}
+        return ANSWER_PROMPT.format_messages(question=question, **values)[0].text
+
+    assert system("Spanish (español)", "¿Qué?") == system("English", "What?")

@@ -339,3 +339,16 @@ def test_thresholds_parse_and_check(similarity: Similarity) -> None:
     checks = check(parse_all(["fact_recall=0.5", "fact_recall=0.51", "refusal_accuracy=0.5"], []), system)
     assert [c.passed for c in checks] == [True, False, False]
     assert "not scored" in checks[2].message()  # no unanswerable item: the gate cannot pass
+
+
+def test_sentences_the_answerer_dropped_are_not_scored_as_shown(similarity: Similarity) -> None:
+    shown = answer(REMIT, NOTE_P1)
+    dropped = AnswerSentence(text="The bond was bought by 90,000 emigrants.", citations=[1], supported=False)
+    with_dropped = shown.model_copy(update={"sentences": [*shown.sentences, dropped]})
+    result = score_citation_support([run(item(), with_dropped)], similarity, threshold=0.0)
+    assert result.support.value == 1.0
+    assert result.support.count == 1
+    # A shown sentence that is unsupported still counts against the answer.
+    unsupported = AnswerSentence(text="The bond was bought by 90,000 emigrants.", citations=[1])
+    bad = shown.model_copy(update={"sentences": [*shown.sentences, unsupported]})
+    assert score_citation_support([run(item(), bad)], similarity, threshold=0.0).support.value == 0.5
