@@ -126,6 +126,7 @@ def run_json(run: ItemRun, system: SystemEval) -> dict[str, Any]:
     return {
         "answer": answer.answer,
         "refused": answer.refused,
+        "mode": answer.mode,  # in a generative run: "extractive" where the answer fell back to the quotes
         "notice": answer.notice,
         "citations": [
             {"n": c.n, "source": c.source, "page": c.page, "chunk_id": c.chunk_id, "quote": c.quote}
