@@ -2,7 +2,7 @@
 answer (its sources shown), for a few questions; prints each and the medians.
 
     GFMD_INDEX_DIR=/tmp/ui-idx GFMD_ANSWER_MODE=extractive gfmd serve --port 7902 &
-    python -m tests.browser.latency http://127.0.0.1:7902/ --repeat 1
+    python -m tests.browser.latency http://127.0.0.1:7902/ --repeat 1 [--mode generative]
 
 Times are taken in the page (`performance.now()`), so they include the queue, the websocket/SSE stream and
 rendering, as a reader experiences them.
@@ -35,13 +35,19 @@ WATCH_JS = """(turn) => {
     if (state.t0 === null) return;
     const bot = document.querySelectorAll('#gfmd-chat [data-testid="bot"]')[turn];
     if (state.first === null && bot && bot.innerText.trim().length > 0) state.first = t;
-    if (document.querySelector(`#gfmd-sources [data-turn="${turn}"]`)) { state.done = t; observer.disconnect(); }
+    if (document.querySelector(`#gfmd-sources [data-turn="${turn}"]`)) {
+      state.done = t;
+      if (state.first === null) state.first = t;  // the text and its sources arrived together (no streaming)
+      observer.disconnect();
+    }
   });
   observer.observe(document.body, {subtree: true, childList: true, characterData: true});
 }"""
 
 
-def measure(url: str, questions: list[str], timeout_ms: int = 180_000) -> list[dict[str, Any]]:
+def measure(
+    url: str, questions: list[str], mode: str = "extractive", timeout_ms: int = 180_000
+) -> list[dict[str, Any]]:
     from playwright.sync_api import sync_playwright
 
     results: list[dict[str, Any]] = []
@@ -52,7 +58,7 @@ def measure(url: str, questions: list[str], timeout_ms: int = 180_000) -> list[d
         page.goto(url)
         box = page.locator("#gfmd-question textarea").first
         box.wait_for()
-        page.locator("#gfmd-mode").get_by_text("extractive").click()
+        page.locator("#gfmd-mode").get_by_text(mode, exact=True).click()
         for question in questions:
             page.locator("#gfmd-new").click()  # each question on its own, not as a follow-up
             page.wait_for_function("() => !document.querySelector('#gfmd-chat [data-testid=\"bot\"]')")
@@ -78,8 +84,9 @@ def main() -> None:
     parser.add_argument("url", nargs="?", default="http://127.0.0.1:7860/")
     parser.add_argument("--repeat", type=int, default=1, help="Ask the question list this many times.")
     parser.add_argument("--warm-up", action="store_true", help="Leave the first (cold) question out of the medians.")
+    parser.add_argument("--mode", choices=["extractive", "generative"], default="extractive", help="The answer mode.")
     args = parser.parse_args()
-    results = measure(args.url, QUESTIONS * args.repeat)
+    results = measure(args.url, QUESTIONS * args.repeat, mode=args.mode)
     if args.warm_up:
         results = results[1:]
     summary = {
