@@ -8,6 +8,8 @@ langchain-ollama/-openai): no new dependencies, no hidden retries multiplying th
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import json
 import math
 import os
@@ -99,6 +101,17 @@ class _Slot(NamedTuple):
 
 _LOADED: dict[tuple[Any, ...], _Slot] = {}
 _LOAD_LOCK = threading.Lock()
+
+
+@atexit.register
+def _close_models() -> None:
+    """Free the loaded models while llama_cpp still exists: left to garbage collection at interpreter exit, its
+    destructor runs after the library's functions are gone and prints a traceback per model."""
+    with _LOAD_LOCK:
+        for slot in _LOADED.values():
+            with contextlib.suppress(Exception):
+                slot.llama.close()
+        _LOADED.clear()
 
 
 def _load_llama(path: str, **params: Any) -> _Slot:
