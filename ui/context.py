@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from typing import Any
 
 from assistant import library
+from gfmd.errors import IndexError_
 from gfmd.records import Document
 from gfmd.settings import Settings
 from ui.feedback import FeedbackStore, feedback_path
 
 DEFAULT_CONCURRENCY = 4  # answers computed at once; more wait in the queue (2-4 CPU cores per answer is typical)
 DEFAULT_QUEUE_SIZE = 64
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -19,6 +22,7 @@ class AppContext:
     settings: Settings
     assistant: Any  # `assistant.api.Assistant`, or a fake with `stream()` and `index` in tests
     feedback: FeedbackStore
+    _last_documents: list[Document] = field(default_factory=list, repr=False)
 
     @classmethod
     def create(cls, settings: Settings, assistant: Any = None) -> AppContext:
@@ -33,7 +37,15 @@ class AppContext:
         return getattr(self.assistant, "index", None)
 
     def documents(self) -> list[Document]:
-        return library.list_documents(self.settings, index=self.index)
+        """The indexed documents; while the index is unavailable (Chroma server down, directory unreadable), the
+        ones last seen, so a page load or the library tab still renders (asking a question says it is down)."""
+        try:
+            docs = library.list_documents(self.settings, index=self.index)
+        except IndexError_ as exc:
+            log.warning("index unavailable, showing the documents last seen: %s", exc)
+            return list(self._last_documents)
+        self._last_documents = docs
+        return docs
 
     @property
     def concurrency(self) -> int:

@@ -142,3 +142,21 @@ def test_reuploading_a_changed_file_replaces_the_document(tiny_assistant: Any, t
 
 def test_empty_removal_request() -> None:
     assert "Choose a document" in remove(None, None, index=None)  # type: ignore[arg-type]
+
+
+def test_an_unavailable_index_shows_the_documents_last_seen(tiny_assistant: Any, monkeypatch: Any) -> None:
+    from gfmd.errors import IndexError_
+    from ui.context import AppContext
+    from ui.feedback import FeedbackStore
+
+    ctx = AppContext(
+        tiny_assistant.settings, tiny_assistant, FeedbackStore(tiny_assistant.settings.index_dir / "fb.db")
+    )
+    seen = [d.source for d in ctx.documents()]
+    assert seen
+
+    def down(*args: Any, **kwargs: Any) -> Any:
+        raise IndexError_("the Chroma server at http://127.0.0.1:9 did not answer")
+
+    monkeypatch.setattr(tiny_assistant.index.store, "documents", down)
+    assert [d.source for d in ctx.documents()] == seen  # a page load renders instead of raising into Gradio
