@@ -29,7 +29,7 @@ from assistant.messages import (
 )
 from assistant.retrieve import Retrieval, Retriever
 from gfmd.index import Index
-from gfmd.records import Answer, Filters, ScoredChunk, StreamEvent
+from gfmd.records import Answer, Filters, StreamEvent
 from gfmd.settings import Settings, get_settings
 from ingest.lang import detect_language
 
@@ -94,7 +94,8 @@ class Assistant:
             query = condense_with_model(llm, question, history)
         else:
             query = condense(question, history)
-        extractive, passages, timings = self._extractive(question, query, lang, k, filters, started)
+        extractive, retrieval, timings = self._extractive(question, query, lang, k, filters, started)
+        passages = retrieval.passages
         if mode != "generative" or extractive.refused:
             # Weak evidence is refused before any generation: the model never sees a question it can't answer.
             yield from _sentence_events(extractive)
@@ -108,7 +109,7 @@ class Assistant:
             return
         from assistant.generative import generate
 
-        yield from generate(self, llm, query, lang, passages, extractive, dict(timings))
+        yield from generate(self, llm, query, lang, passages, extractive, dict(timings), query_vector=retrieval.vector)
 
     def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None) -> Retrieval:
         return self.retriever.retrieve(question, k=k, filters=filters)
@@ -155,7 +156,7 @@ class Assistant:
         k: int | None,
         filters: Filters | None,
         started: float,
-    ) -> tuple[Answer, list[ScoredChunk], dict[str, float]]:
+    ) -> tuple[Answer, Retrieval, dict[str, float]]:
         k = k or self.settings.top_k
         retrieval = self.retriever.retrieve(query, k=k, filters=filters)
         t_answer = time.perf_counter()
@@ -178,7 +179,7 @@ class Assistant:
         if extraction.refused:
             log.info("refused %r: %s", question, extraction.reason)
             answer = Answer(answer=say(REFUSAL, lang), refused=True, notice=extraction.reason, **base)  # type: ignore[arg-type]
-            return answer, retrieval.passages, timings
+            return answer, retrieval, timings
         text = " ".join(f"{s.text} [{s.citations[0]}]" for s in extraction.sentences)
         source_langs = sorted({c.lang for c in extraction.citations if c.lang != lang})
         notice = ""
@@ -193,7 +194,7 @@ class Assistant:
             notice=notice,
             **base,  # type: ignore[arg-type]
         )
-        return answer, retrieval.passages, timings
+        return answer, retrieval, timings
 
     def _refusal(self, question: str, lang: str, message: str, started: float, mode: str) -> Answer:
         total = round((time.perf_counter() - started) * 1000, 2)

@@ -57,12 +57,14 @@ def generate(
     passages: list[ScoredChunk],
     extractive: Answer,
     timings: dict[str, float],
+    query_vector: np.ndarray | None = None,
 ) -> Iterator[StreamEvent]:
     """Stream the model's answer, then yield the verified `Answer` (or the extractive fallback)."""
     settings = assistant.settings
     context = passages[: settings.llm_context_passages]
     t_prompt = time.perf_counter()
-    query_vector = np.asarray(assistant.index.embeddings.embed_query(question), dtype=np.float32)
+    if query_vector is None:  # retrieval embedded the same question: callers pass its vector
+        query_vector = np.asarray(assistant.index.embeddings.embed_query(question), dtype=np.float32)
     excerpts = [excerpt(assistant, p.chunk.text, query_vector, settings.llm_passage_chars) for p in context]
     inputs = {
         "language": LANGUAGE_NAMES.get(lang, "English"),

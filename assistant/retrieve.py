@@ -55,6 +55,7 @@ class Retriever:
         texts = [query, *renderings.values()]
         vectors = self.index.embeddings.embed_queries(texts)  # type: ignore[attr-defined]
         vector = vectors[0]
+        lang_vectors = {lang: vectors[i] for i, lang in enumerate(renderings, start=1)}
         timings["embed"] = _ms(t0)
 
         t1 = time.perf_counter()
@@ -66,7 +67,7 @@ class Retriever:
         for lang in langs:
             if lang == question_lang or (lang not in renderings and len(langs) < 2):
                 continue  # the unfiltered search already covers it
-            lang_vector = vectors[1 + list(renderings).index(lang)] if lang in renderings else vector
+            lang_vector = lang_vectors.get(lang, vector)
             rendered[lang] = store.dense_search(lang_vector, settings.candidates // 2, filters, lang=lang)
         timings["dense"] = _ms(t1)
 
@@ -92,7 +93,6 @@ class Retriever:
             if chunk_vectors is not None and len(chunks)
             else np.zeros(len(chunks), dtype=np.float32)
         )
-        lang_vectors = {lang: vectors[i] for i, lang in enumerate(renderings, start=1)}
         dense_rank = _ranks(dense)
         lexical_rank = _ranks(lexical)
         rendered_rank = {lang: _ranks(ranking) for lang, ranking in rendered.items()}
