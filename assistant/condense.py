@@ -2,7 +2,8 @@
 
 "And how much did it raise?" after "What is the KNOMAD trust fund?" must be searched as a question about
 KNOMAD. Without a generative model we carry over the subject of the previous question: its acronyms, names
-and content words, when the follow-up looks elliptical (short, starting with "and"/"y"/"et", or pronoun-led).
+and content words, when the follow-up looks elliptical (short, starting with "and"/"y"/"et", or leaning on a pronoun
+with no subject of its own).
 """
 
 from __future__ import annotations
@@ -12,17 +13,28 @@ from collections.abc import Sequence
 
 from assistant.terms import analyse
 
-_FOLLOW_UP = re.compile(
-    r"^\s*(and|also|what about|how about|y|e|también|¿y|et|aussi|quid|what of)\b|"
+_CONTINUATION = re.compile(r"^\s*(and|also|what about|how about|y|e|también|¿y|et|aussi|quid|what of)\b", re.IGNORECASE)
+_ANAPHOR = re.compile(
     r"\b(it|its|they|them|their|this|that|these|those|ello|eso|esto|éste|ésta|su|sus|ils|elles|leur|leurs|"
     r"celui|celle|ceci|cela|ce fonds|ce mécanisme|este fondo|este mecanismo|the fund|the mechanism)\b",
     re.IGNORECASE,
 )
+# A question with a pronoun refers back only when it says little else: "How much did this fund raise last year?"
+# (4 content words) does; "What role do cities play in partnerships that support labour migration?" (7, "that"
+# a relative pronoun) does not.
+MAX_ANAPHORIC_WORDS = 4
 
 
 def looks_like_follow_up(question: str) -> bool:
-    words = question.split()
-    return bool(_FOLLOW_UP.search(question)) or len(words) <= 4
+    """Elliptical: short, opening with "and"/"y"/"et"..., or leaning on a pronoun without a subject of its own."""
+    if len(question.split()) <= 4 or _CONTINUATION.search(question):
+        return True
+    if not _ANAPHOR.search(question):
+        return False
+    terms = analyse(question)
+    if terms.acronyms or terms.names or terms.references:
+        return False  # it names its own subject
+    return len(terms.stems) <= MAX_ANAPHORIC_WORDS
 
 
 def condense(question: str, history: Sequence[str]) -> str:

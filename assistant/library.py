@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from gfmd.errors import IndexError_
 from gfmd.index import Index
 from gfmd.records import Document, content_hash
 from gfmd.settings import Settings
@@ -109,18 +110,30 @@ def add_uploads(
 
 
 def _ingest_each(files: list[Path], idx: Index, report: IngestReport, progress: Progress | None) -> IngestReport:
+    """Ingest files one at a time. If the index stops answering, the file in hand and those after it are reported
+    as failed with the reason (each is all-or-nothing, so the index holds none of them), and the files already
+    done keep their results."""
     seen: set[str] = set()
+    outage: IndexError_ | None = None
     for number, path in enumerate(files):
         if progress is not None:
             progress(number / max(len(files), 1), path.name)
+        if outage is not None:
+            report.results.append(FileResult(str(path), "failed", reason=f"not indexed: {outage}"))
+            continue
         if path.name in seen:
             report.results.append(FileResult(str(path), "failed", reason="another file in this batch has this name"))
             continue
         seen.add(path.name)
-        report.results.extend(ingest_paths([path], idx, refresh_lexical=False).results)
-    if any(r.status in ("added", "updated") for r in report.results):
+        try:
+            report.results.extend(ingest_paths([path], idx, refresh_lexical=False).results)
+        except IndexError_ as exc:
+            outage = exc
+            log.warning("index unavailable while ingesting %s: %s", path.name, exc)
+            report.results.append(FileResult(str(path), "failed", reason=f"not indexed: {exc}"))
+    if outage is None and any(r.status in ("added", "updated") for r in report.results):
         idx.store.collect_garbage()
-        idx.lexical()
+        idx.lexical()  # (after an outage, the next question rebuilds it: its fingerprint no longer matches)
     if progress is not None:
         progress(1.0, "done")
     return report

@@ -59,7 +59,15 @@ class Retriever:
         timings["embed"] = _ms(t0)
 
         t1 = time.perf_counter()
-        dense = store.dense_search(vector, settings.candidates, filters)
+        lexical_index = self.index.lexical()
+        exact = lexical_index.vectors is not None
+        mask = lexical_index.mask(filters.sources, filters.lang, filters.year)
+        # Filtered searches are exact over the snapshot's vectors (gfmd.lexical says why); Chroma's HNSW index
+        # serves the unfiltered one.
+        if mask is not None and exact:
+            dense = lexical_index.nearest(vector, settings.candidates, mask)
+        else:
+            dense = store.dense_search(vector, settings.candidates, filters)
         # Language-balanced pools: a question in one language must still see passages in the others, which a
         # single dense search ranks below weaker same-language passages. Each other corpus language is searched
         # with the question rendered into it (or, without a rendering, the question itself), filtered to it.
@@ -68,12 +76,14 @@ class Retriever:
             if lang == question_lang or (lang not in renderings and len(langs) < 2):
                 continue  # the unfiltered search already covers it
             lang_vector = lang_vectors.get(lang, vector)
-            rendered[lang] = store.dense_search(lang_vector, settings.candidates // 2, filters, lang=lang)
+            if exact:
+                lang_mask = lexical_index.mask(filters.sources, lang, filters.year)
+                rendered[lang] = lexical_index.nearest(lang_vector, settings.candidates // 2, lang_mask)
+            else:
+                rendered[lang] = store.dense_search(lang_vector, settings.candidates // 2, filters, lang=lang)
         timings["dense"] = _ms(t1)
 
         t2 = time.perf_counter()
-        lexical_index = self.index.lexical()
-        mask = lexical_index.mask(filters.sources, filters.lang, filters.year)
         lexical_query = query
         if settings.cross_lingual:
             lexical_query = " ".join([query, *expansions(query)])

@@ -138,21 +138,42 @@ def run_scale(
 
 
 def probe_filters(index_dir: Path, questions: list[str], embeddings: Any) -> dict[str, Any]:
-    """Dense search on an existing (scale) index: unfiltered vs one language (what the retriever's per-language
-    pools and glossary renderings do), to show which part of the dense stage grows with the index."""
+    """On an existing (scale) index: dense search unfiltered and restricted to one language, in Chroma and exact
+    over the snapshot's vectors (what the retriever's per-language pools and filters use), then whole retrievals
+    by stage, to show which part of the query cost grows with the index."""
     from collections import Counter
 
-    index = Index(Settings(index_dir=index_dir), embeddings=embeddings)
+    from assistant.retrieve import Retriever
+
+    index = Index(Settings(index_dir=index_dir, cross_lingual=True), embeddings=embeddings)
     store = index.store
     langs = Counter(d.lang for d in store.documents().values())
     vectors = np.asarray(embeddings.embed_queries(questions), dtype=np.float32)
     k = index.settings.candidates
+    started = time.perf_counter()
+    snapshot = index.lexical()
     out: dict[str, Any] = {
         "passages": store.count(),
-        "unfiltered_ms": p50_p95(each_ms(lambda v: store.dense_search(v, k), vectors)),
+        "snapshot_load_s": round(time.perf_counter() - started, 1),
+        "unfiltered_chroma_ms": p50_p95(each_ms(lambda v: store.dense_search(v, k), vectors)),
     }
     for lang in sorted(langs):
-        out[f"lang_{lang}_ms"] = p50_p95(each_ms(lambda v: store.dense_search(v, k // 2, lang=lang), vectors))  # noqa: B023
+        mask = snapshot.mask((), lang, None)
+        out[f"lang_{lang}_share"] = round(float(mask.mean()), 3) if mask is not None else None
+        out[f"lang_{lang}_chroma_ms"] = p50_p95(each_ms(lambda v: store.dense_search(v, k // 2, lang=lang), vectors))  # noqa: B023
+        out[f"lang_{lang}_exact_ms"] = p50_p95(each_ms(lambda v: snapshot.nearest(v, k // 2, mask), vectors))  # noqa: B023
+    retriever = Retriever(index, index.settings)
+    retriever.retrieve(questions[0])  # warm
+    stages: dict[str, list[float]] = {"retrieve": [], "embed": [], "dense": [], "lexical": [], "rerank": []}
+    for question in questions:
+        timings = retriever.retrieve(question).timings_ms
+        for stage, values in stages.items():
+            values.append(timings.get(stage, 0.0))
+    out["retrieve_ms"] = p50_p95(stages["retrieve"])
+    out["retrieve_without_embed_ms"] = p50_p95(
+        [total - embed for total, embed in zip(stages["retrieve"], stages["embed"], strict=True)]
+    )
+    out["retrieve_stages_ms"] = {stage: p50_p95(values) for stage, values in stages.items() if stage != "retrieve"}
     return out
 
 
@@ -163,7 +184,7 @@ if __name__ == "__main__":
     from bench.measure import product_settings, questions
     from gfmd.embeddings import get_embeddings
 
-    parser = argparse.ArgumentParser(description="probe filtered dense search on an existing scale index")
+    parser = argparse.ArgumentParser(description="probe dense search and retrieval on an existing (scale) index")
     parser.add_argument("--probe", type=Path, required=True)
     parser.add_argument("--questions", type=int, default=20)
     args = parser.parse_args()

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from evals.metrics.answer_language import score_answer_language
 from evals.metrics.base import ItemRun, MetricResult, subset
 from evals.metrics.citation_support import (
     DEFAULT_THRESHOLD,
@@ -37,6 +38,7 @@ OTHER_METRICS = (
     *(f"hit@{STAGE_K}_{s}" for s in STAGES),
     "citation_support_lexical",
     "citation_support_semantic",
+    "answer_language",
 )
 BREAKDOWN_METRICS = (
     "hit@5",
@@ -107,6 +109,7 @@ def evaluate(
     metrics.update(score_citation_support(runs, similarity, threshold).metrics())
     metrics["fact_recall"] = score_fact_recall(runs)
     metrics.update(score_refusal(runs).metrics())
+    metrics["answer_language"] = score_answer_language(runs)
     latency = score_latency(runs)
     result = SystemEval(name, metrics, latency, support_threshold=threshold)
     # 2. The same metrics per group of items, for each dimension.

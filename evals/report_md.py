@@ -59,7 +59,7 @@ def render_markdown(outcome: EvalOutcome) -> str:
     lines += ["## Headline", ""]
     header = ["metric", "product", *(["baseline"] if both else []), "scored (product)"]
     rows: list[list[Any]] = []
-    for name in (*HEADLINE, "citation_support_lexical", "citation_support_semantic"):
+    for name in (*HEADLINE, "citation_support_lexical", "citation_support_semantic", "answer_language"):
         result = product.metrics.get(name)
         if result is None:
             continue

@@ -14,7 +14,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from pydantic import ValidationError
 
-from gfmd.errors import IndexError_
+from gfmd.errors import IndexError_, StartupError
 from gfmd.settings import Settings
 
 app = typer.Typer(
@@ -198,7 +198,10 @@ def serve(
 
     settings = settings_for(index, host=host, port=port)
     with _index_errors():
-        launch(settings)
+        try:
+            launch(settings)
+        except StartupError as exc:
+            _fail(f"cannot start the web chat: {exc}")
 
 
 @app.command()

@@ -1,4 +1,4 @@
-"""The index's error types, free of any Chroma import so the CLI and the web chat can catch them cheaply."""
+"""The product's error types, free of any Chroma import so the CLI and the web chat can catch them cheaply."""
 
 from __future__ import annotations
 
@@ -9,3 +9,7 @@ class IndexError_(Exception):
 
 class ModelMismatchError(IndexError_):
     pass
+
+
+class StartupError(Exception):
+    """The web chat cannot start as configured (for example, none of the bundled corpus can be indexed)."""

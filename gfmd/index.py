@@ -44,9 +44,10 @@ class Index:
             if self._lexical is not None and self._lexical.fingerprint == fp:
                 return self._lexical
             loaded = LexicalIndex.load(self.lexical_dir)
-            if loaded is None or loaded.fingerprint != fp:
+            if loaded is None or loaded.fingerprint != fp or loaded.vectors is None:
                 log.info("building the lexical index")
-                loaded = LexicalIndex.build(self.store.all_chunks(), fp)
+                chunks, vectors = self.store.all_chunks_with_vectors()
+                loaded = LexicalIndex.build(chunks, fp, vectors)
                 try:
                     loaded.save(self.lexical_dir)
                 except OSError as exc:

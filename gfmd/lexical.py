@@ -1,6 +1,12 @@
 """BM25 over the same passages as Chroma, saved beside the index and rebuilt only when documents change.
 
-The saved index carries a fingerprint of the registered documents; a mismatch (after ingest or removal)
+The snapshot also keeps a copy of the passages' vectors (memory-mapped, so workers on one machine share one copy in
+the page cache) for filtered dense search. Chroma's HNSW search with a metadata filter costs in proportion to the
+passages the filter lets through: at 100,000 passages one search restricted to English took 830 ms, against 52 ms
+unfiltered (`python -m bench.scale --probe`). An exact search over the snapshot's rows for one language or document
+takes a few milliseconds and misses nothing. Unfiltered dense search stays with Chroma's HNSW index.
+
+The saved snapshot carries a fingerprint of the registered documents; a mismatch (after ingest or removal)
 triggers a rebuild from the passages in Chroma, so the two never drift apart.
 """
 
@@ -32,22 +38,37 @@ def index_text(chunk: Chunk) -> str:
 
 
 class LexicalIndex:
-    def __init__(self, retriever: bm25s.BM25 | None, ids: list[str], meta: list[dict[str, object]], fp: str):
+    def __init__(
+        self,
+        retriever: bm25s.BM25 | None,
+        ids: list[str],
+        meta: list[dict[str, object]],
+        fp: str,
+        vectors: np.ndarray | None = None,
+    ):
         self.retriever = retriever
         self.ids = ids
         self.meta = meta  # per passage: source, lang, year (for filtering without a Chroma round trip)
         self.fingerprint = fp
+        self.vectors = vectors  # unit-length rows aligned with `ids`, or None (then filtered search goes to Chroma)
         self._vocab: dict[str, int] = dict(retriever.vocab_dict) if retriever is not None else {}
+        self._sources = np.asarray([m["source"] for m in meta], dtype=object)
+        self._langs = np.asarray([m["lang"] for m in meta], dtype=object)
+        self._years = np.asarray([m["year"] for m in meta], dtype=np.int64)
 
     @classmethod
-    def build(cls, chunks: list[Chunk], fp: str) -> LexicalIndex:
+    def build(cls, chunks: list[Chunk], fp: str, vectors: np.ndarray | None = None) -> LexicalIndex:
+        if vectors is not None:
+            vectors = np.asarray(vectors, dtype=np.float32).reshape(len(chunks), -1 if chunks else 1)
+            norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+            vectors = vectors / np.where(norms > 0, norms, 1.0)
         if not chunks:
-            return cls(None, [], [], fp)
+            return cls(None, [], [], fp, vectors)
         corpus = [tokens(index_text(c), c.lang) or ["_"] for c in chunks]
         retriever = bm25s.BM25(k1=1.2, b=0.75)
         retriever.index(corpus, show_progress=False)
         meta = [{"source": c.source, "lang": c.lang, "year": c.year or 0} for c in chunks]
-        return cls(retriever, [c.chunk_id for c in chunks], meta, fp)
+        return cls(retriever, [c.chunk_id for c in chunks], meta, fp, vectors)
 
     def save(self, directory: Path) -> None:
         tmp = directory.with_name(directory.name + ".tmp")
@@ -55,6 +76,8 @@ class LexicalIndex:
         tmp.mkdir(parents=True)
         if self.retriever is not None:
             self.retriever.save(str(tmp / "bm25"), show_progress=False)
+        if self.vectors is not None:
+            np.save(tmp / "vectors.npy", np.asarray(self.vectors, dtype=np.float32))
         (tmp / "passages.json").write_text(
             json.dumps({"fingerprint": self.fingerprint, "ids": self.ids, "meta": self.meta}), encoding="utf-8"
         )
@@ -69,10 +92,16 @@ class LexicalIndex:
         try:
             info = json.loads(info_path.read_text(encoding="utf-8"))
             retriever = bm25s.BM25.load(str(directory / "bm25"), show_progress=False) if info["ids"] else None
+            vectors = None
+            if (directory / "vectors.npy").exists():
+                # Memory-mapped: a reader replaced by a rebuild keeps its (unlinked) file until it lets go.
+                vectors = np.load(directory / "vectors.npy", mmap_mode="r")
+                if vectors.ndim != 2 or vectors.shape[0] != len(info["ids"]):
+                    raise ValueError(f"vectors.npy holds {vectors.shape}, expected {len(info['ids'])} rows")
         except (OSError, ValueError, KeyError) as exc:
             log.warning("lexical index at %s unreadable (%s); it will be rebuilt", directory, exc)
             return None
-        return cls(retriever, info["ids"], info["meta"], info["fingerprint"])
+        return cls(retriever, info["ids"], info["meta"], info["fingerprint"], vectors)
 
     def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[str, float]]:
         """(chunk_id, BM25 score) best first; `allowed` is a boolean mask over passages (filters)."""
@@ -93,15 +122,35 @@ class LexicalIndex:
         """Whether a word (in any of its stemmed forms) occurs anywhere in the indexed passages."""
         return any(token in self._vocab for token in query_tokens(word))
 
+    def nearest(self, vector: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """(chunk_id, cosine similarity) of the `k` nearest passages among `allowed`, best first: exact search
+        over the snapshot's vectors (see the module docstring for why filtered searches come here)."""
+        if self.vectors is None:
+            raise RuntimeError("this lexical snapshot holds no vectors")
+        if not self.ids or k <= 0:
+            return []
+        query = np.asarray(vector, dtype=np.float32).ravel()
+        query = query / (float(np.linalg.norm(query)) or 1.0)
+        rows = np.arange(len(self.ids)) if allowed is None else np.flatnonzero(allowed)
+        if not len(rows):
+            return []
+        # Gathering a few rows beats scoring them all; gathering most of them would copy most of the matrix.
+        few = 4 * len(rows) < len(self.ids)
+        scores = self.vectors[rows] @ query if few else (self.vectors @ query)[rows]
+        k = min(k, len(rows))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(self.ids[int(rows[i])], float(scores[i])) for i in top]
+
     def mask(self, sources: tuple[str, ...], lang: str | None, year: int | None) -> np.ndarray | None:
+        """Boolean mask over passages for the filters, or None when nothing is filtered."""
         if not sources and lang is None and year is None:
             return None
         allowed = np.ones(len(self.ids), dtype=bool)
-        for i, meta in enumerate(self.meta):
-            if (
-                (sources and meta["source"] not in sources)
-                or (lang and meta["lang"] != lang)
-                or (year is not None and meta["year"] != year)
-            ):
-                allowed[i] = False
+        if sources:
+            allowed &= np.isin(self._sources, list(sources))
+        if lang:
+            allowed &= self._langs == lang
+        if year is not None:
+            allowed &= self._years == year
         return allowed

@@ -150,8 +150,12 @@ class Store:
     def collect_garbage(self) -> int:
         """Delete passages whose document is not registered (left by an interrupted ingest)."""
         active = self.active_doc_ids()
-        ids, _, metas = self._scan(["metadatas"])
-        orphans = [cid for cid, meta in zip(ids, metas, strict=True) if meta.get("doc_id") not in active]
+        got = self._scan(["metadatas"])
+        orphans = [
+            cid
+            for cid, meta in zip(got["ids"], got["metadatas"], strict=True)
+            if (meta or {}).get("doc_id") not in active
+        ]
         for start in range(0, len(orphans), WRITE_BATCH):
             self.passages.delete(ids=orphans[start : start + WRITE_BATCH])
         if orphans:
@@ -167,25 +171,34 @@ class Store:
         return int(self.passages.count())
 
     def all_chunks(self) -> list[Chunk]:
-        active = self.active_doc_ids()
-        ids, texts, metas = self._scan(["documents", "metadatas"])
-        chunks = [Chunk.from_store(cid, text, meta) for cid, text, meta in zip(ids, texts, metas, strict=True)]
-        return [c for c in chunks if c.doc_id in active]
+        return self.all_chunks_with_vectors(with_vectors=False)[0]
 
-    def _scan(self, include: list[str]) -> tuple[list[str], list[Any], list[Any]]:
+    def all_chunks_with_vectors(self, with_vectors: bool = True) -> tuple[list[Chunk], np.ndarray | None]:
+        """Every passage of the registered documents, with its vector when asked (rows aligned with the list)."""
+        active = self.active_doc_ids()
+        include = ["documents", "metadatas", "embeddings"] if with_vectors else ["documents", "metadatas"]
+        got = self._scan(include)
+        keep = [i for i, meta in enumerate(got["metadatas"]) if (meta or {}).get("doc_id") in active]
+        chunks = [Chunk.from_store(got["ids"][i], got["documents"][i], got["metadatas"][i]) for i in keep]
+        if not with_vectors:
+            return chunks, None
+        rows = [got["embeddings"][i] for i in keep]
+        dim = len(rows[0]) if rows else 1
+        return chunks, np.asarray(rows, dtype=np.float32).reshape(len(rows), dim)
+
+    def _scan(self, include: list[str]) -> dict[str, list[Any]]:
         """Every passage, read in pages: one embedded `get()` of more than ~32,000 rows fails in SQLite
         ("too many SQL variables"), which broke the BM25 rebuild somewhere between 30,000 and 100,000 passages."""
-        ids: list[str] = []
-        texts: list[Any] = []
-        metas: list[Any] = []
+        out: dict[str, list[Any]] = {"ids": [], **{field: [] for field in include}}
         offset = 0
         while True:
-            got = self.passages.get(include=include, limit=READ_PAGE, offset=offset)
-            ids.extend(got["ids"])
-            texts.extend(got.get("documents") or [None] * len(got["ids"]))
-            metas.extend(got.get("metadatas") or [{}] * len(got["ids"]))
+            got = self.passages.get(include=include, limit=READ_PAGE, offset=offset)  # type: ignore[arg-type]
+            out["ids"].extend(got["ids"])
+            for field in include:
+                values = got.get(field)  # type: ignore[misc]
+                out[field].extend(list(values) if values is not None else [None] * len(got["ids"]))
             if len(got["ids"]) < READ_PAGE:
-                return ids, texts, metas
+                return out
             offset += READ_PAGE
 
     def get_chunks(self, ids: Iterable[str], with_vectors: bool = False) -> tuple[list[Chunk], np.ndarray | None]:

@@ -231,6 +231,28 @@ def test_a_chroma_server_that_is_not_there(
     assert f"Chroma server at {url} is not reachable" in line
 
 
+def test_serve_without_its_corpus_folder_says_so(fake_embeddings: HashEmbeddings, tmp_path: Path) -> None:
+    missing = tmp_path / "no-corpus-here"
+    env = {"GFMD_CORPUS_DIR": str(missing)}
+    result = runner.invoke(app, ["serve", "--index", str(tmp_path / "index")], env=env, catch_exceptions=False)
+    line = _one_error_line(result)
+    assert f"the corpus folder {missing} does not exist" in line and "GFMD_CORPUS_DIR" in line
+
+
+def test_serve_when_no_corpus_file_can_be_indexed_names_them(
+    fake_embeddings: HashEmbeddings, tmp_path: Path, samples: Samples
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(samples.corrupt_pdf, corpus / "broken.pdf")
+    shutil.copy(samples.empty_txt, corpus / "empty.txt")
+    env = {"GFMD_CORPUS_DIR": str(corpus)}
+    result = runner.invoke(app, ["serve", "--index", str(tmp_path / "index")], env=env, catch_exceptions=False)
+    line = _one_error_line(result)
+    assert "cannot start the web chat: none of the files in" in line
+    assert "broken.pdf: " in line and "empty.txt: " in line
+
+
 def test_a_chroma_error_after_opening_names_the_index(ingested: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def unreadable(self: object, *args: object, **kwargs: object) -> None:
         raise IndexError_(f"reading from the index directory {Settings().index_dir} failed: disk I/O error")

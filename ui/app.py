@@ -9,8 +9,10 @@ limited number of questions at once, queueing the rest.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
+from gfmd.errors import StartupError
 from gfmd.offline import enforce_offline
 from gfmd.settings import Settings
 from ui.assets import CSS
@@ -23,15 +25,31 @@ LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def ensure_corpus(settings: Settings) -> None:
-    """Index the bundled corpus when the index holds no documents (first start)."""
+    """Index the bundled corpus when the index holds no documents (first start).
+
+    Files that fail are named in a warning and the chat starts with the others; when the folder is missing, or
+    none of its files can be indexed, it does not start (`StartupError`, one line from `gfmd serve`).
+    """
     from assistant import library
 
     if library.list_documents(settings):
         return
-    log.warning("indexing the bundled corpus in %s (first start)", settings.corpus_dir)
-    report = library.add_files([settings.corpus_dir], settings)
-    if not report.ok:
-        raise RuntimeError(f"bundled corpus failed to index: {report.summary()['failed']}")
+    corpus = Path(settings.corpus_dir)
+    if not corpus.is_dir():
+        raise StartupError(
+            f"the corpus folder {corpus} does not exist: set GFMD_CORPUS_DIR to a folder of PDF, .txt or .md files"
+        )
+    log.warning("indexing the bundled corpus in %s (first start)", corpus)
+    report = library.add_files([corpus], settings)
+    failures = [f"{Path(r.path).name}: {r.reason}" for r in report.results if r.status == "failed"]
+    if failures and len(failures) == len(report.results):
+        raise StartupError(f"none of the files in {corpus} could be indexed ({'; '.join(failures)})")
+    for failure in failures:
+        log.warning("not indexed: %s", failure)
+    if not report.results:
+        log.warning(
+            "%s holds no PDF, .txt or .md file: the chat starts empty (add documents in the Library tab)", corpus
+        )
 
 
 def build_app(settings: Settings, assistant: Any = None) -> Any:

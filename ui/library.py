@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant import library
+from gfmd.errors import IndexError_
 from gfmd.records import Answer, Document
 from gfmd.settings import Settings
 from ui.render import escape, page_html
@@ -95,7 +96,12 @@ def outcomes_html(outcomes: Sequence[UploadOutcome]) -> str:
 def remove(source: str | None, settings: Settings, index: Any = None) -> str:
     if not source:
         return '<p class="gfmd-error">Choose a document to remove.</p>'
-    if library.remove_document(source, settings, index=index):
+    try:
+        removed = library.remove_document(source, settings, index=index)
+    except IndexError_ as exc:
+        reason = escape(str(exc))
+        return f'<p class="gfmd-error">Index unavailable, <strong>{escape(source)}</strong> not removed: {reason}</p>'
+    if removed:
         return f'<p class="gfmd-ok">Removed <strong>{escape(source)}</strong> from the index.</p>'
     return f'<p class="gfmd-error"><strong>{escape(source)}</strong> is not in the index.</p>'
 

@@ -19,6 +19,9 @@ KNOMAD = "What is the KNOMAD trust fund?"
         "Et ce fonds, combien a-t-il levé ?",
         "How much did this fund raise last year?",
         "Its budget?",  # short: elliptical whatever its words
+        "¿Cuál fue su presupuesto total?",
+        "Quels sont leurs principaux résultats ?",
+        "Which partners did they work with?",
     ],
 )
 def test_follow_ups_are_recognised(question: str) -> None:
@@ -31,6 +34,12 @@ def test_follow_ups_are_recognised(question: str) -> None:
         "What is the budget of the PALIM project in Belgium?",
         "¿Cuál es el presupuesto del proyecto PALIM en Bélgica?",
         "Quel est le budget du projet PALIM en Belgique ?",
+        # A pronoun alone does not make a follow-up when the question has its own subject.
+        "What role do cities play in partnerships that support labour migration?",
+        "What are the main lessons of this evaluation about partnerships with the private sector?",
+        "¿Qué países aportaron sus fondos al programa de migración laboral?",
+        "What is the fund that finances diaspora investment in Africa?",
+        "Which objective of the Global Compact covers their remittances?",
     ],
 )
 def test_self_contained_questions_are_not_follow_ups(question: str) -> None:

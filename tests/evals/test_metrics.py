@@ -14,6 +14,7 @@ import pytest
 
 from evals.evaluate import evaluate
 from evals.golden import GoldenError, GoldenItem, GoldPassage, in_corpus, load_golden, round_robin, source_lang
+from evals.metrics.answer_language import score_answer_language
 from evals.metrics.base import ItemRun, Passage
 from evals.metrics.citation_support import Similarity, calibrate_threshold, lexical_gaps, score_citation_support
 from evals.metrics.citation_validity import PageTexts, score_citation_validity
@@ -352,3 +353,41 @@ def test_sentences_the_answerer_dropped_are_not_scored_as_shown(similarity: Simi
     unsupported = AnswerSentence(text="The bond was bought by 90,000 emigrants.", citations=[1])
     bad = shown.model_copy(update={"sentences": [*shown.sentences, unsupported]})
     assert score_citation_support([run(item(), bad)], similarity, threshold=0.0).support.value == 0.5
+
+
+# --- answer language (generated answers only) -------------------------------------------------------------------
+
+
+def generated(sentence: str, **kw: object) -> Answer:
+    return answer(sentence, NOTE_P1, **kw).model_copy(update={"mode": "generative"})
+
+
+def test_answer_language_scores_generated_answers_against_the_question_language() -> None:
+    english = item("en-q", question="How much did remittances reach in 2019?", lang="en")
+    spanish = item("es-q", question="¿Cuánto alcanzaron las remesas en 2019?", lang="es")
+    runs = [
+        run(english, generated("In 2019, remittances to developing countries reached 554 billion dollars.")),
+        run(spanish, generated("In 2019, remittances to developing countries reached 554 billion dollars.")),
+        run(spanish, generated("En 2019, las remesas a los países en desarrollo alcanzaron 554 mil millones.")),
+        run(english, GOOD),  # extractive: quotes stay in their document's language, not scored
+        run(english, refusal()),
+    ]
+    result = score_answer_language(runs)
+    scored = [(v.score, v.detail) for v in result.verdicts]
+    assert scored[:3] == [
+        (1.0, "question en, answer en"),
+        (0.0, "question es, answer en"),
+        (1.0, "question es, answer es"),
+    ]
+    assert [s for s, _ in scored[3:]] == [None, None]
+    assert result.value == pytest.approx(2 / 3) and result.count == 3
+
+
+def test_answer_language_is_not_scored_without_generated_answers() -> None:
+    result = score_answer_language([run(item(), GOOD), run(item("q2"), refusal())])
+    assert result.value is None and result.reason == "no generated answer"
+
+
+def test_answer_language_ignores_citation_markers_and_counts_unreadable_text_as_a_miss() -> None:
+    marked = generated("554 [1][2]")
+    assert score_answer_language([run(item(), marked)]).value == 0.0

@@ -144,3 +144,51 @@ def test_index_loads_a_matching_copy_without_rebuilding(
 
     monkeypatch.setattr(LexicalIndex, "build", no_build)
     assert set(fresh.lexical().ids) == {c.chunk_id for c in fresh.store.all_chunks()}
+
+
+def _unit_rows(n: int, dim: int = 16, seed: int = 0) -> np.ndarray:
+    rows = np.random.default_rng(seed).normal(size=(n, dim)).astype(np.float32)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_nearest_is_exact_and_respects_the_mask() -> None:
+    vectors = _unit_rows(len(CHUNKS))
+    snapshot = LexicalIndex.build(CHUNKS, "fp", vectors * 3.0)  # rows are normalised on the way in
+    query = vectors[3] + 0.1 * vectors[1]
+    truth = np.argsort(-(vectors @ (query / np.linalg.norm(query))))
+    assert [cid for cid, _ in snapshot.nearest(query, 4)] == [CHUNKS[i].chunk_id for i in truth]
+    best, score = snapshot.nearest(query, 1)[0]
+    expected = float(vectors[3] @ query) / float(np.linalg.norm(query))
+    assert best == "c3" and score == pytest.approx(expected, abs=1e-5)  # cosine similarity, as Chroma reports it
+    english = snapshot.mask((), "en", None)
+    ranked = snapshot.nearest(vectors[1], 4, english)  # the Spanish passage's own vector, English passages only
+    assert {cid for cid, _ in ranked} == {"c0", "c3"}
+    assert ranked[0][1] >= ranked[1][1]
+    assert snapshot.nearest(query, 4, np.zeros(4, dtype=bool)) == []
+
+
+def test_vectors_survive_the_round_trip_memory_mapped(tmp_path: Path) -> None:
+    vectors = _unit_rows(len(CHUNKS))
+    LexicalIndex.build(CHUNKS, "fp", vectors).save(tmp_path / "snap")
+    loaded = LexicalIndex.load(tmp_path / "snap")
+    assert loaded is not None and isinstance(loaded.vectors, np.memmap)
+    np.testing.assert_allclose(np.asarray(loaded.vectors), vectors, atol=1e-6)
+    assert loaded.nearest(vectors[2], 1)[0][0] == "c2"
+
+
+def test_a_snapshot_whose_vectors_do_not_match_its_passages_is_unreadable(tmp_path: Path) -> None:
+    LexicalIndex.build(CHUNKS, "fp", _unit_rows(len(CHUNKS))).save(tmp_path / "snap")
+    np.save(tmp_path / "snap" / "vectors.npy", _unit_rows(2))
+    assert LexicalIndex.load(tmp_path / "snap") is None
+
+
+def test_index_rebuilds_a_snapshot_saved_without_vectors(fake_index: Index, corpus_dir: Path) -> None:
+    ingest_paths([corpus_dir], fake_index)
+    chunks = fake_index.store.all_chunks()
+    fp = fingerprint(fake_index.store.active_doc_ids())
+    LexicalIndex.build(chunks, fp).save(fake_index.lexical_dir)  # as saved before vectors were kept
+    fresh = Index(fake_index.settings, embeddings=fake_index.embeddings).lexical()
+    assert fresh.vectors is not None and fresh.vectors.shape[0] == len(fresh.ids) == len(chunks)
+    found, stored = fake_index.store.get_chunks(fresh.ids, with_vectors=True)
+    assert [c.chunk_id for c in found] == fresh.ids and stored is not None
+    np.testing.assert_allclose(np.asarray(fresh.vectors), stored, atol=1e-5)  # rows aligned with the ids

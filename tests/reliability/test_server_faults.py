@@ -3,12 +3,14 @@ a hang, and everything works again once the server is back on the same port and 
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
 import pytest
 
 from assistant.api import Assistant
+from assistant.library import uploads_dir
 from gfmd.index import Index
 from gfmd.settings import Settings
 from gfmd.store import WRITE_BATCH, IndexError_
@@ -17,6 +19,7 @@ from tests.fakes import HashEmbeddings
 from tests.reliability.chroma_server import ChromaServer
 from tests.reliability.conftest import REMITTANCE_QUESTION, REMITTANCE_SOURCE, permissive
 from tests.reliability.test_crash_ingest import BIG, MARKER, big_document
+from ui.library import ingest_uploads, remove
 
 pytestmark = pytest.mark.slow
 BRIEF = "partnerships-brief_2022_en.md"
@@ -50,6 +53,36 @@ def test_server_stopped_mid_session_then_restarted(
     assert REMITTANCE_SOURCE in {c.source for c in answer.citations}
     assert ingest_paths([corpus_dir / BRIEF], index).ok
     assert set(Index(server_settings).store.documents()) == {REMITTANCE_SOURCE, BRIEF}
+
+
+def test_library_changes_while_the_server_is_down_are_refused_and_lose_nothing(
+    server_settings: Settings,
+    chroma_server: ChromaServer,
+    fake_embeddings: HashEmbeddings,
+    corpus_dir: Path,
+    tmp_path: Path,
+) -> None:
+    """The web library's upload and remove while Chroma is stopped: a message naming the server, no staged file
+    left behind, the index as it was; both work once the server is back."""
+    index, _ = _ready(server_settings, corpus_dir)
+    upload = tmp_path / "upload" / BRIEF
+    upload.parent.mkdir()
+    shutil.copy(corpus_dir / BRIEF, upload)
+    chroma_server.stop()
+
+    outcomes = ingest_uploads([upload], server_settings, index=index)
+    assert [(o.name, o.ok) for o in outcomes] == [(BRIEF, False)]
+    assert "not indexed" in outcomes[0].message and chroma_server.url in outcomes[0].message
+    assert not [p for p in uploads_dir(server_settings).rglob("*") if p.is_file()]  # the staged copy is gone
+    html = remove(REMITTANCE_SOURCE, server_settings, index=index)
+    assert "Index unavailable" in html and "not removed" in html and chroma_server.url in html
+
+    chroma_server.restart()
+    assert set(Index(server_settings).store.documents()) == {REMITTANCE_SOURCE}  # nothing lost, nothing half-added
+    outcomes = ingest_uploads([upload], server_settings, index=index)
+    assert [(o.name, o.ok) for o in outcomes] == [(BRIEF, True)]
+    assert "Removed" in remove(REMITTANCE_SOURCE, server_settings, index=index)
+    assert set(Index(server_settings).store.documents()) == {BRIEF}
 
 
 def test_hung_server_times_out(
