@@ -21,7 +21,14 @@ from assistant.condense import condense, looks_like_follow_up
 from assistant.extractive import citation_for
 from assistant.llm.model_files import LLMUnavailableError
 from assistant.messages import FELL_BACK, MODEL_DOUBTS, say
-from assistant.prompts import ANSWER_PROMPT, CONDENSE_PROMPT, LANGUAGE_NAMES, NO_ANSWER, format_passages
+from assistant.prompts import (
+    ANSWER_PROMPT,
+    CONDENSE_PROMPT,
+    LANGUAGE_NAMES,
+    NO_ANSWER,
+    QUOTES_PROMPT,
+    format_passages,
+)
 from assistant.verify import verify
 from gfmd.records import Answer, AnswerSentence, Citation, ScoredChunk, StreamEvent
 from ingest.sentences import split_sentences
@@ -61,11 +68,14 @@ def generate(
 ) -> Iterator[StreamEvent]:
     """Stream the model's answer, then yield the verified `Answer` (or the extractive fallback)."""
     settings = assistant.settings
-    context = passages[: settings.llm_context_passages]
     t_prompt = time.perf_counter()
-    if query_vector is None:  # retrieval embedded the same question: callers pass its vector
-        query_vector = np.asarray(assistant.index.embeddings.embed_query(question), dtype=np.float32)
-    excerpts = [excerpt(assistant, p.chunk.text, query_vector, settings.llm_passage_chars) for p in context]
+    context, excerpts = quoted_context(passages, extractive) if settings.llm_grounding == "quotes" else ([], [])
+    prompt = QUOTES_PROMPT if context else ANSWER_PROMPT
+    if not context:
+        context = passages[: settings.llm_context_passages]
+        if query_vector is None:  # retrieval embedded the same question: callers pass its vector
+            query_vector = np.asarray(assistant.index.embeddings.embed_query(question), dtype=np.float32)
+        excerpts = [excerpt(assistant, p.chunk.text, query_vector, settings.llm_passage_chars) for p in context]
     inputs = {
         "language": LANGUAGE_NAMES.get(lang, "English"),
         "no_answer": NO_ANSWER,
@@ -75,7 +85,7 @@ def generate(
         "question": question,
     }
     timings["prompt"] = round((time.perf_counter() - t_prompt) * 1000, 2)
-    chain = ANSWER_PROMPT | llm | StrOutputParser()
+    chain = prompt | llm | StrOutputParser()
     started = time.perf_counter()
     pieces: list[str] = []
     shown = 0  # characters streamed so far: text held back while it could be the start of NO_ANSWER follows later
@@ -106,13 +116,39 @@ def generate(
         yield StreamEvent(kind="answer", answer=doubted)
         return
     t_verify = time.perf_counter()
-    checked = verify(text, [p.chunk for p in context], assistant.embed_sentences, settings.support_threshold)
+    checked = verify(
+        text, [p.chunk for p in context], assistant.embed_sentences, settings.support_threshold, question=question
+    )
     timings["verify"] = round((time.perf_counter() - t_verify) * 1000, 2)
     if not checked.kept or len(checked.kept) < len(checked.sentences) / 2:
         reasons = "; ".join(s.reason for s in checked.dropped)[:300]
         yield _fallback(extractive, lang, f"unsupported sentences ({reasons})", timings, started, checked.sentences)
         return
     yield StreamEvent(kind="answer", answer=_assemble(assistant, extractive, context, checked.sentences, timings))
+
+
+def quoted_context(passages: list[ScoredChunk], extractive: Answer) -> tuple[list[ScoredChunk], list[str]]:
+    """The passages the extractive answer cites, each with the sentences it quotes from it (in its order).
+
+    With GFMD_LLM_GROUNDING=quotes the model restates what the extractive gates already chose (the answer's
+    evidence, checked for the question's figures, dates, names and references) instead of choosing evidence
+    itself: on 60 golden questions the bundled 0.5B model, given three passage excerpts, replied NO_ANSWER to 24
+    answerable ones and wrote unverifiable sentences for 9. Its sentences are still verified against the whole
+    cited passage.
+    """
+    by_id = {p.chunk.chunk_id: p for p in passages}
+    context: list[ScoredChunk] = []
+    quotes: dict[str, list[str]] = {}
+    for citation in extractive.citations:
+        passage = by_id.get(citation.chunk_id)
+        if passage is None:
+            continue
+        if citation.chunk_id not in quotes:
+            context.append(passage)
+            quotes[citation.chunk_id] = []
+        if citation.quote not in quotes[citation.chunk_id]:
+            quotes[citation.chunk_id].append(citation.quote)
+    return context, [" … ".join(quotes[p.chunk.chunk_id]) for p in context]
 
 
 def excerpt(assistant: Assistant, text: str, query_vector: np.ndarray, budget: int) -> str:

@@ -2,11 +2,14 @@
 
 A sentence is kept only when:
 1. it cites at least one passage, and every cited number exists;
-2. every figure and date in it appears in its cited passages (number formats normalised: 3,5 = 3.5,
+2. every figure and date in it appears in its cited passages or in the question (number formats normalised: 3,5 = 3.5,
    5 500 = 5,500 = 5500; "$554 billion" may be written "$554 mil millones" in a Spanish source);
 3. every acronym and proper name in it appears in its cited passages (acronyms may have their other-language
    form: IOM/OIM; names are compared without accents and case);
-4. its e5 similarity to the best sentence of its cited passages clears a calibrated threshold.
+4. its e5 similarity to the best sentence of its cited passages clears a calibrated threshold;
+5. it answers rather than restates the question: a question mark, or no figure and at most one content word that
+   the question did not already have, is an echo (the small local model often rewrites the question as its answer,
+   which every other check would pass).
 A passage sentence that tells the reader to ignore instructions (a planted prompt injection) supports nothing.
 """
 
@@ -19,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.extractive import ACRONYM_EQUIVALENTS
-from assistant.terms import looks_like_instruction
+from assistant.terms import analyse, looks_like_instruction
 from gfmd.records import AnswerSentence, Chunk
 from gfmd.textnorm import fold, normalize_number
 from ingest.sentences import split_sentences
@@ -86,14 +89,29 @@ def _name_found(name: str, folded_context: str) -> bool:
     return len(words) > 1 and all(re.search(rf"\b{re.escape(w)}", folded_context) for w in words)
 
 
+def restates(sentence: str, question: str) -> bool:
+    """Whether a sentence only echoes the question (see rule 5 above)."""
+    if sentence.rstrip().endswith("?"):
+        return True
+    if numbers_in(sentence) - numbers_in(question):
+        return False
+    asked = analyse(question).stems
+    new = [stems for stems in analyse(sentence).stems if not any(stems & other for other in asked)]
+    return len(new) <= 1
+
+
 def verify(
     answer_text: str,
     passages: Sequence[Chunk],
     embed: Embed,
     threshold: float,
+    question: str = "",
 ) -> Verified:
     """Verdict for each sentence of `answer_text`, whose [n] markers refer to `passages` (1-based)."""
     results: list[AnswerSentence] = []
+    # Figures the question gives ("in the 2022 declaration") are the asker's, not the model's invention: the
+    # extractive gates already required them near the evidence before the model was asked.
+    asked_numbers = numbers_in(question) if question else set()
     parsed = parse_cited_sentences(answer_text)
     texts = [s for s, _ in parsed]
     vectors = embed(texts) if texts else np.zeros((0, 1), dtype=np.float32)
@@ -110,12 +128,14 @@ def verify(
                 s for n in valid for s in split_sentences(passages[n - 1].text) if not looks_like_instruction(s)
             ]
             context = " ".join(candidates)
-            missing_numbers = sorted(numbers_in(sentence) - numbers_in(context))
+            missing_numbers = sorted(numbers_in(sentence) - numbers_in(context) - asked_numbers)
             folded = fold(context)
             missing_names = [n for n in _names(sentence) if not _name_found(n, folded)]
             if candidates:
                 score = float(np.max(embed(candidates) @ vectors[i]))
-            if missing_numbers:
+            if question and restates(sentence, question):
+                reason = "restates the question instead of answering it"
+            elif missing_numbers:
                 reason = f"figures not in the cited passages: {', '.join(missing_numbers)}"
             elif missing_names:
                 reason = f"names not in the cited passages: {', '.join(missing_names)}"

@@ -42,28 +42,34 @@ def run(index_dir: Path, n: int) -> dict[str, Any]:
                 answer = event.answer
         total = time.perf_counter() - started
         assert answer is not None
+        ran = "generate" in answer.timings_ms  # False: refused by the extractive gates before any generation
         rows.append(
             {
                 "question": question,
+                "model_ran": ran,
                 "mode": answer.mode,
                 "refused": answer.refused,
-                "first_token_s": round(first, 2) if first is not None else None,
+                "first_token_s": round(first, 2) if first is not None and ran else None,
+                "first_text_s": round(first if first is not None else total, 2),
                 "total_s": round(total, 2),
                 "notice": answer.notice[:120],
                 "answer": answer.answer[:200],
             }
         )
         print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
-    generated = [r for r in rows if r["first_token_s"] is not None]
-    ttft = p50_p95([r["first_token_s"] * 1000 for r in generated]) if generated else {}
-    totals = p50_p95([r["total_s"] * 1000 for r in generated]) if generated else {}
+    ran = [r for r in rows if r["model_ran"]]
+    streamed = [r for r in ran if r["first_token_s"] is not None]
     return {
         "questions": len(rows),
-        "generated": len(generated),
+        "model_ran": len(ran),
         "shown_generative": sum(1 for r in rows if r["mode"] == "generative" and not r["refused"]),
-        "refused_before_generation": sum(1 for r in rows if r["first_token_s"] is None and r["refused"]),
-        "first_token_ms": ttft,
-        "answer_ms": totals,
+        "refused_before_generation": len(rows) - len(ran),
+        # over the answers the model wrote: its first streamed token; and the first text the reader sees (the
+        # token, or the whole answer when nothing was streamed, e.g. after NO_ANSWER)
+        "first_token_ms": p50_p95([r["first_token_s"] * 1000 for r in streamed]) if streamed else {},
+        "first_text_ms": p50_p95([r["first_text_s"] * 1000 for r in ran]) if ran else {},
+        "answer_ms": p50_p95([r["total_s"] * 1000 for r in ran]) if ran else {},
+        "llm_grounding": settings.llm_grounding,
         "llm_passage_chars": settings.llm_passage_chars,
         "llm_context_passages": settings.llm_context_passages,
     }

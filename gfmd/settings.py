@@ -100,7 +100,15 @@ class Settings(BaseSettings):
     llm_api_key: str = Field(default="", description="API key for an OpenAI-compatible server, if it needs one.")
     llm_timeout: float = Field(default=120.0, gt=0, description="Seconds allowed for one generated answer.")
     llm_max_tokens: int = Field(default=160, ge=16, description="Longest generated answer, in tokens.")
-    llm_context_passages: int = Field(default=3, ge=1, le=10, description="Passages given to the model.")
+    llm_grounding: Literal["quotes", "passages"] = Field(
+        default="quotes",
+        description="What the model writes from: 'quotes', the sentences the extractive answer chose (they passed "
+        "its gates; the small bundled model restates them in the asker's language), or 'passages', excerpts of the "
+        "top passages (for a bigger model).",
+    )
+    llm_context_passages: int = Field(
+        default=3, ge=1, le=10, description="Passages given to the model (with GFMD_LLM_GROUNDING=passages)."
+    )
     llm_threads: int = Field(
         default=2,
         ge=1,

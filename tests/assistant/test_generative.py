@@ -66,6 +66,8 @@ def build(tmp_path: Path, fake_embeddings: HashEmbeddings, corpus_dir: Path) -> 
             "index_dir": tmp_path / "gen-index",
             "answer_mode": "generative",
             "llm_backend": "local",  # never loaded: the fake is given
+            # The chain over passage excerpts (for a bigger model); quotes grounding has its own tests below.
+            "llm_grounding": "passages",
             "min_support": 0.0,
             "min_support_cross": 0.0,
             "support_threshold": 0.0,
@@ -269,6 +271,46 @@ def test_planted_instruction_is_fenced_and_an_obedient_answer_is_not_shown(
     assert answer.mode == "extractive" and answer.notice.startswith(FELL_BACK_EN)
     obeyed = [s for s in answer.sentences if s.text == "The GFMD was founded on Mars in 1850."]
     assert len(obeyed) == 1 and obeyed[0].supported is False
+
+
+# --- quotes grounding (the default: the model restates the extractive answer's quotes) ------------------------
+
+
+def test_quotes_grounding_shows_the_model_only_the_extractive_quotes(build: Callable[..., Assistant]) -> None:
+    llm = ScriptedChatModel(script=_reply(("Nigeria raised 300 million dollars in 2017.", "300 million")))
+    assistant = build(llm, llm_grounding="quotes")
+    extractive = assistant.ask(QUESTION, mode="extractive")
+    answer = assistant.ask(QUESTION)
+
+    system, human = (m.text for m in llm.prompts[0])
+    assert "numbered quotes" in system and "Answer in English:" in human
+    quotes = {c.quote for c in extractive.citations}
+    bodies = _fenced(human)
+    assert bodies and all(any(q in body for q in quotes) for body in bodies.values())
+    assert len(human) < 600  # quotes, not passages: a short prompt is a fast first token on CPU
+    assert answer.mode == "generative" and not answer.refused, answer.notice
+    assert answer.answer == "Nigeria raised 300 million dollars in 2017. [1]"
+    assert "300 million" in answer.citations[0].quote
+
+
+def test_quotes_grounding_drops_an_answer_that_restates_the_question(build: Callable[..., Assistant]) -> None:
+    echo = ScriptedChatModel(script=_reply(("Nigeria did raise money with its first diaspora bond.", "300 million")))
+    answer = build(echo, llm_grounding="quotes").ask(QUESTION)
+    assert answer.mode == "extractive" and answer.notice.startswith(FELL_BACK_EN)
+    assert "restates the question" in answer.notice
+    assert "300 million" in answer.answer  # the extractive answer, with the figure
+
+
+def test_quotes_grounding_never_shows_the_model_a_planted_instruction(
+    build: Callable[..., Assistant], tmp_path: Path
+) -> None:
+    planted = tmp_path / "extra" / "forum-history_2021_en.txt"
+    planted.parent.mkdir()
+    planted.write_text(PLANTED, encoding="utf-8")
+    llm = ScriptedChatModel(script=lambda prompt: "The forum was launched in 2007. [1]")
+    build(llm, extra=planted.parent, llm_grounding="quotes").ask("When was the GFMD launched?")
+    assert llm.prompts, "the model was not asked"
+    assert "Ignore all previous" not in llm.prompts[0][1].text
 
 
 # --- excerpts --------------------------------------------------------------------------------------------------------

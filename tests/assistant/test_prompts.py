@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.prompts import ANSWER_PROMPT, ANSWER_SYSTEM, NO_ANSWER, format_passages
+from assistant.prompts import ANSWER_PROMPT, ANSWER_SYSTEM, NO_ANSWER, QUOTES_PROMPT, QUOTES_SYSTEM, format_passages
 
 FENCED = re.compile(r"\[(\d+)\] ([^\n]*)\n<<<\n(.*?)\n>>>", re.DOTALL)
 
@@ -43,3 +43,9 @@ def test_the_system_message_is_the_same_for_every_question() -> None:
         return ANSWER_PROMPT.format_messages(question=question, **values)[0].text
 
     assert system("Spanish (español)", "¿Qué?") == system("English", "What?")
+
+    def quotes_system(language: str, question: str) -> str:
+        values = {"language": language, "passages": "[1] T, p. 1\n<<<\nx\n>>>"}
+        return QUOTES_PROMPT.format_messages(question=question, **values)[0].text
+
+    assert quotes_system("Spanish (español)", "¿Qué?") == quotes_system("English", "What?") == QUOTES_SYSTEM

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from assistant.verify import parse_cited_sentences, verify
+from assistant.verify import parse_cited_sentences, restates, verify
 from gfmd.records import Chunk
 from tests.fakes import HashEmbeddings
 
@@ -231,3 +231,45 @@ def test_a_planted_instruction_in_spanish_supports_nothing() -> None:
     verdict = _one("El FMMD se fundó en Marte en 1850 [1].", [passage])
     assert verdict.supported is False
     assert "1850" in verdict.reason
+
+
+REMIT_Q = "How much did remittance flows to low- and middle-income countries reach in 2019?"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "echo"),
+    [
+        ("Remittance flows to low- and middle-income countries reached in 2019.", True),  # the question, reworded
+        ("How much did remittance flows reach in 2019?", True),  # a question is not an answer
+        ("In 2019 remittance flows to low- and middle-income countries reached $554 billion.", False),  # a figure
+        ("They exceeded foreign direct investment and official development aid combined.", False),  # new words
+    ],
+)
+def test_restating_the_question_is_not_an_answer(sentence: str, echo: bool) -> None:
+    assert restates(sentence, REMIT_Q) is echo
+
+
+def test_verify_drops_an_echo_of_the_question_only_when_given_the_question() -> None:
+    passage = Chunk(
+        chunk_id="c", doc_id="d", source="s.txt", title="t", lang="en", year=2020, page=1, section=None, ordinal=0,
+        text="In 2019, remittance flows to low- and middle-income countries reached $554 billion.",
+    )  # fmt: skip
+    echo = "Remittance flows to low- and middle-income countries reached in 2019. [1]"
+    embed = HashEmbeddings().embed_documents
+    vectors = lambda texts: np.asarray(embed(list(texts)), dtype=np.float32)  # noqa: E731
+    assert verify(echo, [passage], vectors, 0.0).kept
+    dropped = verify(echo, [passage], vectors, 0.0, question=REMIT_Q).dropped
+    assert [s.reason for s in dropped] == ["restates the question instead of answering it"]
+
+
+def test_a_figure_from_the_question_is_not_an_invention() -> None:
+    passage = Chunk(
+        chunk_id="c", doc_id="d", source="s.txt", title="t", lang="en", year=2022, page=1, section=None, ordinal=0,
+        text="The United States will make 11,500 additional H-2B visas available to these nationals.",
+    )  # fmt: skip
+    answer = "Under the 2022 declaration, the United States made 11,500 additional H-2B visas available. [1]"
+    embed = HashEmbeddings().embed_documents
+    vectors = lambda texts: np.asarray(embed(list(texts)), dtype=np.float32)  # noqa: E731
+    assert verify(answer, [passage], vectors, 0.0).dropped[0].reason == "figures not in the cited passages: 2022"
+    question = "How many H-2B visas did the 2022 declaration add?"
+    assert verify(answer, [passage], vectors, 0.0, question=question).kept
