@@ -4,8 +4,9 @@ A sentence is kept only when:
 1. it cites at least one passage, and every cited number exists;
 2. every figure and date in it appears in its cited passages or in the question (number formats normalised: 3,5 = 3.5,
    5 500 = 5,500 = 5500; "$554 billion" may be written "$554 mil millones" in a Spanish source);
-3. every acronym and proper name in it appears in its cited passages (acronyms may have their other-language
-   form: IOM/OIM; names are compared without accents and case);
+3. every acronym and proper name in it appears in its cited passages or in the question (acronyms may have
+   their other-language form: IOM/OIM; names are compared without accents and case, glossary terms and month
+   names in any of the three languages, and a word of 6+ letters by its first 5, for translated names);
 4. its e5 similarity to the best sentence of its cited passages clears a calibrated threshold;
 5. it answers rather than restates the question: a question mark, or no figure and at most one content word that
    the question did not already have, is an echo (the small local model often rewrites the question as its answer,
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.extractive import ACRONYM_EQUIVALENTS
+from assistant.glossary import expansions
 from assistant.terms import analyse, looks_like_instruction
 from gfmd.records import AnswerSentence, Chunk
 from gfmd.textnorm import fold, normalize_number
@@ -80,13 +82,38 @@ def _names(sentence: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _name_found(name: str, folded_context: str) -> bool:
+# Month names are dates, not names: "June" is checked as any language's name of the sixth month.
+_MONTHS = [
+    {"january", "enero", "janvier"}, {"february", "febrero", "fevrier"}, {"march", "marzo", "mars"},
+    {"april", "abril", "avril"}, {"may", "mayo", "mai"}, {"june", "junio", "juin"}, {"july", "julio", "juillet"},
+    {"august", "agosto", "aout"}, {"september", "septiembre", "setiembre", "septembre"},
+    {"october", "octubre", "octobre"}, {"november", "noviembre", "novembre"}, {"december", "diciembre", "decembre"},
+]  # fmt: skip
+# A name written in the answer's language may differ from the passage's after its first letters ("Venezuelans",
+# "venezolanos"; "Colombie", "Colombia"): a word of 6+ letters is found when a word of the passage starts with its
+# first 5.
+_PREFIX = 5
+
+
+def _word_found(word: str, folded_context: str) -> bool:
+    if re.search(rf"\b{re.escape(word)}", folded_context):
+        return True
+    return len(word) > _PREFIX and re.search(rf"\b{re.escape(word[:_PREFIX])}", folded_context) is not None
+
+
+def _name_found(name: str, folded_context: str, folded_question: str = "") -> bool:
+    if folded_question and re.search(rf"\b{re.escape(name)}\b", folded_question):
+        return True  # the asker's own words, already required near the evidence by the extractive gates
+    month = next((group for group in _MONTHS if name in group), None)
+    if month is not None:
+        return any(re.search(rf"\b{m}\b", folded_context) for m in month)
     options = next((group for group in ACRONYM_EQUIVALENTS if name in group), {name})
     if any(re.search(rf"\b{re.escape(opt)}\b", folded_context) for opt in options):
         return True
-    # Multi-word names: enough that each word is there (word order differs across languages).
-    words = name.split()
-    return len(words) > 1 and all(re.search(rf"\b{re.escape(w)}", folded_context) for w in words)
+    if any(re.search(rf"\b{re.escape(term)}\b", folded_context) for term in expansions(name)):
+        return True  # a glossary term ("trust fund": "fondo fiduciario")
+    # Word by word (word order differs across languages), allowing for translation.
+    return all(_word_found(w, folded_context) for w in name.split())
 
 
 def restates(sentence: str, question: str) -> bool:
@@ -112,6 +139,7 @@ def verify(
     # Figures the question gives ("in the 2022 declaration") are the asker's, not the model's invention: the
     # extractive gates already required them near the evidence before the model was asked.
     asked_numbers = numbers_in(question) if question else set()
+    folded_question = fold(question)
     parsed = parse_cited_sentences(answer_text)
     texts = [s for s, _ in parsed]
     vectors = embed(texts) if texts else np.zeros((0, 1), dtype=np.float32)
@@ -130,7 +158,7 @@ def verify(
             context = " ".join(candidates)
             missing_numbers = sorted(numbers_in(sentence) - numbers_in(context) - asked_numbers)
             folded = fold(context)
-            missing_names = [n for n in _names(sentence) if not _name_found(n, folded)]
+            missing_names = [n for n in _names(sentence) if not _name_found(n, folded, folded_question)]
             if candidates:
                 score = float(np.max(embed(candidates) @ vectors[i]))
             if question and restates(sentence, question):

@@ -29,6 +29,9 @@ FALLBACK_ENCODINGS = ("utf_16", "utf_32", "cp1252", "latin_1", "iso8859_15")  # 
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
 # `\s+(\S.*)$`, not `\s+(.+?)\s*#*\s*$`: that one backtracks cubically on a line of spaces (a minute for 2,000).
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(\S.*)$")
+# HTML comments are not shown by a Markdown renderer (converters leave "<!-- -->" between lists), so they are not
+# part of the document's text and must not end up in a quote.
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 TOO_DEEP = "PDF structure is too deeply nested or malformed to read"
 
 
@@ -236,6 +239,7 @@ def _load_markdown(text: str) -> tuple[list[Block], int, bool, str]:
     section: str | None = None
     title = ""
     buffer: list[str] = []
+    text = _HTML_COMMENT.sub("", text)
 
     def flush() -> None:
         body = "\n".join(buffer).strip()

@@ -273,3 +273,26 @@ def test_a_figure_from_the_question_is_not_an_invention() -> None:
     assert verify(answer, [passage], vectors, 0.0).dropped[0].reason == "figures not in the cited passages: 2022"
     question = "How many H-2B visas did the 2022 declaration add?"
     assert verify(answer, [passage], vectors, 0.0, question=question).kept
+
+
+COLOMBIA = Chunk(
+    chunk_id="c", doc_id="d", source="s.txt", title="t", lang="es", year=2022, page=1, section=None, ordinal=0,
+    text="A 10 de junio, Colombia ha otorgado documentos de normalización a más de 1,2 millones de venezolanos.",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kept"),
+    [
+        ("By 10 June, Colombia had granted documents to 1,2 million Venezuelans. [1]", True),  # month, demonym
+        ("By 10 July, Colombia had granted documents to 1,2 million Venezuelans. [1]", False),  # the wrong month
+        ("By 10 June, Ecuador had granted documents to 1,2 million Venezuelans. [1]", False),  # the wrong country
+        ("Under the Los Angeles Declaration, Colombia granted documents to 1,2 million people. [1]", True),  # asked
+    ],
+)
+def test_names_allow_translation_months_and_the_question_but_not_other_names(sentence: str, kept: bool) -> None:
+    question = "Under the Los Angeles Declaration, how many people had Colombia granted documents by 10 June?"
+    embed = HashEmbeddings().embed_documents
+    vectors = lambda texts: np.asarray(embed(list(texts)), dtype=np.float32)  # noqa: E731
+    checked = verify(sentence, [COLOMBIA], vectors, 0.0, question=question)
+    assert bool(checked.kept) is kept, [s.reason for s in checked.dropped]

@@ -185,6 +185,18 @@ def test_markdown_headings_become_sections(samples: Samples) -> None:
     assert (loaded.pages, loaded.paginated) == (1, False)
 
 
+def test_markdown_html_comments_are_not_document_text(tmp_path: Path) -> None:
+    path = tmp_path / "fact-sheet_2022_en.md"
+    path.write_text(
+        "# Fact sheet\n\n- Canada will resettle 4,000 migrants.\n\n<!-- -->\n\n- Mexico will issue visas.\n"
+        "<!-- a note\nover two lines -->\nThe end.\n",
+        encoding="utf-8",
+    )
+    text = " ".join(b.text for b in load_file(path).blocks)
+    assert "<!--" not in text and "-->" not in text and "a note" not in text
+    assert "Canada will resettle 4,000 migrants." in text and "Mexico will issue visas." in text
+
+
 def test_latin1_text_is_decoded_not_mangled(samples: Samples) -> None:
     loaded = load_file(samples.latin1_txt)
     text = " ".join(b.text for b in loaded.blocks)
