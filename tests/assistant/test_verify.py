@@ -250,35 +250,22 @@ def test_restating_the_question_is_not_an_answer(sentence: str, echo: bool) -> N
 
 
 def test_verify_drops_an_echo_of_the_question_only_when_given_the_question() -> None:
-    passage = Chunk(
-        chunk_id="c", doc_id="d", source="s.txt", title="t", lang="en", year=2020, page=1, section=None, ordinal=0,
-        text="In 2019, remittance flows to low- and middle-income countries reached $554 billion.",
-    )  # fmt: skip
+    passage = _chunk("In 2019, remittance flows to low- and middle-income countries reached $554 billion.")
     echo = "Remittance flows to low- and middle-income countries reached in 2019. [1]"
-    embed = HashEmbeddings().embed_documents
-    vectors = lambda texts: np.asarray(embed(list(texts)), dtype=np.float32)  # noqa: E731
-    assert verify(echo, [passage], vectors, 0.0).kept
-    dropped = verify(echo, [passage], vectors, 0.0, question=REMIT_Q).dropped
+    assert verify(echo, [passage], _hash_embed, 0.0).kept
+    dropped = verify(echo, [passage], _hash_embed, 0.0, question=REMIT_Q).dropped
     assert [s.reason for s in dropped] == ["restates the question instead of answering it"]
 
 
 def test_a_figure_from_the_question_is_not_an_invention() -> None:
-    passage = Chunk(
-        chunk_id="c", doc_id="d", source="s.txt", title="t", lang="en", year=2022, page=1, section=None, ordinal=0,
-        text="The United States will make 11,500 additional H-2B visas available to these nationals.",
-    )  # fmt: skip
+    passage = _chunk("The United States will make 11,500 additional H-2B visas available to these nationals.")
     answer = "Under the 2022 declaration, the United States made 11,500 additional H-2B visas available. [1]"
-    embed = HashEmbeddings().embed_documents
-    vectors = lambda texts: np.asarray(embed(list(texts)), dtype=np.float32)  # noqa: E731
-    assert verify(answer, [passage], vectors, 0.0).dropped[0].reason == "figures not in the cited passages: 2022"
+    assert verify(answer, [passage], _hash_embed, 0.0).dropped[0].reason == "figures not in the cited passages: 2022"
     question = "How many H-2B visas did the 2022 declaration add?"
-    assert verify(answer, [passage], vectors, 0.0, question=question).kept
+    assert verify(answer, [passage], _hash_embed, 0.0, question=question).kept
 
 
-COLOMBIA = Chunk(
-    chunk_id="c", doc_id="d", source="s.txt", title="t", lang="es", year=2022, page=1, section=None, ordinal=0,
-    text="A 10 de junio, Colombia ha otorgado documentos de normalización a más de 1,2 millones de venezolanos.",
-)  # fmt: skip
+COLOMBIA = "A 10 de junio, Colombia ha otorgado documentos de normalización a más de 1,2 millones de venezolanos."
 
 
 @pytest.mark.parametrize(
@@ -292,7 +279,5 @@ COLOMBIA = Chunk(
 )
 def test_names_allow_translation_months_and_the_question_but_not_other_names(sentence: str, kept: bool) -> None:
     question = "Under the Los Angeles Declaration, how many people had Colombia granted documents by 10 June?"
-    embed = HashEmbeddings().embed_documents
-    vectors = lambda texts: np.asarray(embed(list(texts)), dtype=np.float32)  # noqa: E731
-    checked = verify(sentence, [COLOMBIA], vectors, 0.0, question=question)
+    checked = verify(sentence, [_chunk(COLOMBIA)], _hash_embed, 0.0, question=question)
     assert bool(checked.kept) is kept, [s.reason for s in checked.dropped]
