@@ -2,11 +2,13 @@
 
 A sentence is kept only when:
 1. it cites at least one passage, and every cited number exists;
-2. every figure and date in it appears in its cited passages or in the question (number formats normalised: 3,5 = 3.5,
+2. every figure and date in it appears in its cited passages (number formats normalised: 3,5 = 3.5,
    5 500 = 5,500 = 5500; "$554 billion" may be written "$554 mil millones" in a Spanish source);
-3. every acronym and proper name in it appears in its cited passages or in the question (acronyms may have
+3. every acronym and proper name in it appears in its cited passages (acronyms may have
    their other-language form: IOM/OIM; names are compared without accents and case, glossary terms and month
-   names in any of the three languages, and a word of 6+ letters by its first 5, for translated names);
+   names in any of the three languages, and a word of 6+ letters by its first 5, for translated names). The
+   question's own figures and names get no pass: a sentence that says "the 2022 declaration" cites a passage
+   that says 2022, or is dropped;
 4. its e5 similarity to the best sentence of its cited passages clears a calibrated threshold;
 5. it answers rather than restates the question: a question mark, or no figure and at most one content word that
    the question did not already have, is an echo (the small local model often rewrites the question as its answer,
@@ -101,9 +103,7 @@ def _word_found(word: str, folded_context: str) -> bool:
     return len(word) > _PREFIX and re.search(rf"\b{re.escape(word[:_PREFIX])}", folded_context) is not None
 
 
-def _name_found(name: str, folded_context: str, folded_question: str = "") -> bool:
-    if folded_question and re.search(rf"\b{re.escape(name)}\b", folded_question):
-        return True  # the asker's own words, already required near the evidence by the extractive gates
+def _name_found(name: str, folded_context: str) -> bool:
     month = next((group for group in _MONTHS if name in group), None)
     if month is not None:
         return any(re.search(rf"\b{m}\b", folded_context) for m in month)
@@ -136,10 +136,6 @@ def verify(
 ) -> Verified:
     """Verdict for each sentence of `answer_text`, whose [n] markers refer to `passages` (1-based)."""
     results: list[AnswerSentence] = []
-    # Figures the question gives ("in the 2022 declaration") are the asker's, not the model's invention: the
-    # extractive gates already required them near the evidence before the model was asked.
-    asked_numbers = numbers_in(question) if question else set()
-    folded_question = fold(question)
     parsed = parse_cited_sentences(answer_text)
     texts = [s for s, _ in parsed]
     vectors = embed(texts) if texts else np.zeros((0, 1), dtype=np.float32)
@@ -156,9 +152,9 @@ def verify(
                 s for n in valid for s in split_sentences(passages[n - 1].text) if not looks_like_instruction(s)
             ]
             context = " ".join(candidates)
-            missing_numbers = sorted(numbers_in(sentence) - numbers_in(context) - asked_numbers)
+            missing_numbers = sorted(numbers_in(sentence) - numbers_in(context))
             folded = fold(context)
-            missing_names = [n for n in _names(sentence) if not _name_found(n, folded, folded_question)]
+            missing_names = [n for n in _names(sentence) if not _name_found(n, folded)]
             if candidates:
                 score = float(np.max(embed(candidates) @ vectors[i]))
             if question and restates(sentence, question):

@@ -257,12 +257,18 @@ def test_verify_drops_an_echo_of_the_question_only_when_given_the_question() -> 
     assert [s.reason for s in dropped] == ["restates the question instead of answering it"]
 
 
-def test_a_figure_from_the_question_is_not_an_invention() -> None:
+def test_figures_and_names_from_the_question_need_the_cited_passage_too() -> None:
+    """The question's premise is not evidence: "the 2022 declaration" must be in the passage cited for it."""
     passage = _chunk("The United States will make 11,500 additional H-2B visas available to these nationals.")
-    answer = "Under the 2022 declaration, the United States made 11,500 additional H-2B visas available. [1]"
-    assert verify(answer, [passage], _hash_embed, 0.0).dropped[0].reason == "figures not in the cited passages: 2022"
-    question = "How many H-2B visas did the 2022 declaration add?"
-    assert verify(answer, [passage], _hash_embed, 0.0, question=question).kept
+    answer = (
+        "Under the 2022 Los Angeles Declaration, the United States made 11,500 additional H-2B visas available. [1]"
+    )
+    question = "How many H-2B visas did the 2022 Los Angeles Declaration add?"
+    dropped = verify(answer, [passage], _hash_embed, 0.0, question=question).dropped
+    assert [s.reason for s in dropped] == ["figures not in the cited passages: 2022"]
+    answer = "Under the Los Angeles Declaration, the United States made 11,500 additional H-2B visas available. [1]"
+    dropped = verify(answer, [passage], _hash_embed, 0.0, question=question).dropped
+    assert [s.reason for s in dropped] == ["names not in the cited passages: los angeles declaration"]
 
 
 COLOMBIA = "A 10 de junio, Colombia ha otorgado documentos de normalización a más de 1,2 millones de venezolanos."
@@ -274,10 +280,9 @@ COLOMBIA = "A 10 de junio, Colombia ha otorgado documentos de normalización a m
         ("By 10 June, Colombia had granted documents to 1,2 million Venezuelans. [1]", True),  # month, demonym
         ("By 10 July, Colombia had granted documents to 1,2 million Venezuelans. [1]", False),  # the wrong month
         ("By 10 June, Ecuador had granted documents to 1,2 million Venezuelans. [1]", False),  # the wrong country
-        ("Under the Los Angeles Declaration, Colombia granted documents to 1,2 million people. [1]", True),  # asked
     ],
 )
-def test_names_allow_translation_months_and_the_question_but_not_other_names(sentence: str, kept: bool) -> None:
+def test_names_allow_translation_and_months_but_not_other_names(sentence: str, kept: bool) -> None:
     question = "Under the Los Angeles Declaration, how many people had Colombia granted documents by 10 June?"
     checked = verify(sentence, [_chunk(COLOMBIA)], _hash_embed, 0.0, question=question)
     assert bool(checked.kept) is kept, [s.reason for s in checked.dropped]
