@@ -10,7 +10,8 @@ A sentence is kept only when:
    question's own figures and names get no pass: a sentence that says "the 2022 declaration" cites a passage
    that says 2022, or is dropped;
 4. its e5 similarity to the best sentence of its cited passages clears a calibrated threshold;
-5. it answers rather than restates the question: a question mark, or no figure and at most one content word that
+5. its figures (years aside) come in the order the cited passage gives them, so two figures are not swapped;
+6. it answers rather than restates the question: a question mark, or no figure and at most one content word that
    the question did not already have, is an echo (the small local model often rewrites the question as its answer,
    which every other check would pass).
 A passage sentence that tells the reader to ignore instructions (a planted prompt injection) supports nothing.
@@ -116,6 +117,30 @@ def _name_found(name: str, folded_context: str) -> bool:
     return all(_word_found(w, folded_context) for w in name.split())
 
 
+_YEAR = re.compile(r"^(19|20)\d\d$")
+
+
+def out_of_order(sentence: str, context: str) -> list[str]:
+    """The sentence's figures (years aside) when they come in another order than in the passage: a small model
+    that read "1.2 million granted, 1.5 million promised" and wrote "1.5 million granted, 1.2 million promised"
+    cites figures that are all in the passage, so only their order gives the swap away. Restating keeps the
+    order of figures in practice; years move ("In 2019, X reached 554" / "X reached 554 in 2019") and are left out.
+    """
+    figures = []
+    for raw in _NUMBER.findall(sentence):
+        value = normalize_number(re.sub(r"(?<=\d)\s(?=\d{3})", "", raw))
+        if not _YEAR.match(value) and value not in figures:
+            figures.append(value)
+    if len(figures) < 2:
+        return []
+    first_seen: dict[str, int] = {}
+    for position, raw in enumerate(_NUMBER.findall(context)):
+        value = normalize_number(re.sub(r"(?<=\d)\s(?=\d{3})", "", raw))
+        first_seen.setdefault(value, position)
+    positions = [first_seen[f] for f in figures if f in first_seen]
+    return figures if positions != sorted(positions) else []
+
+
 def restates(sentence: str, question: str) -> bool:
     """Whether a sentence only echoes the question (see rule 5 above)."""
     if sentence.rstrip().endswith("?"):
@@ -161,6 +186,8 @@ def verify(
                 reason = "restates the question instead of answering it"
             elif missing_numbers:
                 reason = f"figures not in the cited passages: {', '.join(missing_numbers)}"
+            elif swapped := out_of_order(sentence, context):
+                reason = f"figures in another order than in the cited passage (swapped?): {', '.join(swapped)}"
             elif missing_names:
                 reason = f"names not in the cited passages: {', '.join(missing_names)}"
             elif score is None or score < threshold:

@@ -286,3 +286,22 @@ def test_names_allow_translation_and_months_but_not_other_names(sentence: str, k
     question = "Under the Los Angeles Declaration, how many people had Colombia granted documents by 10 June?"
     checked = verify(sentence, [_chunk(COLOMBIA)], _hash_embed, 0.0, question=question)
     assert bool(checked.kept) is kept, [s.reason for s in checked.dropped]
+
+
+def test_swapped_figures_are_caught_by_their_order() -> None:
+    """Both figures are in the passage, but each now says what the other did: the worst kind of wrong answer."""
+    passage = _chunk(
+        "By 10 June, Colombia had granted documents to more than 1.2 million people, "
+        "and it expects to reach 1.5 million by the end of August."
+    )
+    right = "By 10 June, Colombia had granted documents to 1.2 million people and expected 1.5 million. [1]"
+    swapped = "By 10 June, Colombia had granted documents to 1.5 million people and expected 1.2 million. [1]"
+    assert verify(right, [passage], _hash_embed, 0.0).kept
+    dropped = verify(swapped, [passage], _hash_embed, 0.0).dropped
+    assert [s.reason for s in dropped] == [
+        "figures in another order than in the cited passage (swapped?): 10, 1.5, 1.2"
+    ]
+    moved_year = _chunk("Remittances reached 554 billion dollars in 2019, 3 times the aid total.")
+    assert verify(
+        "In 2019, remittances reached 554 billion dollars, 3 times aid. [1]", [moved_year], _hash_embed, 0.0
+    ).kept
