@@ -117,7 +117,12 @@ def generate(
         return
     t_verify = time.perf_counter()
     checked = verify(
-        text, [p.chunk for p in context], assistant.embed_sentences, settings.support_threshold, question=question
+        text,
+        [p.chunk for p in context],
+        assistant.embed_sentences,
+        settings.support_threshold,
+        question=question,
+        lang=lang,
     )
     timings["verify"] = round((time.perf_counter() - t_verify) * 1000, 2)
     if not checked.kept or len(checked.kept) < len(checked.sentences) / 2:

@@ -11,7 +11,9 @@ A sentence is kept only when:
    that says 2022, or is dropped;
 4. its e5 similarity to the best sentence of its cited passages clears a calibrated threshold;
 5. its figures (years aside) come in the order the cited passage gives them, so two figures are not swapped;
-6. it answers rather than restates the question: a question mark, or no figure and at most one content word that
+6. it is written in the question's language, when the detector can tell (a French question about a Spanish
+   paper gets no Spanish sentence);
+7. it answers rather than restates the question: a question mark, or no figure and at most one content word that
    the question did not already have, is an echo (the small local model often rewrites the question as its answer,
    which every other check would pass).
 A passage sentence that tells the reader to ignore instructions (a planted prompt injection) supports nothing.
@@ -30,6 +32,7 @@ from assistant.glossary import expansions
 from assistant.terms import analyse, looks_like_instruction
 from gfmd.records import AnswerSentence, Chunk
 from gfmd.textnorm import fold, normalize_number
+from ingest.lang import detect_language
 from ingest.sentences import split_sentences
 
 Embed = Callable[[Sequence[str]], np.ndarray]
@@ -158,8 +161,10 @@ def verify(
     embed: Embed,
     threshold: float,
     question: str = "",
+    lang: str = "",
 ) -> Verified:
-    """Verdict for each sentence of `answer_text`, whose [n] markers refer to `passages` (1-based)."""
+    """Verdict for each sentence of `answer_text`, whose [n] markers refer to `passages` (1-based); `lang`, when
+    given, is the language the sentences must be written in (the question's)."""
     results: list[AnswerSentence] = []
     parsed = parse_cited_sentences(answer_text)
     texts = [s for s, _ in parsed]
@@ -182,8 +187,11 @@ def verify(
             missing_names = [n for n in _names(sentence) if not _name_found(n, folded)]
             if candidates:
                 score = float(np.max(embed(candidates) @ vectors[i]))
+            written = detect_language(sentence, default="und") if lang else "und"
             if question and restates(sentence, question):
                 reason = "restates the question instead of answering it"
+            elif written not in ("und", lang):
+                reason = f"written in {written}, not in the question's language ({lang})"
             elif missing_numbers:
                 reason = f"figures not in the cited passages: {', '.join(missing_numbers)}"
             elif swapped := out_of_order(sentence, context):

@@ -305,3 +305,14 @@ def test_swapped_figures_are_caught_by_their_order() -> None:
     assert verify(
         "In 2019, remittances reached 554 billion dollars, 3 times aid. [1]", [moved_year], _hash_embed, 0.0
     ).kept
+
+
+def test_a_sentence_in_another_language_than_the_question_is_dropped() -> None:
+    passage = _chunk("Their combined efforts have enabled 4.4 million Venezuelans to attain legal status to date.")
+    english = "Their combined efforts have enabled 4.4 million Venezuelans to attain legal status. [1]"
+    french = "Leurs efforts ont permis à 4.4 millions de Vénézuéliens d'obtenir un statut légal. [1]"
+    assert verify(english, [passage], _hash_embed, 0.0, lang="en").kept
+    dropped = verify(english, [passage], _hash_embed, 0.0, lang="fr").dropped
+    assert [s.reason for s in dropped] == ["written in en, not in the question's language (fr)"]
+    assert verify(french, [passage], _hash_embed, 0.0, lang="fr").kept
+    assert verify("4.4 million Venezuelans. [1]", [passage], _hash_embed, 0.0, lang="fr").kept  # too short to tell
