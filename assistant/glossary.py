@@ -142,6 +142,7 @@ def _entries() -> list[list[list[str]]]:
 
 
 _TABLE = _entries()
+_TERMS = sorted(((t, row) for row in _TABLE for cell in row for t in cell), key=lambda x: -len(x[0]))  # longest first
 LANG_INDEX = {"en": 0, "es": 1, "fr": 2}
 
 
@@ -149,8 +150,7 @@ def _find(folded: str) -> list[tuple[int, int, list[list[str]]]]:
     """(start, end, row) of glossary terms found in a folded text, longest terms first, no overlaps."""
     found: list[tuple[int, int, list[list[str]]]] = []
     taken: list[tuple[int, int]] = []
-    terms = sorted(((t, row) for row in _TABLE for cell in row for t in cell), key=lambda x: -len(x[0]))
-    for term, row in terms:
+    for term, row in _TERMS:
         for match in re.finditer(rf"\b{re.escape(term)}\b", folded):
             span = (match.start(), match.end())
             if any(a < span[1] and span[0] < b for a, b in taken):

@@ -73,12 +73,16 @@ def parse_cited_sentences(text: str) -> list[tuple[str, list[int]]]:
     return merged
 
 
+def _figures(text: str) -> list[str]:
+    """The figures of a text in order, normalised ("5 500" -> "5500")."""
+    return [normalize_number(re.sub(r"(?<=\d)\s(?=\d{3})", "", raw)) for raw in _NUMBER.findall(text)]
+
+
 def numbers_in(text: str) -> set[str]:
     found = set()
-    for raw in _NUMBER.findall(text):
-        compact = re.sub(r"(?<=\d)\s(?=\d{3})", "", raw)
-        found.add(normalize_number(compact))
-        found.add(normalize_number(compact).replace(",", ""))
+    for figure in _figures(text):
+        found.add(figure)
+        found.add(figure.replace(",", ""))
     return found
 
 
@@ -129,23 +133,18 @@ def out_of_order(sentence: str, context: str) -> list[str]:
     cites figures that are all in the passage, so only their order gives the swap away. Restating keeps the
     order of figures in practice; years move ("In 2019, X reached 554" / "X reached 554 in 2019") and are left out.
     """
-    figures = []
-    for raw in _NUMBER.findall(sentence):
-        value = normalize_number(re.sub(r"(?<=\d)\s(?=\d{3})", "", raw))
-        if not _YEAR.match(value) and value not in figures:
-            figures.append(value)
+    figures = [f for f in dict.fromkeys(_figures(sentence)) if not _YEAR.match(f)]
     if len(figures) < 2:
         return []
     first_seen: dict[str, int] = {}
-    for position, raw in enumerate(_NUMBER.findall(context)):
-        value = normalize_number(re.sub(r"(?<=\d)\s(?=\d{3})", "", raw))
+    for position, value in enumerate(_figures(context)):
         first_seen.setdefault(value, position)
     positions = [first_seen[f] for f in figures if f in first_seen]
     return figures if positions != sorted(positions) else []
 
 
 def restates(sentence: str, question: str) -> bool:
-    """Whether a sentence only echoes the question (see rule 5 above)."""
+    """Whether a sentence only echoes the question (see rule 7 above)."""
     if sentence.rstrip().endswith("?"):
         return True
     if numbers_in(sentence) - numbers_in(question):
