@@ -26,7 +26,7 @@ from assistant.terms import (
 )
 from gfmd.records import AnswerSentence, Chunk, Citation, ScoredChunk
 from gfmd.textnorm import fold
-from ingest.sentences import split_sentences
+from ingest.sentences import is_preambular, split_sentences
 
 SentenceEmbedder = Callable[[Sequence[str]], np.ndarray]
 
@@ -52,6 +52,7 @@ ACRONYM_EQUIVALENTS = [
     {"ilo", "oit"},
     {"sdg", "sdgs", "ods", "odd"},
     {"gfmd", "fmmd"},
+    {"uae", "eau"},
     {"gcm", "pmm"},
     {"fdi", "ied"},
     {"oda", "aod", "apd"},
@@ -146,7 +147,7 @@ def extract(
     # answer it.
     if wants_number and not any(_has_quantity(c.text, terms.numbers) for c in chosen):
         return Extraction(True, "the question asks for a figure and the evidence gives none", [], [], best.dense)
-    if _RATE.search(question) and not any(_has_percentage(c.text) for c in chosen):
+    if _RATE.search(question) and not any(_has_share(c.text) for c in chosen):
         return Extraction(True, "the question asks for a rate and the evidence gives none", [], [], best.dense)
     # A name the question asks about must be in the document that answers it, as far as the retrieved passages
     # show it: questions name the document too ("the Los Angeles Declaration fact sheet", "the Reintegration
@@ -205,7 +206,7 @@ def _answer_like(sentence: str) -> bool:
         return False
     if len(_WORD.findall(sentence)) < 5:
         return False  # a reference or footnote scrap ("19 December 2023 36 See A/78/203.")
-    return stripped.endswith((".", "!", "…", ":", ";"))
+    return stripped.endswith((".", "!", "…", ":", ";")) or is_preambular(sentence)
 
 
 def _score(
@@ -254,10 +255,13 @@ def _near_figures(terms: QueryTerms, cand: _Candidate) -> bool:
         return True
     chunk = cand.passage.chunk
     sentences = split_sentences(chunk.text)
-    window = sentences[max(0, cand.position - 1) : cand.end + 2]
-    context = " ".join([chunk.title, chunk.section or "", *window])
-    found, total = key_term_hits(QueryTerms((), terms.numbers, (), ()), context)
-    return found == total
+    window = " ".join(sentences[max(0, cand.position - 1) : cand.end + 2])
+    # A year that dates the fact ("in 2020") must be in the text: the title's year dates the document.
+    dated = tuple(n for n in terms.numbers if n in terms.dated)
+    others = tuple(n for n in terms.numbers if n not in terms.dated)
+    in_text, _ = key_term_hits(QueryTerms((), dated, (), ()), window)
+    in_context, _ = key_term_hits(QueryTerms((), others, (), ()), f"{chunk.title} {chunk.section or ''} {window}")
+    return in_text + in_context == len(terms.numbers)
 
 
 def _documents(passages: Sequence[ScoredChunk]) -> dict[str, str]:
@@ -268,7 +272,7 @@ def _documents(passages: Sequence[ScoredChunk]) -> dict[str, str]:
         if chunk.doc_id not in parts:
             # File names carry references too: "..._A-RES-78-217_..." (78, 217), "...Module4-1..." (4, 4.1).
             source = re.sub(r"(?<=[A-Za-z])(?=\d)", " ", chunk.source)
-            dotted = re.sub(r"(?<=\d)-(?=\d)", ".", source)
+            dotted = re.sub(r"[_\-]+", " ", re.sub(r"(?<=\d)-(?=\d)", ".", source))
             parts[chunk.doc_id] = [chunk.title, re.sub(r"[_\-]+", " ", source), dotted, str(chunk.year or "")]
         parts[chunk.doc_id] += [chunk.section or "", chunk.text]
     return {doc_id: " ".join(texts) for doc_id, texts in parts.items()}
@@ -277,6 +281,13 @@ def _documents(passages: Sequence[ScoredChunk]) -> dict[str, str]:
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _PERCENT = re.compile(r"%|\b(?:per ?cent|percent|por ciento|pour ?cent|porcentaje|pourcentage)\b", re.IGNORECASE)
+_FRACTION = re.compile(
+    r"\b(?:(?:one|two|three|four|five|six|seven|eight|nine)[\s-]+(?:in|out of)[\s-]+\w+|half|(?:one|two)[\s-]+thirds?|"
+    r"(?:one|three)[\s-]+quarters?|(?:un[oa]?|dos|tres|cuatro|cinco|seis|siete|ocho|nueve)\s+de\s+cada\s+\w+|"
+    r"la\s+mitad|(?:un|dos)\s+tercios?|(?:un|tres)\s+cuartos?|(?:un|deux|trois|quatre|cinq|six|sept|huit|neuf)\s+"
+    r"sur\s+\w+|la\s+moiti[eé]|(?:un|deux)\s+tiers|(?:un|trois)\s+quarts?)\b",
+    re.IGNORECASE,
+)
 _ARTICLE_BEFORE = re.compile(r"\b(the|these|those|les|ces|los|las|estos|estas|ambos)\s+$", re.IGNORECASE)
 _NUMBER_WORDS = re.compile(
     r"\b(two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|hundred|dos|tres|cuatro|cinco|"
@@ -299,8 +310,9 @@ def _holds(text: str, numbers: Sequence[str]) -> bool:
     return set(numbers) <= numbers_in(text)
 
 
-def _has_percentage(text: str) -> bool:
-    return bool(_PERCENT.search(text))
+def _has_share(text: str) -> bool:
+    """A percentage or a share in words ("two thirds", "nueve de cada diez", "la moitié")."""
+    return bool(_PERCENT.search(text) or _FRACTION.search(text))
 
 
 def _widen(best: _Candidate, candidates: list[_Candidate], wants_number: bool, given: Sequence[str] = ()) -> _Candidate:

@@ -52,10 +52,11 @@ class Retriever:
         if settings.cross_lingual:
             renderings = {lang: translate_words(query, lang) for lang in langs if lang != question_lang}
             renderings = {lang: text for lang, text in renderings.items() if text != query.lower()}
-        texts = [query, *renderings.values()]
+        embedded = renderings if settings.embed_renderings else {}
+        texts = [query, *embedded.values()]
         vectors = self.index.embeddings.embed_queries(texts)  # type: ignore[attr-defined]
         vector = vectors[0]
-        lang_vectors = {lang: vectors[i] for i, lang in enumerate(renderings, start=1)}
+        lang_vectors = {lang: vectors[i] for i, lang in enumerate(embedded, start=1)}
         timings["embed"] = _ms(t0)
 
         t1 = time.perf_counter()

@@ -117,6 +117,15 @@ _REFERENCE_BEFORE = re.compile(
     r"recommandation|activit[eé]|annexe|r[eé]solution|the|this|its|el|la|le|l'|del|du|n[o°º]\.?)\s*|[/(])$",
     re.IGNORECASE,
 )
+# A year that dates the fact asked about ("in 2020", "by the end of 2023", "en el año fiscal 2022"), not the
+# document ("the GFMD 2020 paper", "l'étude de 2023"): the answer itself must carry it, not only a title.
+_DATED_BEFORE = re.compile(
+    r"\b(?:in|by|during|since|until|en|durante|desde|hasta|pendant|depuis|jusqu'en|"
+    r"(?:the\s+)?end\s+of|(?:a\s+)?(?:fin(?:ales)?|finales)\s+de|fin|(?:fiscal|financial)\s+year|"
+    r"a[nñ]o\s+fiscal|exercice(?:\s+financier)?)\s+$",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"(?:19|20)\d\d")
 LANGS = ("en", "es", "fr")
 
 
@@ -127,6 +136,7 @@ class QueryTerms:
     acronyms: tuple[str, ...]  # folded: "palim", "r4v"
     names: tuple[str, ...]  # other proper names, folded
     references: tuple[str, ...] = ()  # numbers naming a document or a part of one ("objective 22")
+    dated: tuple[str, ...] = ()  # the years among `numbers` that date the fact asked about ("in 2020")
 
     @property
     def key_terms(self) -> tuple[str, ...]:
@@ -142,10 +152,13 @@ def analyse(question: str) -> QueryTerms:
         stems.append(frozenset(_stemmer(lang).stemWord(word) for lang in LANGS))
     numbers: list[str] = []
     references: list[str] = []
+    dated: list[str] = []
     for match in _NUMBER.finditer(question):
         before = question[max(0, match.start() - 20) : match.start()]
         kind = references if _REFERENCE_BEFORE.search(before) else numbers
         kind.append(normalize_number(match.group()))
+        if kind is numbers and _YEAR.fullmatch(match.group()) and _DATED_BEFORE.search(before):
+            dated.append(match.group())
     acronyms = [fold(m) for m in _ACRONYM.findall(question) if fold(m) not in _NOT_NAMES]
     names: list[str] = []
     for match in _NAME.findall(question):
@@ -158,6 +171,7 @@ def analyse(question: str) -> QueryTerms:
         tuple(dict.fromkeys(acronyms)),
         tuple(names),
         tuple(n for n in dict.fromkeys(references) if n not in numbers),
+        tuple(dict.fromkeys(dated)),
     )
 
 

@@ -69,6 +69,14 @@ class Settings(BaseSettings):
         default=True,
         description="Expand questions with the en/es/fr glossary and search each language with a rendering.",
     )
+    embed_renderings: bool = Field(
+        default=True,
+        description=(
+            "Embed the question's glossary renderings for the per-language dense searches (costs ~30 ms per "
+            "rendering on 2 cores); off, those searches use the question's own vector and the renderings serve "
+            "BM25 only."
+        ),
+    )
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
     min_support: float = Field(
         default=0.84,

@@ -76,8 +76,43 @@ _BOUNDARY = re.compile(r"[.!?…](?:[\"'”’»)\]]*)(?:\d{1,2}(?=\s))?(?=\s+)"
 _NEXT_START = re.compile(r"\s+[\"'“‘«(¿¡]*[A-ZÁÉÍÓÚÑÀÂÇÈÊÎÔÛ0-9•\-–]")
 
 
+# UN resolutions: preambular paragraphs end with a comma and open with a participle ("Welcoming ..., Recalling
+# ..."). Each is a sentence of its own, although no full stop separates them once line breaks are gone.
+_PREAMBLE_OPENERS = (
+    "Recalling|Reaffirming|Recogni[sz]ing|Welcoming|Noting|Taking note|Acknowledging|Bearing in mind|Mindful|"
+    "(?:Deeply |Gravely )?[Cc]oncerned|Convinced|Emphasi[sz]ing|Stressing|Underlining|Underscoring|Expressing|"
+    "Affirming|Considering|Reiterating|Highlighting|Alarmed|Determined|Guided|Encouraged|Appreciating|Commending|"
+    "Rappelant|Réaffirmant|Reconnaissant|Se félicitant|Notant|Prenant note|Considérant|Soulignant|Constatant|"
+    "Consciente|Convaincue|(?:Profondément |Vivement )?[Pp]réoccupée|Sachant|Ayant à l'esprit|Affirmant|Accueillant|"
+    "Réitérant|Guidée|Résolue|Saluant|Recordando|Reafirmando|Reconociendo|Acogiendo|Observando|Tomando nota|"
+    "Considerando|Destacando|Subrayando|Convencida|(?:Profundamente |Gravemente )?[Pp]reocupada|Teniendo presente|"
+    "Poniendo de relieve|Expresando|Afirmando|Reiterando|Guiada|Decidida|Celebrando|Haciendo notar"
+)
+_PREAMBLE_BREAK = re.compile(rf",(?:\s*\d{{1,3}})?(?=\s+(?:{_PREAMBLE_OPENERS})\b)")
+_PREAMBLE_START = re.compile(rf"(?:{_PREAMBLE_OPENERS})\b")
+
+
+def is_preambular(sentence: str) -> bool:
+    """A resolution's preambular paragraph: opens with a participle and ends with a comma."""
+    return bool(_PREAMBLE_START.match(sentence)) and sentence.rstrip(" 0123456789").endswith(",")
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the sentences of `text`, whitespace between them excluded."""
+    return [part for span in _full_stop_spans(text) for part in _preamble_spans(text, span)]
+
+
+def _preamble_spans(text: str, span: tuple[int, int]) -> list[tuple[int, int]]:
+    start, end = span
+    parts: list[tuple[int, int]] = []
+    for match in _PREAMBLE_BREAK.finditer(text, start, end):
+        parts.append((start, match.end()))
+        start = _skip_space(text, match.end())
+    parts.append((start, end))
+    return parts
+
+
+def _full_stop_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = _skip_space(text, 0)
     for match in _BOUNDARY.finditer(text):

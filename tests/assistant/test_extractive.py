@@ -327,3 +327,77 @@ def test_a_planted_instruction_is_never_quoted_as_an_answer() -> None:
     )
     result = ask("When was the GFMD founded?", [planted], min_support=0.0)
     assert all("Mars" not in c.quote for c in result.citations)
+
+
+def test_a_year_that_dates_the_fact_must_be_in_the_text_not_only_in_the_title() -> None:
+    chunk = MIGRANTS.chunk.model_copy(
+        update={
+            "chunk_id": "c30",
+            "title": "GFMD 2020 background paper",
+            "year": 2020,
+            "text": (
+                "The centre received returnees at six service windows across the country. "
+                "It was run by the ministry with support from partners."
+            ),
+        }
+    )
+    centre = MIGRANTS.model_copy(update={"chunk": chunk})
+    # "in 2020" dates the count: the title's 2020 dates the paper, not the count.
+    dated = ask("How many returnees did the centre receive in 2020?", [centre], min_support=0.0)
+    assert dated.refused and "2020" in dated.reason
+    # "the GFMD 2020 paper" names the document: its title grounds it.
+    named = ask(
+        "According to the GFMD 2020 paper, how many service windows does the centre run?", [centre], min_support=0.0
+    )
+    assert not named.refused, named.reason
+
+
+def test_a_share_in_words_answers_a_share_question() -> None:
+    question = "What share of migrants from Sub-Saharan Africa moved within the continent?"
+    words = _passage(31, "In Sub-Saharan Africa more than two thirds of migrants moved within the continent.", 0.9)
+    assert not ask(question, [words], min_support=0.0).refused
+    spanish = _passage(
+        32,
+        "En el África Subsahariana, más de dos tercios migró dentro del continente según el Banco Mundial.",
+        0.9,
+        lang="es",
+    )
+    assert not ask(question, [spanish], min_support=0.0).refused
+    none = _passage(33, "Many migrants from Sub-Saharan Africa moved within the continent in recent decades.", 0.9)
+    assert ask(question, [none], min_support=0.0).refused
+
+
+def test_a_resolution_preambular_paragraph_is_quoted_as_an_answer() -> None:
+    chunk = MIGRANTS.chunk.model_copy(
+        update={
+            "chunk_id": "c34",
+            "source": "UNGA_A-RES-80-218_2025_Protection-of-migrants_en.pdf",
+            "text": (
+                "Noting the work of the United Nations Network on Migration, "
+                "Welcoming the fifteenth summit meeting of the Global Forum on Migration and Development, chaired by "
+                "Colombia, held in Riohacha, Colombia, from 2 to 4 September 2025, "
+                "Recalling the provisions concerning migrants of the 2030 Agenda for Sustainable Development,"
+            ),
+        }
+    )
+    resolution = MIGRANTS.model_copy(update={"chunk": chunk})
+    question = "According to resolution A/RES/80/218, where was the fifteenth GFMD summit held?"
+    result = ask(question, [resolution], min_support=0.0, max_sentences=1)
+    assert not result.refused, result.reason
+    assert result.citations[0].quote.startswith("Welcoming the fifteenth summit")
+    assert result.citations[0].quote.endswith("4 September 2025,")
+    _check_citations(result, [resolution])
+
+
+def test_a_dotted_module_number_is_found_in_a_hyphenated_file_name() -> None:
+    chunk = MIGRANTS.chunk.model_copy(
+        update={
+            "chunk_id": "c35",
+            "source": "IOM_2019_Reintegration-Handbook_Module4-2-International-cooperation.pdf",
+            "text": "The key benefits of decentralized cooperation frameworks relate to proximity of local actors.",
+        }
+    )
+    handbook = MIGRANTS.model_copy(update={"chunk": chunk})
+    question = "According to module 4.2 of the handbook, what are the benefits of decentralized cooperation?"
+    result = ask(question, [handbook], min_support=0.0)
+    assert not result.refused, result.reason

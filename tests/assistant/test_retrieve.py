@@ -78,3 +78,23 @@ def test_rrf_sums_weighted_reciprocal_ranks() -> None:
     fused = dict(rrf([[("a", 0.9), ("b", 0.8)], [("b", 3.0)]], k=60, weights=[1.0, 0.5]))
     assert fused["a"] == pytest.approx(1 / 61)
     assert fused["b"] == pytest.approx(1 / 62 + 0.5 / 61)
+
+
+def test_without_embedded_renderings_only_the_question_is_embedded_and_every_language_is_still_searched(
+    index: Index, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    embedded: list[int] = []
+    original = index.embeddings.embed_queries
+
+    def counting(texts: list[str]) -> np.ndarray:
+        embedded.append(len(texts))
+        return original(texts)
+
+    monkeypatch.setattr(index.embeddings, "embed_queries", counting)
+    chunks = {c.chunk_id: c for c in index.store.all_chunks()}
+    question = "How much did remittances reach for partnerships?"
+    full = Retriever(index, index.settings).retrieve(question)
+    lean = Retriever(index, index.settings.model_copy(update={"embed_renderings": False})).retrieve(question)
+    assert embedded == [2, 1]  # the question and its Spanish rendering; then the question alone
+    assert any(chunks[cid].lang == "es" for cid in lean.stages["fused"])
+    assert lean.stages["lexical"] == full.stages["lexical"]  # the renderings still serve BM25

@@ -87,3 +87,19 @@ def test_numbers_that_name_a_document_or_a_part_are_references(
 
 def test_months_are_not_names() -> None:
     assert analyse("What did Secretary Blinken announce in September 2024?").names == ("secretary", "blinken")
+
+
+@pytest.mark.parametrize(
+    ("question", "dated"),
+    [
+        ("How many returnees did the centre receive in 2020?", ("2020",)),
+        ("How much money had the fund raised by the end of 2023?", ("2023",)),
+        ("¿Cuántos visados emitió Estados Unidos en el año fiscal 2022?", ("2022",)),
+        ("Combien de migrants à la fin de 2021 ?", ("2021",)),
+        ("According to the GFMD 2020 paper, how many partners are there?", ()),
+        ("Dans l'étude de 2023 sur la gestion des cas, combien de pays ?", ()),
+        ("Selon le Manuel de l'OIM (2019), quand commencer ?", ()),
+    ],
+)
+def test_years_that_date_the_fact_asked_about(question: str, dated: tuple[str, ...]) -> None:
+    assert analyse(question).dated == dated

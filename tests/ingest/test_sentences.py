@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.sentences import sentence_spans, split_sentences
+from ingest.sentences import is_preambular, sentence_spans, split_sentences
 
 
 @pytest.mark.parametrize(
@@ -75,3 +75,21 @@ def test_spans_are_verbatim_offsets(text: str) -> None:
 def test_empty_text() -> None:
     assert split_sentences("") == []
     assert split_sentences("   \n ") == []
+
+
+def test_resolution_preambular_paragraphs_are_sentences_of_their_own() -> None:
+    text = (
+        "Reaffirming its resolution 78/217 of 19 December 2023, "
+        "Welcoming the fifteenth summit meeting of the Global Forum, held in Riohacha, Colombia, 17 "
+        "Recognizing the positive contribution of migrants, 1. Calls upon States to protect migrants."
+    )
+    sentences = split_sentences(text)
+    assert sentences[0] == "Reaffirming its resolution 78/217 of 19 December 2023,"
+    assert sentences[1] == "Welcoming the fifteenth summit meeting of the Global Forum, held in Riohacha, Colombia, 17"
+    assert sentences[2].startswith("Recognizing the positive contribution of migrants,")
+    assert [is_preambular(s) for s in sentences[:2]] == [True, True]
+    # A comma before any other capitalised word is no boundary.
+    assert split_sentences("The fund supports Colombia, Ecuador and Peru.") == [
+        "The fund supports Colombia, Ecuador and Peru."
+    ]
+    assert not is_preambular("Welcoming remarks were made by the chair.")
