@@ -24,7 +24,7 @@ from assistant.terms import (
     numbers_in,
     passage_stems,
 )
-from gfmd.records import AnswerSentence, Chunk, Citation, ScoredChunk
+from gfmd.records import AnswerSentence, Chunk, Citation, ScoredChunk, heading_of
 from gfmd.textnorm import fold
 from ingest.sentences import is_preambular, split_sentences
 
@@ -194,7 +194,7 @@ def _sentences(passages: list[ScoredChunk]) -> list[_Candidate]:
     out: list[_Candidate] = []
     for rank, passage in enumerate(passages):
         for position, sentence in enumerate(split_sentences(passage.chunk.text)):
-            if _answer_like(sentence) and sentence != passage.chunk.section and not looks_like_instruction(sentence):
+            if _answer_like(sentence) and sentence != heading_of(passage.chunk.section) and not looks_like_instruction(sentence):
                 out.append(_Candidate(sentence, passage, rank, position, position))
     return out
 
@@ -242,8 +242,14 @@ def _grounded(terms: QueryTerms, chunk: Chunk, documents: dict[str, str]) -> boo
         if found < total:
             return False
     if terms.references:
-        found, total = key_term_hits(QueryTerms((), terms.references, (), ()), documents[chunk.doc_id])
+        document = documents[chunk.doc_id]
+        # A reference given with its kind ("objective 22") needs that kind and number; a bare one, the number.
+        parts = dict(terms.parts)
+        bare = tuple(r for r in terms.references if r not in parts)
+        found, total = key_term_hits(QueryTerms((), bare, (), ()), document)
         if found < total:
+            return False
+        if parts and not all(re.search(pattern, fold(document)) for pattern in parts.values()):
             return False
     return True
 

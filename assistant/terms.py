@@ -117,6 +117,38 @@ _REFERENCE_BEFORE = re.compile(
     r"recommandation|activit[eé]|annexe|r[eé]solution|the|this|its|el|la|le|l'|del|du|n[o°º]\.?)\s*|[/(])$",
     re.IGNORECASE,
 )
+# The kinds of part a reference names, with their names in every corpus language (folded): "objective 22" is
+# grounded by "Objective 22" or "objetivo 22" in the document, not by "22 December" in another one.
+_PART_KINDS: dict[str, str] = {
+    "objective": r"objectives?|objetivos?|objectifs?",
+    "target": r"goals?|targets?|metas?|cibles?",
+    "module": r"modules?|modulos?",
+    "section": r"sections?|seccion(?:es)?",
+    "chapter": r"chapters?|capitulos?|chapitres?",
+    "article": r"articles?|articulos?",
+    "paragraph": r"paragraphs?|parrafos?|paragraphes?",
+    "recommendation": r"recommendations?|recomendacion(?:es)?|recommandations?",
+    "activity": r"activit(?:y|ies)|actividad(?:es)?|activites?",
+    "annex": r"annex(?:es)?|anexos?|annexes?",
+}
+_PART_BEFORE = re.compile(rf"\b({'|'.join(_PART_KINDS.values())})\s*(?:n[o°º]\.?\s*)?$")
+
+
+def part_pattern(reference: str, question: str) -> re.Pattern[str] | None:
+    """For a reference the question gives with its kind ("objective 22", "módulo 4.1"), a pattern matching that
+    kind and number in folded text, in any corpus language; None for a bare reference ("A/RES/78/217")."""
+    for match in _NUMBER.finditer(question):
+        if normalize_number(match.group()) != reference:
+            continue
+        before = fold(question[max(0, match.start() - 20) : match.start()])
+        kind = _PART_BEFORE.search(before)
+        if kind:
+            names = next(v for v in _PART_KINDS.values() if re.fullmatch(v, kind.group(1)))
+            number = re.escape(match.group()).replace(r"\.", "[.-]")
+            return re.compile(rf"\b(?:{names})\s*(?:n[o°º]\.?\s*)?{number}(?![.,-]?\d)")
+    return None
+
+
 # A year that dates the fact asked about ("in 2020", "by the end of 2023", "en el año fiscal 2022"), not the
 # document ("the GFMD 2020 paper", "l'étude de 2023"): the answer itself must carry it, not only a title.
 _DATED_BEFORE = re.compile(
@@ -137,6 +169,7 @@ class QueryTerms:
     names: tuple[str, ...]  # other proper names, folded
     references: tuple[str, ...] = ()  # numbers naming a document or a part of one ("objective 22")
     dated: tuple[str, ...] = ()  # the years among `numbers` that date the fact asked about ("in 2020")
+    parts: tuple[tuple[str, str], ...] = ()  # (reference, pattern of its kind and number) for "objective 22"
 
     @property
     def key_terms(self) -> tuple[str, ...]:
@@ -165,13 +198,15 @@ def analyse(question: str) -> QueryTerms:
         folded = fold(match)
         if folded not in _NOT_NAMES and folded not in names and folded not in acronyms:
             names.append(folded)
+    refs = tuple(n for n in dict.fromkeys(references) if n not in numbers)
     return QueryTerms(
         tuple(stems),
         tuple(dict.fromkeys(numbers)),
         tuple(dict.fromkeys(acronyms)),
         tuple(names),
-        tuple(n for n in dict.fromkeys(references) if n not in numbers),
+        refs,
         tuple(dict.fromkeys(dated)),
+        tuple((r, p.pattern) for r in refs if (p := part_pattern(r, question)) is not None),
     )
 
 

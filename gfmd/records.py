@@ -20,6 +20,15 @@ def content_hash(data: bytes | str, length: int = 20) -> str:
     return hashlib.sha256(raw).hexdigest()[:length]
 
 
+# Between the headings of a section path: "Objective 22 › Associated actions".
+SECTION_SEP = " › "
+
+
+def heading_of(section: str | None) -> str | None:
+    """The innermost heading of a section path."""
+    return section.rsplit(SECTION_SEP, 1)[-1] if section else section
+
+
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -36,6 +45,7 @@ class Document(Frozen):
     pages: int = Field(description="number of pages (page segments for text files)")
     paginated: bool = Field(description="False when page numbers were reconstructed, not read from the file")
     chunks: int = 0
+    pipeline: int = Field(default=1, description="version of the ingest pipeline that made its passages")
     added_at: str = ""
 
 

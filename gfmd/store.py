@@ -137,6 +137,15 @@ class Store:
             self._documents[document.source] = document
         if previous is not None and previous.doc_id != document.doc_id:
             self.passages.delete(where={"doc_id": previous.doc_id})
+        elif previous is not None:  # the same file re-chunked: drop the passages the new chunking no longer has
+            keep = {c.chunk_id for c in chunks}
+            stale = [
+                cid
+                for cid in self.passages.get(where={"doc_id": document.doc_id}, include=[])["ids"]
+                if cid not in keep
+            ]
+            for start in range(0, len(stale), WRITE_BATCH):
+                self.passages.delete(ids=stale[start : start + WRITE_BATCH])
 
     def remove_document(self, source: str) -> bool:
         doc = self.documents(refresh=True).get(source)
@@ -200,6 +209,17 @@ class Store:
             if len(got["ids"]) < READ_PAGE:
                 return out
             offset += READ_PAGE
+
+    def document_chunks(self, doc_id: str) -> tuple[list[Chunk], np.ndarray | None]:
+        """A document's stored passages and their vectors (rows aligned)."""
+        got = self.passages.get(where={"doc_id": doc_id}, include=["documents", "metadatas", "embeddings"])  # type: ignore[list-item]
+        chunks = [
+            Chunk.from_store(cid, text, meta)  # type: ignore[arg-type]
+            for cid, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)
+        ]
+        embeddings = got.get("embeddings")
+        vectors = np.asarray(embeddings, dtype=np.float32) if embeddings is not None and len(chunks) else None
+        return chunks, vectors
 
     def get_chunks(self, ids: Iterable[str], with_vectors: bool = False) -> tuple[list[Chunk], np.ndarray | None]:
         ids = list(dict.fromkeys(ids))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from gfmd.records import Block, Chunk, content_hash
+from gfmd.records import Block, Chunk, content_hash, heading_of
 from ingest.lang import detect_language
 from ingest.loaders import LoadedFile
 from ingest.sentences import split_sentences
@@ -22,9 +22,10 @@ def block_units(block: Block) -> list[str]:
     """The sentences of a block; a leading section heading is a unit of its own."""
     text = block.text
     units: list[str] = []
-    if block.section and text.startswith(block.section):
-        units.append(normalize_ws(block.section))
-        text = text[len(block.section) :]
+    heading = heading_of(block.section)
+    if heading and text.startswith(heading):
+        units.append(normalize_ws(heading))
+        text = text[len(heading) :]
     units.extend(normalize_ws(s) for s in split_sentences(normalize_ws(text)))
     return [u for u in units if u]
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gfmd.records import Block, DocKind, content_hash
+from gfmd.records import SECTION_SEP, Block, DocKind, content_hash
 from ingest.errors import IngestError
 from ingest.lang import detect_language
 from ingest.structure import find_pdf_headings, split_text_pages
@@ -237,6 +237,7 @@ def _pdf_title(reader: object) -> str:
 def _load_markdown(text: str) -> tuple[list[Block], int, bool, str]:
     blocks: list[Block] = []
     section: str | None = None
+    path: list[tuple[int, str]] = []
     title = ""
     buffer: list[str] = []
     text = _HTML_COMMENT.sub("", text)
@@ -252,9 +253,12 @@ def _load_markdown(text: str) -> tuple[list[Block], int, bool, str]:
         if match:
             flush()
             heading = match.group(2).rstrip().rstrip("#").strip() or match.group(2).strip()  # closing #s
-            if not title and len(match.group(1)) == 1:
+            level = len(match.group(1))
+            if not title and level == 1:
                 title = heading
-            section = heading
+            # The section is the heading path: "Associated actions" alone does not say which objective.
+            path = [(lvl, h) for lvl, h in path if lvl < level] + [(level, heading)]
+            section = SECTION_SEP.join(h for _, h in path)
             buffer.append(heading)
         else:
             buffer.append(line)

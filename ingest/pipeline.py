@@ -1,7 +1,9 @@
 """Ingest files into the index: load → chunk → embed → store, one document at a time.
 
 A document is embedded completely before anything is written, and committed in the registry last, so a
-file that fails (or a crash) leaves the index as it was. Unchanged files (same bytes) are skipped.
+file that fails (or a crash) leaves the index as it was. Unchanged files (same bytes, passages made by this
+version of the pipeline) are skipped; a file whose passages an older pipeline made is re-chunked, and the
+vectors of passages whose embedded text did not change are reused.
 """
 
 from __future__ import annotations
@@ -30,6 +32,11 @@ log = logging.getLogger(__name__)
 FOLDER_NOTES = frozenset({"README.md", "MANIFEST.md"})
 
 Status = Literal["added", "updated", "unchanged", "failed"]
+
+# The version of what a file becomes (loaders, sentence splitting, chunking, embedded text). Bump it when a
+# change alters the passages of files already indexed, so that the next ingest re-chunks them.
+# 2: heading paths as Markdown sections; UN preambular paragraphs split into sentences.
+PIPELINE_VERSION = 2
 
 
 @dataclass
@@ -96,18 +103,29 @@ def expand_paths(paths: Iterable[Path | str]) -> tuple[list[Path], list[FileResu
 
 def embedding_text(chunk: Chunk) -> str:
     """Passage text as embedded: title and section give a passage the context it lost when cut out."""
-    section = f" — {chunk.section[:80]}" if chunk.section else ""
+    section = f" — {chunk.section[-160:]}" if chunk.section else ""  # a long heading path keeps its end
     return f"{chunk.title}{section}\n{chunk.text}"
 
 
-def embed_chunks(index: Index, chunks: Sequence[Chunk], batch: int, progress: bool, label: str) -> np.ndarray:
-    vectors: list[list[float]] = []
-    with tqdm(total=len(chunks), desc=label[:40], unit="chunk", disable=not progress, leave=False) as bar:
-        for start in range(0, len(chunks), batch):
-            part = chunks[start : start + batch]
-            vectors.extend(index.embeddings.embed_documents([embedding_text(c) for c in part]))
+def embed_chunks(
+    index: Index,
+    chunks: Sequence[Chunk],
+    batch: int,
+    progress: bool,
+    label: str,
+    known: dict[str, np.ndarray] | None = None,
+) -> np.ndarray:
+    """The passages' vectors; `known` maps embedded texts to vectors already computed (a re-chunked document)."""
+    known = known or {}
+    texts = [embedding_text(c) for c in chunks]
+    todo = [t for t in dict.fromkeys(texts) if t not in known]
+    fresh: dict[str, np.ndarray] = {}
+    with tqdm(total=len(todo), desc=label[:40], unit="chunk", disable=not progress, leave=False) as bar:
+        for start in range(0, len(todo), batch):
+            part = todo[start : start + batch]
+            fresh.update(zip(part, np.asarray(index.embeddings.embed_documents(part), dtype=np.float32), strict=True))
             bar.update(len(part))
-    return np.asarray(vectors, dtype=np.float32)
+    return np.asarray([fresh[t] if t in fresh else known[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)
 
 
 def ingest_paths(
@@ -151,7 +169,7 @@ def _ingest_one(path: Path, index: Index, registered: dict[str, Document], progr
         raise IngestError(path, f"cannot read file: {exc.strerror or exc}") from exc
     previous = registered.get(path.name)
     doc_id = content_hash(raw)
-    if previous is not None and previous.doc_id == doc_id:
+    if previous is not None and previous.doc_id == doc_id and previous.pipeline == PIPELINE_VERSION:
         return FileResult(str(path), "unchanged", path.name, previous.doc_id, previous.pages, previous.chunks)
     # Passages are keyed by content: a copy under another name would take over the first one's passages, and
     # removing either would delete both.
@@ -163,7 +181,12 @@ def _ingest_one(path: Path, index: Index, registered: dict[str, Document], progr
     chunks = chunk_file(loaded, settings.chunk_chars, settings.chunk_overlap_sentences)
     if not chunks:
         raise IngestError(path, "no text to index")
-    vectors = embed_chunks(index, chunks, settings.embedding_batch, progress, path.name)
+    known: dict[str, np.ndarray] = {}
+    if previous is not None and previous.doc_id == doc_id:  # same bytes, older pipeline: reuse what still holds
+        old_chunks, old_vectors = index.store.document_chunks(doc_id)
+        if old_vectors is not None:
+            known = {embedding_text(c): v for c, v in zip(old_chunks, old_vectors, strict=True)}
+    vectors = embed_chunks(index, chunks, settings.embedding_batch, progress, path.name, known)
     document = Document(
         doc_id=loaded.doc_id,
         source=path.name,
@@ -174,6 +197,7 @@ def _ingest_one(path: Path, index: Index, registered: dict[str, Document], progr
         pages=loaded.pages,
         paginated=loaded.paginated,
         chunks=len(chunks),
+        pipeline=PIPELINE_VERSION,
         added_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
     index.store.write_document(document, chunks, vectors)

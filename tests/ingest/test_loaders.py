@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.chunking import chunk_file
 from ingest.errors import IngestError
 from ingest.loaders import decode_text, load_file
 from tests.conftest import LATIN1_TEXT, UTF16_TEXT, Samples
@@ -176,13 +177,35 @@ def test_markdown_headings_become_sections(samples: Samples) -> None:
     loaded = load_file(samples.markdown)
     assert loaded.kind == "markdown"
     assert loaded.title == "Migration Partnerships Brief"  # the first level-1 heading
+    # Each section is its heading path: "Monitoring" alone would not say it is a lesson learned.
     assert [b.section for b in loaded.blocks] == [
         "Migration Partnerships Brief",
-        "Funding mechanisms",
-        "Lessons learned",
-        "Monitoring",
+        "Migration Partnerships Brief › Funding mechanisms",
+        "Migration Partnerships Brief › Lessons learned",
+        "Migration Partnerships Brief › Lessons learned › Monitoring",
     ]
     assert (loaded.pages, loaded.paginated) == (1, False)
+
+
+def test_a_markdown_heading_path_drops_the_siblings_of_a_new_heading(tmp_path: Path) -> None:
+    path = tmp_path / "gcm-extract_2018_en.md"
+    path.write_text(
+        "# Objective 21\n## Title: Return\nCooperate on return.\n## Associated actions\n- a. Develop return.\n"
+        "# Objective 22\n## Associated actions\n- a. Establish social protection floors.\n",
+        encoding="utf-8",
+    )
+    sections = [b.section for b in load_file(path).blocks]
+    assert sections == [
+        "Objective 21",
+        "Objective 21 › Title: Return",
+        "Objective 21 › Associated actions",
+        "Objective 22",
+        "Objective 22 › Associated actions",
+    ]
+    passages = chunk_file(load_file(path), 700, 1)
+    last = passages[-1]
+    assert last.section == "Objective 22 › Associated actions"
+    assert last.text.startswith("Associated actions")  # the heading itself stays in the text, once
 
 
 def test_markdown_html_comments_are_not_document_text(tmp_path: Path) -> None:

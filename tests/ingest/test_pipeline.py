@@ -93,6 +93,47 @@ def test_modified_file_replaces_its_passages(fake_index: Index, corpus_dir: Path
     assert hits and all(cid in ids for cid, _ in hits)
 
 
+def test_files_an_older_pipeline_chunked_are_rechunked_reusing_the_vectors_that_still_hold(
+    fake_index: Index, corpus_dir: Path, fake_embeddings: HashEmbeddings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ingest.loaders
+    import ingest.pipeline
+
+    # Version 1 of the pipeline gave Markdown sections as the innermost heading only.
+    flat = ingest.loaders._load_markdown
+
+    def innermost(text: str):  # type: ignore[no-untyped-def]
+        blocks, pages, paginated, title = flat(text)
+        blocks = [
+            b.model_copy(update={"section": b.section.rsplit(" › ", 1)[-1] if b.section else None}) for b in blocks
+        ]
+        return blocks, pages, paginated, title
+
+    with monkeypatch.context() as old:
+        old.setattr(ingest.loaders, "_load_markdown", innermost)
+        old.setattr(ingest.pipeline, "PIPELINE_VERSION", 1)
+        ingest_paths([corpus_dir], fake_index)
+    old_md = {c.chunk_id: c for c in fake_index.store.all_chunks() if c.source == MD}
+    assert any(c.section == "Monitoring" for c in old_md.values())
+    others = {c.chunk_id for c in fake_index.store.all_chunks() if c.source != MD}
+    embedded = fake_embeddings.documents_embedded
+
+    report = ingest_paths([corpus_dir], fake_index)
+    assert report.ok and report.count("updated") == 3  # every file is re-chunked once...
+    new_md = {c.chunk_id: c for c in fake_index.store.all_chunks() if c.source == MD}
+    assert any(c.section == "Migration Partnerships Brief › Lessons learned › Monitoring" for c in new_md.values())
+    # ...but only passages whose embedded text changed (the Markdown file's sub-sections) are embedded again.
+    changed = [c for c in new_md.values() if c.section and " › " in c.section]
+    assert 0 < fake_embeddings.documents_embedded - embedded == len(changed)
+    # The old chunking's passages are gone, the others' kept; counts agree with the registry.
+    ids = _passage_ids(fake_index)
+    assert not (set(old_md) - set(new_md)) & ids
+    assert others <= ids
+    assert fake_index.store.count() == sum(d.chunks for d in fake_index.store.documents().values())
+    assert {d.pipeline for d in fake_index.store.documents(refresh=True).values()} == {ingest.pipeline.PIPELINE_VERSION}
+    assert ingest_paths([corpus_dir], fake_index).count("unchanged") == 3
+
+
 def test_failing_files_do_not_stop_the_good_ones(fake_index: Index, corpus_dir: Path, samples: Samples) -> None:
     for bad in (samples.corrupt_pdf, samples.encrypted_pdf, samples.image_only_pdf, samples.binary_txt):
         shutil.copy(bad, corpus_dir / bad.name)
