@@ -193,8 +193,9 @@ def citation_for(n: int, passage: ScoredChunk, quote: str) -> Citation:
 def _sentences(passages: list[ScoredChunk]) -> list[_Candidate]:
     out: list[_Candidate] = []
     for rank, passage in enumerate(passages):
+        heading = heading_of(passage.chunk.section)
         for position, sentence in enumerate(split_sentences(passage.chunk.text)):
-            if _answer_like(sentence) and sentence != heading_of(passage.chunk.section) and not looks_like_instruction(sentence):
+            if _answer_like(sentence) and sentence != heading and not looks_like_instruction(sentence):
                 out.append(_Candidate(sentence, passage, rank, position, position))
     return out
 
