@@ -40,7 +40,7 @@ class Index:
     def lexical(self) -> LexicalIndex:
         """The BM25 index matching the registered documents (loaded from disk, or rebuilt once)."""
         with self._lock:
-            fp = fingerprint(self.store.active_doc_ids())
+            fp = fingerprint(self.store.active_versions())
             if self._lexical is not None and self._lexical.fingerprint == fp:
                 return self._lexical
             loaded = LexicalIndex.load(self.lexical_dir)
@@ -68,7 +68,7 @@ class Index:
             if now - self._checked_at < self.registry_check_s:
                 return False
             self._checked_at = now
-            if self.store.registered_doc_ids() == self.store.active_doc_ids():
+            if self.store.registered_versions() == self.store.active_versions():
                 return False
         log.info("the document registry changed in another process: re-reading it")
         self.refresh()

@@ -28,8 +28,9 @@ log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.ERROR)
 
 
-def fingerprint(doc_ids: set[str]) -> str:
-    return hashlib.sha256("\n".join(sorted(doc_ids)).encode()).hexdigest()[:24]
+def fingerprint(versions: set[str]) -> str:
+    """Identifies the registered documents' passages (`Store.active_versions()`): a snapshot is valid for them only."""
+    return hashlib.sha256("\n".join(sorted(versions)).encode()).hexdigest()[:24]
 
 
 def index_text(chunk: Chunk) -> str:

@@ -111,10 +111,16 @@ class Store:
     def active_doc_ids(self) -> set[str]:
         return {d.doc_id for d in self.documents().values()}
 
-    def registered_doc_ids(self) -> set[str]:
-        """The registry's document ids as stored now, read without the document records (a cheap change check)."""
+    def active_versions(self) -> set[str]:
+        """What identifies the passages of each registered document: its content and the pipeline that cut it
+        (the same file re-chunked by a newer pipeline has other passages)."""
+        return {f"{d.doc_id}:{d.pipeline}" for d in self.documents().values()}
+
+    def registered_versions(self) -> set[str]:
+        """`active_versions()` as the registry stores them now, read without the document records (a cheap change
+        check). Records written before pipelines had versions are version 1."""
         got = self.registry.get(include=["metadatas"])
-        return {str(meta.get("doc_id")) for meta in got["metadatas"] or [] if meta}
+        return {f"{meta.get('doc_id')}:{meta.get('pipeline', 1)}" for meta in got["metadatas"] or [] if meta}
 
     def write_document(self, document: Document, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
         """Add a document's passages, then commit it in the registry, then drop what it replaces."""
@@ -131,7 +137,7 @@ class Store:
             ids=[document.source],
             embeddings=[self._registry_vector()],
             documents=[document.model_dump_json()],
-            metadatas=[{"doc_id": document.doc_id, "source": document.source}],
+            metadatas=[{"doc_id": document.doc_id, "source": document.source, "pipeline": document.pipeline}],
         )
         if self._documents is not None:
             self._documents[document.source] = document

@@ -42,13 +42,13 @@ def test_the_registry_is_asked_at_most_once_per_interval(tmp_path: Path, fake_em
     writer, reader = _two_workers(tmp_path, fake_embeddings)
     reader.registry_check_s = 3600.0
     reads: list[int] = []
-    registered = reader.store.registered_doc_ids
+    registered = reader.store.registered_versions
 
     def counting() -> set[str]:
         reads.append(1)
         return registered()
 
-    reader.store.registered_doc_ids = counting  # type: ignore[method-assign]
+    reader.store.registered_versions = counting  # type: ignore[method-assign]
     assert reader.refresh_if_changed() is False  # the first call looks (nothing there yet)
     assert ingest_paths([DATA_DIR / TXT], writer).ok
     assert reader.refresh_if_changed() is False  # within the interval: no request to the registry

@@ -127,7 +127,7 @@ def test_index_rebuilds_on_fingerprint_mismatch(fake_index: Index, corpus_dir: P
     LexicalIndex.build(fake_index.store.all_chunks()[:3], "stale").save(fake_index.lexical_dir)
     fresh = Index(fake_index.settings, embeddings=fake_index.embeddings)
     lexical = fresh.lexical()
-    assert lexical.fingerprint == fingerprint(fresh.store.active_doc_ids())
+    assert lexical.fingerprint == fingerprint(fresh.store.active_versions())
     assert set(lexical.ids) == stored
     reloaded = LexicalIndex.load(fake_index.lexical_dir)
     assert reloaded is not None and set(reloaded.ids) == stored  # the rebuilt copy was saved
@@ -185,7 +185,7 @@ def test_a_snapshot_whose_vectors_do_not_match_its_passages_is_unreadable(tmp_pa
 def test_index_rebuilds_a_snapshot_saved_without_vectors(fake_index: Index, corpus_dir: Path) -> None:
     ingest_paths([corpus_dir], fake_index)
     chunks = fake_index.store.all_chunks()
-    fp = fingerprint(fake_index.store.active_doc_ids())
+    fp = fingerprint(fake_index.store.active_versions())
     LexicalIndex.build(chunks, fp).save(fake_index.lexical_dir)  # as saved before vectors were kept
     fresh = Index(fake_index.settings, embeddings=fake_index.embeddings).lexical()
     assert fresh.vectors is not None and fresh.vectors.shape[0] == len(fresh.ids) == len(chunks)

@@ -117,6 +117,7 @@ def test_files_an_older_pipeline_chunked_are_rechunked_reusing_the_vectors_that_
     assert any(c.section == "Monitoring" for c in old_md.values())
     others = {c.chunk_id for c in fake_index.store.all_chunks() if c.source != MD}
     embedded = fake_embeddings.documents_embedded
+    snapshot = fake_index.lexical().fingerprint
 
     report = ingest_paths([corpus_dir], fake_index)
     assert report.ok and report.count("updated") == 3  # every file is re-chunked once...
@@ -131,6 +132,12 @@ def test_files_an_older_pipeline_chunked_are_rechunked_reusing_the_vectors_that_
     assert others <= ids
     assert fake_index.store.count() == sum(d.chunks for d in fake_index.store.documents().values())
     assert {d.pipeline for d in fake_index.store.documents(refresh=True).values()} == {ingest.pipeline.PIPELINE_VERSION}
+    # BM25 follows the new passages, in this process and in another one reading the same index.
+    assert fake_index.lexical().fingerprint != snapshot
+    assert set(fake_index.lexical().ids) == ids
+    assert set(Index(fake_index.settings, embeddings=fake_embeddings).lexical().ids) == ids
+    hits = fake_index.lexical().search("Monitoring lessons", 3)
+    assert hits and hits[0][0] in new_md
     assert ingest_paths([corpus_dir], fake_index).count("unchanged") == 3
 
 

@@ -66,7 +66,7 @@ def test_the_real_assistant_losing_its_index_mid_session(tmp_path: Path, monkeyp
     def server_down(*args: object, **kwargs: object) -> None:
         raise SERVER_DOWN
 
-    monkeypatch.setattr(assistant.index.store, "registered_doc_ids", server_down)
+    monkeypatch.setattr(assistant.index.store, "registered_versions", server_down)
     monkeypatch.setattr(assistant.index.store, "dense_search", server_down)
     assistant.index.registry_check_s = 0.0
     last = list(stream_answer(assistant, "How much did the pilot facility raise?"))[-1]
