@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.glossary import spelled_out
 from assistant.terms import (
     QueryTerms,
     analyse,
@@ -281,6 +282,7 @@ def _documents(passages: Sequence[ScoredChunk]) -> dict[str, str]:
             source = re.sub(r"(?<=[A-Za-z])(?=\d)", " ", chunk.source)
             dotted = re.sub(r"[_\-]+", " ", re.sub(r"(?<=\d)-(?=\d)", ".", source))
             parts[chunk.doc_id] = [chunk.title, re.sub(r"[_\-]+", " ", source), dotted, str(chunk.year or "")]
+            parts[chunk.doc_id] += spelled_out(f"{chunk.source} {chunk.title}")  # "GCM_..." names the Compact
         parts[chunk.doc_id] += [chunk.section or "", chunk.text]
     return {doc_id: " ".join(texts) for doc_id, texts in parts.items()}
 

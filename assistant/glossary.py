@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.glossary_data import DOMAIN, QUESTION_WORDS
+from assistant.glossary_data import ACRONYMS, DOMAIN, QUESTION_WORDS
 from gfmd.textnorm import fold
 
 Row = list[list[str]]
@@ -72,3 +72,29 @@ def translate_words(question: str, lang: str) -> str:
         cursor = end
     pieces.append(folded[cursor:])
     return "".join(pieces)
+
+
+def _acronym_table() -> dict[str, list[str]]:
+    table: dict[str, list[str]] = {}
+    for line in ACRONYMS.splitlines():
+        short, *names = line.split("|")
+        spelled = [fold(n.strip()) for cell in names for n in cell.split(";") if n.strip()]
+        for acronym in short.split(","):
+            table[acronym.strip()] = spelled
+    return table
+
+
+_ACRONYMS = _acronym_table()
+_CAPITALS = re.compile(r"(?<![A-Za-z])[A-Z]{2,7}(?![a-z])")
+
+
+def spelled_out(text: str) -> list[str]:
+    """What the domain acronyms written in `text` (a file name, a title) stand for, in every corpus language:
+    "GCM_A-RES-73-195_..." gives "global compact for safe, orderly and regular migration", "pacto mundial...".
+    Acronyms count only in capitals, so "la" and "ji" in prose are not taken for LA or JI."""
+    out: list[str] = []
+    for acronym in dict.fromkeys(_CAPITALS.findall(text)):
+        for name in _ACRONYMS.get(acronym, []):
+            if name not in out:
+                out.append(name)
+    return out

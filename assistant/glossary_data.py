@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (data: one row per line reads better than wrapped rows)
 """The glossary's rows (assistant.glossary): English | Spanish | French, alternatives separated by commas.
 
 DOMAIN holds the vocabulary of migration and development papers, evaluations and resolutions: the first rows
@@ -313,4 +314,22 @@ how many | cuántos, cuántas | combien
 how much | cuánto, cuánta | combien
 how | cómo | comment
 according to | según | selon
+""".strip()
+
+# Acronyms of the domain and what they stand for: acronyms | English | Spanish | French, alternatives separated by
+# ";" (names hold commas). A file named "GCM_..." is about the Global Compact for Migration even where its
+# passages never spell the name out.
+ACRONYMS = """
+GCM, PMM | global compact for safe, orderly and regular migration; global compact for migration | pacto mundial para una migración segura, ordenada y regular; pacto mundial sobre migración | pacte mondial pour des migrations sûres, ordonnées et régulières; pacte mondial sur les migrations
+GFMD, FMMD | global forum on migration and development | foro mundial sobre migración y desarrollo | forum mondial sur la migration et le développement
+IOM, OIM | international organization for migration | organización internacional para las migraciones | organisation internationale pour les migrations
+UNGA | united nations general assembly; general assembly | asamblea general de las naciones unidas; asamblea general | assemblée générale des nations unies; assemblée générale
+AAP | accountability to affected populations | rendición de cuentas a las poblaciones afectadas | redevabilité envers les populations affectées
+JI | joint initiative | iniciativa conjunta | initiative conjointe
+EU, UE | european union | unión europea | union européenne
+USG | united states government | gobierno de los estados unidos | gouvernement des états-unis
+RD | dominican republic | república dominicana | république dominicaine
+IMRF | international migration review forum | foro de examen de la migración internacional | forum d'examen des migrations internationales
+KNOMAD | global knowledge partnership on migration and development | alianza mundial para el conocimiento sobre migración y desarrollo | partenariat mondial pour le savoir sur les migrations et le développement
+GCFF | global concessional financing facility | mecanismo mundial de financiamiento concesional | mécanisme mondial de financement concessionnel
 """.strip()

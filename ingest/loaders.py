@@ -238,6 +238,7 @@ def _load_markdown(text: str) -> tuple[list[Block], int, bool, str]:
     blocks: list[Block] = []
     section: str | None = None
     path: list[tuple[int, str]] = []
+    top_headings = 0
     title = ""
     buffer: list[str] = []
     text = _HTML_COMMENT.sub("", text)
@@ -254,8 +255,9 @@ def _load_markdown(text: str) -> tuple[list[Block], int, bool, str]:
             flush()
             heading = match.group(2).rstrip().rstrip("#").strip() or match.group(2).strip()  # closing #s
             level = len(match.group(1))
-            if not title and level == 1:
-                title = heading
+            if level == 1:
+                top_headings += 1
+                title = title or heading
             # The section is the heading path: "Associated actions" alone does not say which objective.
             path = [(lvl, h) for lvl, h in path if lvl < level] + [(level, heading)]
             section = SECTION_SEP.join(h for _, h in path)
@@ -263,7 +265,9 @@ def _load_markdown(text: str) -> tuple[list[Block], int, bool, str]:
         else:
             buffer.append(line)
     flush()
-    return blocks, 1, False, title
+    # A file with several level-1 headings ("# Objective 1" ... "# Objective 23") has no title heading: its
+    # first one names a part, not the document.
+    return blocks, 1, False, title if top_headings == 1 else ""
 
 
 def _sidecar(path: Path) -> dict[str, object]:

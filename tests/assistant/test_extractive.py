@@ -401,3 +401,22 @@ def test_a_dotted_module_number_is_found_in_a_hyphenated_file_name() -> None:
     question = "According to module 4.2 of the handbook, what are the benefits of decentralized cooperation?"
     result = ask(question, [handbook], min_support=0.0)
     assert not result.refused, result.reason
+
+
+def test_a_name_the_documents_file_name_abbreviates_is_found_in_the_document() -> None:
+    chunk = MIGRANTS.chunk.model_copy(
+        update={
+            "chunk_id": "c36",
+            "source": "GCM_A-RES-73-195_2018_Objectives_extract_en.md",
+            "title": "GCM A RES 73 195 2018 Objectives extract en",
+            "text": "States commit to develop diaspora bonds and diaspora development funds for migrant investment.",
+        }
+    )
+    gcm = MIGRANTS.model_copy(update={"chunk": chunk})
+    question = "Which financial products does the Global Compact for Migration propose for diaspora investment?"
+    assert not ask(question, [gcm], min_support=0.0, question_lang="en").refused
+    other = gcm.model_copy(
+        update={"chunk": chunk.model_copy(update={"source": "report_2018_en.md", "title": "Report"})}
+    )
+    refused = ask(question, [other], min_support=0.0, question_lang="en")
+    assert refused.refused and "compact" in refused.reason

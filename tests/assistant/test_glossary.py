@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.glossary import expansions, translate_words
+from assistant.glossary import expansions, spelled_out, translate_words
 from assistant.glossary_data import DOMAIN, QUESTION_WORDS
 
 
@@ -32,3 +32,10 @@ def test_longest_terms_win_and_other_words_stay() -> None:
     assert translate_words("Quand l'appui au niveau structurel doit-il commencer ?", "en") == (
         "when l'support au level structural doit-il commencer ?"
     )
+
+
+def test_acronyms_in_capitals_are_spelled_out_in_every_language() -> None:
+    names = spelled_out("GCM_A-RES-73-195_2018_23-Objectives-and-Actions_extract_en.md")
+    assert "global compact for safe, orderly and regular migration" in names
+    assert "pacto mundial sobre migracion" in names and "pacte mondial sur les migrations" in names
+    assert spelled_out("la declaración de Los Angeles, una iniciativa conjunta") == []  # prose is not acronyms
