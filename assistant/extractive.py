@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -251,9 +252,15 @@ def _grounded(terms: QueryTerms, chunk: Chunk, documents: dict[str, str]) -> boo
         found, total = key_term_hits(QueryTerms((), bare, (), ()), document)
         if found < total:
             return False
-        if parts and not all(re.search(pattern, fold(document)) for pattern in parts.values()):
+        if parts and not all(re.search(pattern, _folded(document)) for pattern in parts.values()):
             return False
     return True
+
+
+@lru_cache(maxsize=64)
+def _folded(text: str) -> str:
+    """`fold` of a document's context, once per question: every candidate sentence of a passage asks again."""
+    return fold(text)
 
 
 def _near_figures(terms: QueryTerms, cand: _Candidate) -> bool:

@@ -35,11 +35,19 @@ _RENDER_TERMS = _longest_first(_DOMAIN + _entries(QUESTION_WORDS))
 LANG_INDEX = {"en": 0, "es": 1, "fr": 2}
 
 
+_WORD = re.compile(r"\w+")
+
+
 def _find(folded: str, terms: list[tuple[str, Row]] = _TERMS) -> list[tuple[int, int, Row]]:
     """(start, end, row) of glossary terms found in a folded text, longest terms first, no overlaps."""
     found: list[tuple[int, int, Row]] = []
     taken: list[tuple[int, int]] = []
+    words = set(_WORD.findall(folded))
     for term, row in terms:
+        # A term can only match where its first word is a word of the text: skip the other ~1,000 regexes.
+        first = _WORD.match(term)
+        if first is None or first.group() not in words:
+            continue
         for match in re.finditer(rf"\b{re.escape(term)}\b", folded):
             span = (match.start(), match.end())
             if any(a < span[1] and span[0] < b for a, b in taken):
