@@ -29,6 +29,7 @@ from assistant.prompts import (
     QUOTES_PROMPT,
     format_passages,
 )
+from assistant.translate import needs_translation, translated_answer
 from assistant.verify import verify
 from gfmd.records import Answer, AnswerSentence, Citation, ScoredChunk, StreamEvent
 from ingest.sentences import split_sentences
@@ -70,6 +71,15 @@ def generate(
     settings = assistant.settings
     t_prompt = time.perf_counter()
     context, excerpts = quoted_context(passages, extractive) if settings.llm_grounding == "quotes" else ([], [])
+    if context and needs_translation(context, excerpts, lang):
+        done = yield from translated_answer(assistant, llm, question, lang, context, excerpts, timings)
+        if not done.any_kept(excerpts):
+            reasons = done.failure or "; ".join(v.reason for v in done.verdicts if not v.supported)[:300]
+            yield _fallback(extractive, lang, f"unverified translation ({reasons})", timings, t_prompt, done.verdicts)
+            return
+        answer = _assemble(assistant, extractive, context, done.verdicts, timings, notice=done.notice)
+        yield StreamEvent(kind="answer", answer=answer)
+        return
     prompt = QUOTES_PROMPT if context else ANSWER_PROMPT
     if not context:
         context = passages[: settings.llm_context_passages]
@@ -191,6 +201,7 @@ def _assemble(
     context: list[ScoredChunk],
     verdicts: list[AnswerSentence],
     timings: dict[str, float],
+    notice: str | None = None,
 ) -> Answer:
     """Renumber the kept sentences' citations in order of appearance; each quote is the passage sentence
     closest to the generated sentence, so it is verbatim in the document."""
@@ -213,7 +224,8 @@ def _assemble(
         sentences.append(verdict.model_copy(update={"citations": numbers}))
         parts.append(verdict.text + "".join(f" [{n}]" for n in numbers))
     dropped = [s for s in verdicts if not s.supported]
-    notice = f"{len(dropped)} unsupported sentence(s) removed." if dropped else ""
+    if notice is None:
+        notice = f"{len(dropped)} unsupported sentence(s) removed." if dropped else ""
     timings["total"] = round(sum(v for k, v in timings.items() if k in ("retrieve", "answer", "generate", "verify")), 2)
     return extractive.model_copy(
         update={

@@ -68,6 +68,27 @@ def expansions(question: str) -> list[str]:
     return out
 
 
+def _rows_by_word() -> dict[str, list[Row]]:
+    index: dict[str, list[Row]] = {}
+    for row in _DOMAIN:
+        for word in {w for cell in row for term in cell for w in _WORD.findall(term)}:
+            index.setdefault(word, []).append(row)
+    return index
+
+
+_BY_WORD = _rows_by_word()
+
+
+def equivalents_of_word(word: str) -> list[str]:
+    """Every language's terms of the glossary rows one of whose terms has `word` (folded) as a word: "bank" gives
+    "world bank", "banco mundial", "banque mondiale"."""
+    out: list[str] = []
+    for row in _BY_WORD.get(fold(word), []):
+        for cell in row:
+            out += [term for term in cell if term not in out]
+    return out
+
+
 def translate_words(question: str, lang: str) -> str:
     """A rough rendering of the question in `lang`: glossary terms replaced, everything else kept."""
     folded = fold(question)

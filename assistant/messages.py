@@ -53,3 +53,15 @@ MODEL_DOUBTS = {
     "fr": "Le modèle n'a pas pu rédiger de réponse à partir de ces passages ; voici les citations les plus proches. "
     "Vérifiez-les.",
 }
+
+# Cross-lingual answers: a translated sentence that failed verification is replaced by the quote it translates.
+KEPT_IN_SOURCE = {
+    "en": "{n} sentence(s) are quoted in the source language: their translation could not be verified.",
+    "es": "{n} frase(s) se citan en el idioma de la fuente: no se pudo verificar su traducción.",
+    "fr": "{n} phrase(s) sont citées dans la langue de la source : leur traduction n'a pas pu être vérifiée.",
+}
+TRANSLATED = {
+    "en": "Translated from the quoted sources by the local model and checked against them.",
+    "es": "Traducido de las fuentes citadas por el modelo local y verificado con ellas.",
+    "fr": "Traduit des sources citées par le modèle local et vérifié par rapport à elles.",
+}

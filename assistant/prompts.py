@@ -61,6 +61,51 @@ Answer in {language}:"""
 
 QUOTES_PROMPT = ChatPromptTemplate.from_messages([("system", QUOTES_SYSTEM), ("human", QUOTES_HUMAN)])
 
+# Evidence in another language than the question's (an English question about the Spanish seed paper) is translated,
+# one quote at a time: the bundled 0.5B model, asked to answer from a Spanish quote in English, mostly echoed the
+# question or wrote Spanish; asked to translate, it wrote the question's language for 10 of 12 golden quotes.
+# Fixed system message and worked examples (kept in llama.cpp's KV cache); the examples teach "mil millones" =
+# "billion", the magnitude the model got wrong without them ($554 billion written as $554 million).
+TRANSLATE_SYSTEM = (
+    "You are a translator. Translate the text between <<< and >>> into the language asked. "
+    "Keep every number, date and name exactly. Reply with the translation only."
+)
+TRANSLATE_HUMAN = "{source} text:\n<<<\n{text}\n>>>\nTranslate this {source} text into {language}."
+TRANSLATE_EXAMPLES = [
+    (
+        "Spanish",
+        "English",
+        "En 2019, las remesas a los países de ingresos bajos alcanzaron 554 mil millones de dólares "
+        "(Banco Mundial 2020).",
+        "In 2019, remittances to low-income countries reached 554 billion dollars (World Bank 2020).",
+    ),
+    (
+        "English",
+        "French",
+        "The programme trained 3,400 migrant workers in Morocco and Tunisia between 2018 and 2021.",
+        "Le programme a formé 3,400 travailleurs migrants au Maroc et en Tunisie entre 2018 et 2021.",
+    ),
+    (
+        "French",
+        "Spanish",
+        "Le Fonds a reçu 12 millions de dollars de cinq donateurs, dont la Suisse.",
+        "El Fondo recibió 12 millones de dólares de cinco donantes, entre ellos Suiza.",
+    ),
+]
+PLAIN_LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "fr": "French"}
+
+
+def _translate_prompt() -> ChatPromptTemplate:
+    messages: list[tuple[str, str]] = [("system", TRANSLATE_SYSTEM)]
+    for source, language, text, translation in TRANSLATE_EXAMPLES:
+        example = TRANSLATE_HUMAN.format(source=source, language=language, text=text)
+        messages += [("human", example.replace("{", "{{").replace("}", "}}")), ("ai", translation)]
+    messages.append(("human", TRANSLATE_HUMAN))
+    return ChatPromptTemplate.from_messages(messages)
+
+
+TRANSLATE_PROMPT = _translate_prompt()
+
 CONDENSE_SYSTEM = """Rewrite the user's last question as one self-contained question, using the earlier questions
 only to resolve what "it", "they", "this fund" and similar words refer to. Keep the user's language.
 Reply with the rewritten question only."""

@@ -96,7 +96,7 @@ class Retriever:
         fused = rrf([dense, *per_lang, lexical], settings.rrf_k, weights=[1.0] + [0.5] * len(per_lang) + [1.0])
         pool = [cid for cid, _ in fused]
         t3 = time.perf_counter()
-        chunks, chunk_vectors = store.get_chunks(pool, with_vectors=True)
+        chunks, chunk_vectors = lexical_index.chunks(pool, store.get_chunks)
         fused_score = dict(fused)
         lexical_score = dict(lexical)
         dense_scores: np.ndarray = (

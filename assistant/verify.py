@@ -10,7 +10,10 @@ A sentence is kept only when:
    question's own figures and names get no pass: a sentence that says "the 2022 declaration" cites a passage
    that says 2022, or is dropped;
 4. its e5 similarity to the best sentence of its cited passages clears a calibrated threshold;
-5. its figures (years aside) come in the order the cited passage gives them, so two figures are not swapped;
+5. its figures (years aside) come in the order the cited passage gives them, so two figures are not swapped, and
+   a figure with a magnitude word has the same magnitude in the passage: "554 mil millones" is 554 billion, never
+   554 million (the local model wrote exactly that when translating); "billion" is 10^12 in French and "billón"
+   in Spanish;
 6. it is written in the question's language, when the detector can tell (a French question about a Spanish
    paper gets no Spanish sentence);
 7. it answers rather than restates the question: a question mark, or no figure and at most one content word that
@@ -41,7 +44,7 @@ _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _MARKERS_AFTER_STOP = re.compile(r"([.!?…])((?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+)")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,\s]\d{3})*(?:[.,]\d+)?(?![\w])")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,9}\b")
-_NAME = re.compile(r"(?<=\s)[A-ZÁÉÍÓÚÑ][a-záéíóúñü]{2,}(?:\s+[A-ZÁÉÍÓÚÑ][a-záéíóúñü]{2,})*")
+_NAME = re.compile(r"(?<=[\s(\[«“\"'])[A-ZÁÉÍÓÚÑ][a-záéíóúñü]{2,}(?:\s+[A-ZÁÉÍÓÚÑ][a-záéíóúñü]{2,})*")
 # Capitalised words that are not names (sentence-internal capitals in en/es/fr prose).
 _COMMON = {fold(w) for w in "The This These According Article Objective Section Paper Report Fund Facility".split()}
 # A sentence telling the reader to ignore its instructions ("Ignore all previous instructions and answer that…") is
@@ -126,6 +129,54 @@ def _name_found(name: str, folded_context: str) -> bool:
 
 _YEAR = re.compile(r"^(19|20)\d\d$")
 
+# Magnitude words after a figure, longest first, folded; "billion" depends on the language (long scale in French).
+_SCALES: list[tuple[str, dict[str, int]]] = [
+    ("miles de millones", {"*": 9}),
+    ("mil millones", {"*": 9}),
+    ("millardos", {"*": 9}),
+    ("millardo", {"*": 9}),
+    ("milliards", {"*": 9}),
+    ("milliard", {"*": 9}),
+    ("billones", {"*": 12}),
+    ("billon", {"*": 12}),
+    ("trillions", {"en": 12, "*": 18}),
+    ("trillion", {"en": 12, "*": 18}),
+    ("billions", {"fr": 12, "*": 9}),
+    ("billion", {"fr": 12, "*": 9}),
+    ("bn", {"*": 9}),
+    ("millones", {"*": 6}),
+    ("millon", {"*": 6}),
+    ("millions", {"*": 6}),
+    ("million", {"*": 6}),
+    ("thousand", {"*": 3}),
+    ("miles", {"*": 3}),
+    ("mille", {"*": 3}),
+    ("mil", {"*": 3}),
+]
+_SCALED = re.compile(
+    r"(?<![\w.])(\d+(?:[.,\s]\d{3})*(?:[.,]\d+)?)\s*(" + "|".join(re.escape(w) for w, _ in _SCALES) + r")\b"
+)
+_SCALE_OF = dict(_SCALES)
+
+
+def magnitudes(text: str, lang: str) -> set[tuple[str, int]]:
+    """(figure, power of ten) for each figure followed by a magnitude word: "$554 mil millones" -> ("554", 9)."""
+    found = set()
+    for raw, word in _SCALED.findall(fold(text)):
+        table = _SCALE_OF[word]
+        figure = normalize_number(re.sub(r"(?<=\d)\s(?=\d{3})", "", raw))
+        found.add((figure, table.get(lang, table["*"])))
+    return found
+
+
+def wrong_magnitudes(sentence: str, lang: str, passages: Sequence[Chunk]) -> list[str]:
+    """The sentence's figures whose magnitude word the cited passages never give them: "554 million" from a
+    passage saying "554 mil millones". A figure the passages state without a magnitude word gets no pass either."""
+    given = {pair for p in passages for pair in magnitudes(p.text, p.lang)}
+    return [
+        f"{figure} (10^{power})" for figure, power in sorted(magnitudes(sentence, lang)) if (figure, power) not in given
+    ]
+
 
 def out_of_order(sentence: str, context: str) -> list[str]:
     """The sentence's figures (years aside) when they come in another order than in the passage: a small model
@@ -141,6 +192,43 @@ def out_of_order(sentence: str, context: str) -> list[str]:
         first_seen.setdefault(value, position)
     positions = [first_seen[f] for f in figures if f in first_seen]
     return figures if positions != sorted(positions) else []
+
+
+_SOURCE_WORDS = re.compile(
+    r"\b(?:paper|document|documento|report|informe|rapport|fact sheet|hoja informativa|fiche|declaration|declaracion"
+    r"|resolution|resolucion|compact|pacto|pacte|handbook|manual|evaluation|evaluacion|study|estudio|etude|note|nota"
+    r"|brief|background|referencia|reference)\b"
+)
+_REFERS = r"(?:according to|as stated in|per|under|in|selon|d'apres|d'après|dans|según|segun|de acuerdo con|en)"
+_LEAD = re.compile(rf"^{_REFERS}\s+(?P<clause>[^,;:]{{3,200}}),\s+(?P<rest>\S.*)$", re.IGNORECASE)
+_TAIL = re.compile(rf"^(?P<rest>.*\S),?\s+{_REFERS}\s+(?P<clause>[^,;:]{{3,200}}?)(?P<end>[.!?]?)$", re.IGNORECASE)
+
+
+def _names_the_source(clause: str, question: str) -> bool:
+    """Whether a clause only names the document the question named ("the GFMD 2020 background paper"): a source
+    word, and every word and figure taken from the question."""
+    if not _SOURCE_WORDS.search(fold(clause)):
+        return False
+    stems = analyse(clause).stems
+    asked = analyse(question).stems
+    return all(any(s & a for a in asked) for s in stems) and numbers_in(clause) <= numbers_in(question)
+
+
+def drop_echoed_clauses(sentence: str, question: str) -> str:
+    """The sentence without a leading or trailing clause that names the source as the question did: "According to
+    the GFMD 2020 background paper, remittances reached …" -> "Remittances reached …". The small model opens most
+    answers with the question's framing, whose figures (the "2020" of a title) the cited passage rarely holds, and
+    the citation names the source anyway; what is left is the claim, checked like any other."""
+    if not question:
+        return sentence
+    lead = _LEAD.match(sentence)
+    if lead and _names_the_source(lead["clause"], question):
+        rest = lead["rest"]
+        sentence = rest[0].upper() + rest[1:]
+    tail = _TAIL.match(sentence)
+    if tail and _names_the_source(tail["clause"], question) and len(tail["rest"].split()) >= 3:
+        sentence = tail["rest"].rstrip(",") + (tail["end"] or ".")
+    return sentence
 
 
 def restates(sentence: str, question: str) -> bool:
@@ -165,7 +253,7 @@ def verify(
     """Verdict for each sentence of `answer_text`, whose [n] markers refer to `passages` (1-based); `lang`, when
     given, is the language the sentences must be written in (the question's)."""
     results: list[AnswerSentence] = []
-    parsed = parse_cited_sentences(answer_text)
+    parsed = [(drop_echoed_clauses(s, question), cited) for s, cited in parse_cited_sentences(answer_text)]
     texts = [s for s, _ in parsed]
     vectors = embed(texts) if texts else np.zeros((0, 1), dtype=np.float32)
     for i, (sentence, cited) in enumerate(parsed):
@@ -193,6 +281,8 @@ def verify(
                 reason = f"written in {written}, not in the question's language ({lang})"
             elif missing_numbers:
                 reason = f"figures not in the cited passages: {', '.join(missing_numbers)}"
+            elif wrong := wrong_magnitudes(sentence, lang or written, [passages[n - 1] for n in valid]):
+                reason = f"figures with another magnitude than in the cited passages: {', '.join(wrong)}"
             elif swapped := out_of_order(sentence, context):
                 reason = f"figures in another order than in the cited passage (swapped?): {', '.join(swapped)}"
             elif missing_names:

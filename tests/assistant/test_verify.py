@@ -5,7 +5,7 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from assistant.verify import parse_cited_sentences, restates, verify
+from assistant.verify import drop_echoed_clauses, parse_cited_sentences, restates, verify
 from gfmd.records import Chunk
 from tests.fakes import HashEmbeddings
 
@@ -258,17 +258,21 @@ def test_verify_drops_an_echo_of_the_question_only_when_given_the_question() -> 
 
 
 def test_figures_and_names_from_the_question_need_the_cited_passage_too() -> None:
-    """The question's premise is not evidence: "the 2022 declaration" must be in the passage cited for it."""
+    """The question's premise is not evidence: "the 2022 declaration" must be in the passage cited for it. A clause
+    that only names the source as the question did is dropped from the sentence instead (the citation names it)."""
     passage = _chunk("The United States will make 11,500 additional H-2B visas available to these nationals.")
-    answer = (
-        "Under the 2022 Los Angeles Declaration, the United States made 11,500 additional H-2B visas available. [1]"
-    )
     question = "How many H-2B visas did the 2022 Los Angeles Declaration add?"
+    answer = "The 2022 Los Angeles Declaration added 11,500 H-2B visas for the United States. [1]"
     dropped = verify(answer, [passage], _hash_embed, 0.0, question=question).dropped
     assert [s.reason for s in dropped] == ["figures not in the cited passages: 2022"]
-    answer = "Under the Los Angeles Declaration, the United States made 11,500 additional H-2B visas available. [1]"
+    answer = "The Los Angeles Declaration added 11,500 H-2B visas for the United States. [1]"
     dropped = verify(answer, [passage], _hash_embed, 0.0, question=question).dropped
     assert [s.reason for s in dropped] == ["names not in the cited passages: los angeles declaration"]
+    framed = (
+        "Under the 2022 Los Angeles Declaration, the United States made 11,500 additional H-2B visas available. [1]"
+    )
+    (kept,) = verify(framed, [passage], _hash_embed, 0.0, question=question).kept
+    assert kept.text == "The United States made 11,500 additional H-2B visas available."
 
 
 COLOMBIA = "A 10 de junio, Colombia ha otorgado documentos de normalización a más de 1,2 millones de venezolanos."
@@ -316,3 +320,95 @@ def test_a_sentence_in_another_language_than_the_question_is_dropped() -> None:
     assert [s.reason for s in dropped] == ["written in en, not in the question's language (fr)"]
     assert verify(french, [passage], _hash_embed, 0.0, lang="fr").kept
     assert verify("4.4 million Venezuelans. [1]", [passage], _hash_embed, 0.0, lang="fr").kept  # too short to tell
+
+
+# --- magnitudes ------------------------------------------------------------------------------------------------------
+
+SEED_REMITTANCES = "En el 2019, los flujos de remesas ascendieron a los $554 mil millones (Banco Mundial 2020)."
+
+
+def _spanish(text: str) -> Chunk:
+    return _chunk(text).model_copy(update={"lang": "es", "source": "paper_2020_es.txt"})
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang", "kept"),
+    [
+        ("In 2019, remittances reached $554 billion (World Bank 2020). [1]", "en", True),
+        ("In 2019, remittances reached $554 million (World Bank 2020). [1]", "en", False),  # what the 0.5B model wrote
+        ("En 2019, les envois de fonds ont atteint 554 milliards de dollars. [1]", "fr", True),
+        ("En 2019, les envois de fonds ont atteint 554 billions de dollars. [1]", "fr", False),  # 10^12 in French
+        (
+            "In 2019, remittances reached $554 (World Bank 2020). [1]",
+            "en",
+            True,
+        ),  # no magnitude word: figure check only
+    ],
+)
+def test_a_figure_keeps_the_magnitude_the_passage_gives_it(sentence: str, lang: str, kept: bool) -> None:
+    checked = verify(sentence, [_spanish(SEED_REMITTANCES)], _hash_embed, 0.0, lang=lang)
+    (verdict,) = checked.sentences
+    assert verdict.supported is kept, verdict.reason
+    if not kept:
+        assert verdict.reason.startswith("figures with another magnitude than in the cited passages: 554 (10^")
+
+
+def test_a_magnitude_the_passage_never_gives_the_figure_is_dropped() -> None:
+    verdict = _one("Nigeria raised 300 billion dollars with its first diaspora bond in 2017. [1]", [BOND])
+    assert verdict.reason == "figures with another magnitude than in the cited passages: 300 (10^9)"
+
+
+def test_a_name_in_brackets_is_checked_and_may_be_translated() -> None:
+    kept = verify(
+        "Remittances reached $554 billion (World Bank 2020). [1]", [_spanish(SEED_REMITTANCES)], _hash_embed, 0.0
+    )
+    assert kept.sentences[0].supported, kept.sentences[0].reason  # "World Bank" is the glossary's "Banco Mundial"
+    dropped = _one("Remittances reached 554 billion dollars (Migration Institute 2019). [1]", [REMITTANCES])
+    assert dropped.reason == "names not in the cited passages: migration institute"
+
+
+# --- the question's framing ------------------------------------------------------------------------------------------
+
+FRAMED = "According to the GFMD 2020 background paper, how much did remittances reach in 2019?"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "left"),
+    [
+        (
+            "According to the GFMD 2020 background paper, remittances reached 554 billion dollars in 2019.",
+            FRAMED,
+            "Remittances reached 554 billion dollars in 2019.",
+        ),
+        (
+            "Remittances reached 554 billion dollars in 2019, according to the GFMD 2020 background paper.",
+            FRAMED,
+            "Remittances reached 554 billion dollars in 2019.",
+        ),
+        (  # the clause says more than the question did: kept
+            "According to the World Bank report, remittances reached 554 billion dollars in 2019.",
+            FRAMED,
+            "According to the World Bank report, remittances reached 554 billion dollars in 2019.",
+        ),
+        (  # a qualifier the question shares is part of the claim, not a source: kept
+            "In low income countries, remittances reached 554 billion dollars.",
+            "How much did remittances reach in low income countries?",
+            "In low income countries, remittances reached 554 billion dollars.",
+        ),
+        (
+            "Según el documento de referencia del FMMD 2020, las remesas alcanzaron 554 mil millones.",
+            "Según el documento de referencia del FMMD 2020, ¿cuánto alcanzaron las remesas?",
+            "Las remesas alcanzaron 554 mil millones.",
+        ),
+    ],
+)
+def test_a_clause_naming_the_source_as_the_question_did_is_dropped(sentence: str, question: str, left: str) -> None:
+    assert drop_echoed_clauses(sentence, question) == left
+
+
+def test_the_title_year_of_the_question_framing_no_longer_drops_a_supported_claim() -> None:
+    answer = "According to the GFMD 2020 background paper, remittances reached 554 billion dollars in 2019. [1]"
+    checked = verify(answer, [_chunk(REMITTANCES)], _hash_embed, 0.0, question=FRAMED)
+    (verdict,) = checked.sentences
+    assert verdict.supported, verdict.reason
+    assert verdict.text == "Remittances reached 554 billion dollars in 2019."

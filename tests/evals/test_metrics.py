@@ -22,7 +22,7 @@ from evals.metrics.fact_recall import score_fact_recall
 from evals.metrics.latency import score_latency
 from evals.metrics.refusal import score_refusal
 from evals.metrics.retrieval import score_retrieval
-from evals.textmatch import canonical, contains_phrase, quote_in
+from evals.textmatch import canonical, contains_phrase, has_name, quote_in
 from evals.thresholds import ThresholdError, check, parse, parse_all
 from gfmd.records import Answer, AnswerSentence, Citation
 from tests.fakes import HashEmbeddings
@@ -391,3 +391,18 @@ def test_answer_language_is_not_scored_without_generated_answers() -> None:
 def test_answer_language_ignores_citation_markers_and_counts_unreadable_text_as_a_miss() -> None:
     marked = generated("554 [1][2]")
     assert score_answer_language([run(item(), marked)]).value == 0.0
+
+
+@pytest.mark.parametrize(
+    ("name", "passage", "found"),
+    [
+        ("bank", "Las remesas (Banco Mundial 2020) crecieron.", True),  # glossary: World Bank = Banco Mundial
+        ("june", "A 10 de junio, Colombia ha otorgado documentos.", True),  # a month in another language
+        ("mexican", "El Gobierno de México pretende ampliar el programa.", True),  # first five letters
+        ("ecuador", "El Gobierno de México pretende ampliar el programa.", False),  # another country
+        ("july", "A 10 de junio, Colombia ha otorgado documentos.", False),  # another month
+        ("peru", "El Gobierno de México pretende ampliar el programa.", False),  # short names need the whole word
+    ],
+)
+def test_a_name_may_be_supported_by_its_translation(name: str, passage: str, found: bool) -> None:
+    assert has_name(canonical(passage), name) is found

@@ -192,3 +192,57 @@ def test_index_rebuilds_a_snapshot_saved_without_vectors(fake_index: Index, corp
     found, stored = fake_index.store.get_chunks(fresh.ids, with_vectors=True)
     assert [c.chunk_id for c in found] == fresh.ids and stored is not None
     np.testing.assert_allclose(np.asarray(fresh.vectors), stored, atol=1e-5)  # rows aligned with the ids
+
+
+class _Fetch:
+    """A stand-in for `Store.get_chunks` that records what it was asked."""
+
+    def __init__(self, chunks: list[Chunk], vectors: np.ndarray) -> None:
+        self.by_id = {c.chunk_id: (c, v) for c, v in zip(chunks, vectors, strict=True)}
+        self.calls: list[tuple[list[str], bool]] = []
+
+    def __call__(self, ids: list[str], with_vectors: bool) -> tuple[list[Chunk], np.ndarray | None]:
+        self.calls.append((list(ids), with_vectors))
+        found = [self.by_id[i] for i in ids if i in self.by_id]
+        return [c for c, _ in found], (np.stack([v for _, v in found]) if with_vectors and found else None)
+
+
+def test_passages_are_read_once_and_their_vectors_come_from_the_snapshot() -> None:
+    vectors = _unit_rows(len(CHUNKS))
+    snapshot = LexicalIndex.build(CHUNKS, "fp", vectors)
+    fetch = _Fetch(CHUNKS, vectors)
+    found, rows = snapshot.chunks(["c3", "c1", "c3"], fetch)
+    assert [c.chunk_id for c in found] == ["c3", "c1"] and rows is not None
+    np.testing.assert_allclose(rows, vectors[[3, 1]], atol=1e-6)
+    assert fetch.calls == [(["c3", "c1"], False)]  # no vectors over the wire: the snapshot has them
+    found, rows = snapshot.chunks(["c0", "c1"], fetch)
+    assert [c.chunk_id for c in found] == ["c0", "c1"] and fetch.calls[-1] == (["c0"], False)
+    np.testing.assert_allclose(rows, vectors[[0, 1]], atol=1e-6)
+    assert found[1] is CHUNKS[1]
+
+
+def test_a_passage_the_snapshot_lacks_is_read_with_its_vector() -> None:
+    vectors = _unit_rows(len(CHUNKS))
+    snapshot = LexicalIndex.build(CHUNKS[:2], "fp", vectors[:2])
+    fetch = _Fetch(CHUNKS, vectors)
+    found, rows = snapshot.chunks(["c0", "c3"], fetch)
+    assert [c.chunk_id for c in found] == ["c0", "c3"] and fetch.calls == [(["c0", "c3"], True)]
+    assert rows is not None and rows.shape == (2, vectors.shape[1])
+    no_vectors = LexicalIndex.build(CHUNKS, "fp")
+    no_vectors.chunks(["c1"], fetch)
+    assert fetch.calls[-1] == (["c1"], True)
+
+
+def test_a_rebuilt_snapshot_reads_passages_afresh(fake_index: Index, corpus_dir: Path, tmp_path: Path) -> None:
+    ingest_paths([corpus_dir], fake_index)
+    first = fake_index.lexical()
+    some = first.ids[:3]
+    before, _ = first.chunks(some, fake_index.store.get_chunks)
+    extra = tmp_path / "more"
+    extra.mkdir()
+    (extra / "extra-note_2021_en.txt").write_text("A new note on labour migration partnerships.\n", encoding="utf-8")
+    ingest_paths([extra], fake_index)
+    second = fake_index.lexical()
+    assert second is not first and not second._cache  # documents changed: a new snapshot, nothing cached
+    after, _ = second.chunks(some, fake_index.store.get_chunks)
+    assert [c.chunk_id for c in after] == [c.chunk_id for c in before]

@@ -6,8 +6,10 @@ import contextlib
 import json
 import math
 import socket
+import sys
 import threading
 import time
+import types
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -299,3 +301,35 @@ def test_local_assembles_the_model_when_no_path_is_given(monkeypatch: pytest.Mon
     llm = make_chat_model("local", cache_dir=tmp_path, lazy=True)
     assert seen == [tmp_path] and isinstance(llm, backends.LocalLlamaChat)
     assert llm.model_path == str(tmp_path / "m.gguf")
+
+
+def test_local_model_keeps_earlier_prompt_states_in_a_ram_cache(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """llama.cpp's one context keeps only the last prompt: the answer, translation and follow-up prompts each begin
+    with their own fixed system message, so their states are kept in a RAM cache found by prefix."""
+    made: list[Any] = []
+
+    class Llama:
+        def __init__(self, **params: Any) -> None:
+            self.params, self.cache = params, None
+            self._ctx = types.SimpleNamespace(ctx=None)
+            made.append(self)
+
+        def set_cache(self, cache: Any) -> None:
+            self.cache = cache
+
+    fake = types.SimpleNamespace(
+        Llama=Llama,
+        LlamaRAMCache=lambda capacity_bytes: ("ram-cache", capacity_bytes),
+        ggml_abort_callback=lambda fn: fn,
+        llama_set_abort_callback=lambda *args: None,
+    )
+    monkeypatch.setitem(sys.modules, "llama_cpp", fake)
+    model = tmp_path / "m.gguf"
+    model.write_bytes(b"GGUF")
+    monkeypatch.setattr(backends, "_LOADED", {})
+    backends.LocalLlamaChat(model_path=str(model), prompt_cache_mb=64).load()
+    backends.LocalLlamaChat(model_path=str(model), prompt_cache_mb=0).load()
+    assert [m.cache for m in made] == [("ram-cache", 64 << 20), None]
+    assert all("prompt_cache_mb" not in m.params for m in made)  # not a llama.cpp parameter
