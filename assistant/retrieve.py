@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from assistant.docmatch import document_scores
 from assistant.glossary import expansions, translate_words
 from assistant.rerank import Signals, rerank
 from gfmd.index import Index
@@ -107,6 +108,7 @@ class Retriever:
         dense_rank = _ranks(dense)
         lexical_rank = _ranks(lexical)
         rendered_rank = {lang: _ranks(ranking) for lang, ranking in rendered.items()}
+        named = document_scores(query, store.documents())
         candidates: list[ScoredChunk] = []
         signals: dict[str, Signals] = {}
         for i, chunk in enumerate(chunks):
@@ -119,6 +121,7 @@ class Retriever:
                 dense_rank=dense_rank.get(cid),
                 lexical_rank=lexical_rank.get(cid),
                 rendered_rank=rendered_rank.get(chunk.lang, {}).get(cid),
+                doc_match=named.get(chunk.source, 0.0),  # documents() is keyed by file name
             )
             candidates.append(
                 ScoredChunk(

@@ -30,8 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.extractive import ACRONYM_EQUIVALENTS
-from assistant.glossary import expansions
+from assistant.names import name_found
 from assistant.terms import analyse, looks_like_instruction
 from gfmd.records import AnswerSentence, Chunk
 from gfmd.textnorm import fold, normalize_number
@@ -93,38 +92,6 @@ def _names(sentence: str) -> list[str]:
     names = [fold(a) for a in _ACRONYM.findall(sentence)]
     names += [fold(n) for n in _NAME.findall(sentence) if fold(n) not in _COMMON]
     return list(dict.fromkeys(names))
-
-
-# Month names are dates, not names: "June" is checked as any language's name of the sixth month.
-_MONTHS = [
-    {"january", "enero", "janvier"}, {"february", "febrero", "fevrier"}, {"march", "marzo", "mars"},
-    {"april", "abril", "avril"}, {"may", "mayo", "mai"}, {"june", "junio", "juin"}, {"july", "julio", "juillet"},
-    {"august", "agosto", "aout"}, {"september", "septiembre", "setiembre", "septembre"},
-    {"october", "octubre", "octobre"}, {"november", "noviembre", "novembre"}, {"december", "diciembre", "decembre"},
-]  # fmt: skip
-# A name written in the answer's language may differ from the passage's after its first letters ("Venezuelans",
-# "venezolanos"; "Colombie", "Colombia"): a word of 6+ letters is found when a word of the passage starts with its
-# first 5.
-_PREFIX = 5
-
-
-def _word_found(word: str, folded_context: str) -> bool:
-    if re.search(rf"\b{re.escape(word)}", folded_context):
-        return True
-    return len(word) > _PREFIX and re.search(rf"\b{re.escape(word[:_PREFIX])}", folded_context) is not None
-
-
-def _name_found(name: str, folded_context: str) -> bool:
-    month = next((group for group in _MONTHS if name in group), None)
-    if month is not None:
-        return any(re.search(rf"\b{m}\b", folded_context) for m in month)
-    options = next((group for group in ACRONYM_EQUIVALENTS if name in group), {name})
-    if any(re.search(rf"\b{re.escape(opt)}\b", folded_context) for opt in options):
-        return True
-    if any(re.search(rf"\b{re.escape(term)}\b", folded_context) for term in expansions(name)):
-        return True  # a glossary term ("trust fund": "fondo fiduciario")
-    # Word by word (word order differs across languages), allowing for translation.
-    return all(_word_found(w, folded_context) for w in name.split())
 
 
 _YEAR = re.compile(r"^(19|20)\d\d$")
@@ -271,7 +238,7 @@ def verify(
             context = " ".join(candidates)
             missing_numbers = sorted(numbers_in(sentence) - numbers_in(context))
             folded = fold(context)
-            missing_names = [n for n in _names(sentence) if not _name_found(n, folded)]
+            missing_names = [n for n in _names(sentence) if not name_found(n, folded)]
             if candidates:
                 score = float(np.max(embed(candidates) @ vectors[i]))
             written = detect_language(sentence, default="und") if lang else "und"

@@ -169,6 +169,11 @@ def tokens(text: str, lang: str) -> list[str]:
     return [t if t[0].isdigit() else stemmer.stemWord(t) for t in toks]
 
 
+def stem_all(word: str) -> frozenset[str]:
+    """A folded word's stems in every corpus language."""
+    return frozenset(_stemmer(lang).stemWord(word) for lang in _STEMMERS)
+
+
 def query_tokens(text: str) -> list[str]:
     """Query-side tokens: each word stemmed by every corpus language, so a term meets passages in any."""
     out: list[str] = []

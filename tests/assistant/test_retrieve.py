@@ -98,3 +98,12 @@ def test_without_embedded_renderings_only_the_question_is_embedded_and_every_lan
     assert embedded == [2, 1]  # the question and its Spanish rendering; then the question alone
     assert any(chunks[cid].lang == "es" for cid in lean.stages["fused"])
     assert lean.stages["lexical"] == full.stages["lexical"]  # the renderings still serve BM25
+
+
+def test_passages_of_the_document_the_question_names_carry_its_doc_match(index: Index) -> None:
+    retrieval = Retriever(index, index.settings).retrieve("What does the remittances note say about diaspora bonds?")
+    by_source: dict[str, set[float]] = {}
+    for candidate in retrieval.pool:
+        by_source.setdefault(candidate.chunk.source, set()).add(retrieval.signals[candidate.chunk.chunk_id].doc_match)
+    assert by_source["remittances-note_2020_en.txt"] == {1.0}
+    assert all(max(values) < 1.0 for source, values in by_source.items() if source != "remittances-note_2020_en.txt")

@@ -16,6 +16,7 @@ from assistant.llm import LLMUnavailableError, make_chat_model
 from assistant.messages import FELL_BACK
 from gfmd.settings import Settings
 from ingest.chunking import normalize_ws
+from ingest.lang import detect_language
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -42,8 +43,9 @@ def test_bundled_model_answers_from_the_passage() -> None:
 
 
 def test_bundled_model_answers_through_the_assistant(real_index_dir: Path, seed_path: Path) -> None:
-    """End to end on the real index: retrieve, prompt, generate, verify. The 0.5B model's answer is shown only
-    when verified; otherwise the extractive answer is, with a notice saying why."""
+    """End to end on the real index: retrieve, prompt, generate, verify. The evidence is the Spanish seed paper, so
+    the model translates its quote into English. The translation is shown only when verified; otherwise the
+    extractive answer is, with a notice saying why."""
     settings = Settings(
         index_dir=real_index_dir, answer_mode="generative", llm_backend="local", llm_max_tokens=48, llm_timeout=300
     )
@@ -54,6 +56,9 @@ def test_bundled_model_answers_through_the_assistant(real_index_dir: Path, seed_
     assert answer.citations and "272" in " ".join(c.quote for c in answer.citations)
     if answer.mode == "generative":
         assert all(s.supported for s in answer.sentences if s.text in answer.answer)
+        assert "272" in answer.answer
+        translated = [s.text for s in answer.sentences if s.supported and s.text not in answer.citations[0].quote]
+        assert translated and detect_language(" ".join(translated)) == "en", answer.answer
         for citation in answer.citations:
             assert normalize_ws(citation.quote) in normalize_ws(citation.text)
     else:
