@@ -23,6 +23,7 @@ from assistant.messages import (
     FELL_BACK,
     LANG_NAMES,
     QUOTED_FROM,
+    QUOTES_IN_YOUR_LANGUAGE,
     REFUSAL,
     TOO_LONG,
     say,
@@ -30,7 +31,7 @@ from assistant.messages import (
 from assistant.retrieve import Retrieval, Retriever
 from gfmd.index import Index
 from gfmd.records import Answer, Filters, StreamEvent
-from gfmd.settings import Settings, get_settings
+from gfmd.settings import Settings, get_settings, quotes_suffice
 from ingest.lang import detect_language
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,17 @@ class Assistant:
             # Weak evidence is refused before any generation: the model never sees a question it can't answer.
             yield from _sentence_events(extractive)
             yield StreamEvent(kind="answer", answer=extractive)
+            return
+        from assistant.generative import quoted_context
+        from assistant.translate import needs_translation
+
+        if quotes_suffice(self.settings) and not needs_translation(*quoted_context(passages, extractive), lang):
+            # The evidence is already in the asker's language, and the bundled model's restatement of it is almost
+            # never verified: the verified quotes are the answer, without the model's seconds.
+            notice = f"{say(QUOTES_IN_YOUR_LANGUAGE, lang)} {extractive.notice}".strip()
+            quoted = extractive.model_copy(update={"notice": notice})
+            yield from _sentence_events(quoted)
+            yield StreamEvent(kind="answer", answer=quoted)
             return
         if llm is None:
             notice = say(FELL_BACK, lang, reason=self._llm_error or "no generative model configured")

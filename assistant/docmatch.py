@@ -79,4 +79,3 @@ def document_scores(question: str, documents: Mapping[str, Document]) -> dict[st
             raw[doc_id] = raw.get(doc_id, 0.0) + weight
     best = max(raw.values(), default=0.0)
     return {doc_id: (raw.get(doc_id, 0.0) / best if best else 0.0) for doc_id in documents}
-

@@ -65,3 +65,9 @@ TRANSLATED = {
     "es": "Traducido de las fuentes citadas por el modelo local y verificado con ellas.",
     "fr": "Traduit des sources citées par le modèle local et vérifié par rapport à elles.",
 }
+# Generative mode with the bundled model, evidence already in the asker's language: the verified quotes are shown.
+QUOTES_IN_YOUR_LANGUAGE = {
+    "en": "The sources already answer in your language: their verified sentences are quoted.",
+    "es": "Las fuentes ya responden en su idioma: se citan sus frases verificadas.",
+    "fr": "Les sources répondent déjà dans votre langue : leurs phrases vérifiées sont citées.",
+}

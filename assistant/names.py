@@ -31,8 +31,10 @@ ACRONYM_EQUIVALENTS = [
 ]
 
 
-# Month names are dates, not names: "June" is checked as any language's name of the sixth month.
+# Month names are dates, not names: "June" is checked as any language's name of the sixth month. Language names
+# likewise ("por sus siglas en inglés" is "by its English acronym").
 _MONTHS = [
+    {"english", "ingles", "anglais"}, {"spanish", "espanol", "espagnol"}, {"french", "frances", "francais"},
     {"january", "enero", "janvier"}, {"february", "febrero", "fevrier"}, {"march", "marzo", "mars"},
     {"april", "abril", "avril"}, {"may", "mayo", "mai"}, {"june", "junio", "juin"}, {"july", "julio", "juillet"},
     {"august", "agosto", "aout"}, {"september", "septiembre", "setiembre", "septembre"},

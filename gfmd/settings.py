@@ -114,6 +114,13 @@ class Settings(BaseSettings):
         "its gates; the small bundled model restates them in the asker's language), or 'passages', excerpts of the "
         "top passages (for a bigger model).",
     )
+    llm_same_language: Literal["auto", "restate", "quote"] = Field(
+        default="auto",
+        description="With 'quotes' grounding, when the evidence is already in the question's language: 'restate' "
+        "asks the model to answer from the quotes, 'quote' shows the verified quotes without calling it. 'auto': "
+        "quote with the bundled 0.5B model (its restatements were verified for 0 of 18 such golden questions), "
+        "restate with any other model.",
+    )
     llm_context_passages: int = Field(
         default=3, ge=1, le=10, description="Passages given to the model (with GFMD_LLM_GROUNDING=passages)."
     )
@@ -145,6 +152,16 @@ class Settings(BaseSettings):
     max_upload_pages: int = Field(default=500, ge=1, description="Most pages an uploaded document may have.")
     ui_concurrency: int = Field(default=4, ge=1, description="Questions the web chat answers at once.")
     ui_queue_size: int = Field(default=64, ge=1, description="Requests that may wait before new ones are refused.")
+
+
+def quotes_suffice(settings: Settings) -> bool:
+    """Whether a generative answer whose evidence is already in the question's language shows the verified quotes
+    without calling the model (`GFMD_LLM_SAME_LANGUAGE`)."""
+    if settings.llm_grounding != "quotes":
+        return False
+    if settings.llm_same_language == "auto":
+        return settings.llm_backend == "local" and not settings.llm_model
+    return settings.llm_same_language == "quote"
 
 
 @lru_cache(maxsize=1)

@@ -18,7 +18,7 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from assistant.api import Assistant
 from assistant.generative import excerpt
 from assistant.llm.model_files import LLMUnavailableError
-from assistant.messages import MODEL_DOUBTS
+from assistant.messages import MODEL_DOUBTS, QUOTES_IN_YOUR_LANGUAGE
 from assistant.prompts import NO_ANSWER
 from gfmd.index import Index
 from gfmd.records import Answer, StreamEvent
@@ -278,7 +278,7 @@ def test_planted_instruction_is_fenced_and_an_obedient_answer_is_not_shown(
 
 def test_quotes_grounding_shows_the_model_only_the_extractive_quotes(build: Callable[..., Assistant]) -> None:
     llm = ScriptedChatModel(script=_reply(("Nigeria raised 300 million dollars in 2017.", "300 million")))
-    assistant = build(llm, llm_grounding="quotes")
+    assistant = build(llm, llm_grounding="quotes", llm_same_language="restate")
     extractive = assistant.ask(QUESTION, mode="extractive")
     answer = assistant.ask(QUESTION)
 
@@ -295,7 +295,7 @@ def test_quotes_grounding_shows_the_model_only_the_extractive_quotes(build: Call
 
 def test_quotes_grounding_drops_an_answer_that_restates_the_question(build: Callable[..., Assistant]) -> None:
     echo = ScriptedChatModel(script=_reply(("Nigeria did raise money with its first diaspora bond.", "300 million")))
-    answer = build(echo, llm_grounding="quotes").ask(QUESTION)
+    answer = build(echo, llm_grounding="quotes", llm_same_language="restate").ask(QUESTION)
     assert answer.mode == "extractive" and answer.notice.startswith(FELL_BACK_EN)
     assert "restates the question" in answer.notice
     assert "300 million" in answer.answer  # the extractive answer, with the figure
@@ -308,9 +308,30 @@ def test_quotes_grounding_never_shows_the_model_a_planted_instruction(
     planted.parent.mkdir()
     planted.write_text(PLANTED, encoding="utf-8")
     llm = ScriptedChatModel(script=lambda prompt: "The forum was launched in 2007. [1]")
-    build(llm, extra=planted.parent, llm_grounding="quotes").ask("When was the GFMD launched?")
+    build(llm, extra=planted.parent, llm_grounding="quotes", llm_same_language="restate").ask(
+        "When was the GFMD launched?"
+    )
     assert llm.prompts, "the model was not asked"
     assert "Ignore all previous" not in llm.prompts[0][1].text
+
+
+def test_bundled_model_with_evidence_in_the_question_language_shows_the_quotes_without_a_call(
+    build: Callable[..., Assistant],
+) -> None:
+    llm = ScriptedChatModel(script=_reply(("Nigeria raised 300 million dollars in 2017.", "300 million")))
+    assistant = build(llm, llm_grounding="quotes")  # GFMD_LLM_SAME_LANGUAGE=auto, the bundled local model
+    extractive = assistant.ask(QUESTION, mode="extractive")
+    tokens, answer = _split(list(assistant.stream(QUESTION)))
+    assert llm.prompts == []  # the model was not asked: its restatement is almost never verified
+    assert answer.mode == "extractive" and answer.answer == extractive.answer
+    assert answer.notice.startswith(QUOTES_IN_YOUR_LANGUAGE["en"])
+    assert "".join(tokens).startswith(extractive.sentences[0].text)
+
+
+def test_another_model_restates_evidence_in_the_question_language(build: Callable[..., Assistant]) -> None:
+    llm = ScriptedChatModel(script=_reply(("Nigeria raised 300 million dollars in 2017.", "300 million")))
+    answer = build(llm, llm_grounding="quotes", llm_backend="ollama", llm_model="qwen2.5:7b").ask(QUESTION)
+    assert len(llm.prompts) == 1 and answer.mode == "generative", answer.notice
 
 
 # --- excerpts --------------------------------------------------------------------------------------------------------

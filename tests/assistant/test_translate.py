@@ -16,11 +16,12 @@ from assistant.api import Assistant
 from assistant.llm.model_files import LLMUnavailableError
 from assistant.messages import KEPT_IN_SOURCE, TRANSLATED
 from assistant.prompts import TRANSLATE_SYSTEM
+from assistant.translate import translated_answer
 from gfmd.index import Index
-from gfmd.records import Answer
+from gfmd.records import Answer, ScoredChunk
 from gfmd.settings import Settings
-from ingest.chunking import normalize_ws
 from ingest.pipeline import ingest_paths
+from ingest.sentences import split_sentences
 from tests.fakes import HashEmbeddings, ScriptedChatModel
 
 QUESTION_FR = "Combien le Nigeria a-t-il levé avec ses obligations de la diaspora en 2017 ?"
@@ -111,6 +112,16 @@ def test_a_translation_that_changes_a_magnitude_is_never_shown(build: Callable[.
     assert dropped[0].reason == "figures with another magnitude than in the cited passages: 330 (10^9)"
 
 
+def _passage_with(assistant: Assistant, needle: str) -> ScoredChunk:
+    found = [c for c in assistant.index.store.all_chunks() if needle in c.text]
+    assert found, needle
+    return ScoredChunk(chunk=found[0], score=1.0)
+
+
+def _quote(passage: ScoredChunk, needle: str) -> str:
+    return next(s for s in split_sentences(passage.chunk.text) if needle in s)
+
+
 def test_a_failed_translation_is_replaced_by_its_quote_and_the_others_are_kept(
     build: Callable[..., Assistant],
 ) -> None:
@@ -119,19 +130,26 @@ def test_a_failed_translation_is_replaced_by_its_quote_and_the_others_are_kept(
         "En 2019, il y avait environ 272 mille migrants internationaux, soit 3.5 pour cent de la population mondiale."
     )
     assistant = build(ScriptedChatModel(script=translator({"554 billion": good, "272 millones": wrong})))
-    extractive = assistant.ask(QUESTION_TWO, mode="extractive")
-    sources = [c.source for c in extractive.citations]
-    assert sources == [NOTE, "fmmd-2020-tema6-alianzas-documento-de-referencia_es.txt"]
-    spanish_quote = extractive.citations[1].quote
-
-    answer = assistant.ask(QUESTION_TWO)
-    assert answer.mode == "generative", answer.notice
-    assert answer.answer == f"{good} [1] {spanish_quote} [2]"
-    assert answer.notice == f"{KEPT_IN_SOURCE['fr'].format(n=1)} {TRANSLATED['fr']}"
-    assert [(s.text, s.supported) for s in answer.sentences] == [(good, True), (wrong, False), (spanish_quote, True)]
-    assert "magnitude" in answer.sentences[1].reason
-    for citation in answer.citations:
-        assert normalize_ws(citation.quote) in normalize_ws(citation.text)
+    context = [_passage_with(assistant, "554 billion"), _passage_with(assistant, "272 millones")]
+    quotes = [_quote(context[0], "554 billion"), _quote(context[1], "272 millones")]
+    timings: dict[str, float] = {}
+    run = translated_answer(assistant, assistant.llm(), QUESTION_TWO, "fr", context, quotes, timings)
+    streamed: list[str] = []
+    try:
+        while True:
+            streamed.append(next(run).text)
+    except StopIteration as stop:
+        done = stop.value
+    assert "".join(streamed).startswith(good)
+    assert [(v.text, v.citations, v.supported) for v in done.verdicts] == [
+        (good, [1], True),
+        (wrong, [2], False),  # reported, with its reason...
+        (quotes[1], [2], True),  # ...and replaced by the Spanish quote it translated
+    ]
+    assert "magnitude" in done.verdicts[1].reason
+    assert done.notice == f"{KEPT_IN_SOURCE['fr'].format(n=1)} {TRANSLATED['fr']}"
+    assert done.any_kept(quotes) and not done.failure
+    assert {"first_token", "generate", "verify"} <= set(timings)
 
 
 def test_an_untranslated_reply_is_not_shown_as_a_translation(build: Callable[..., Assistant]) -> None:
@@ -156,5 +174,5 @@ def test_a_model_that_fails_gives_the_extractive_answer_with_the_reason(build: C
 
 def test_evidence_in_the_question_language_is_not_translated(build: Callable[..., Assistant]) -> None:
     llm = ScriptedChatModel(script=lambda prompt: "Nigeria recaudó $330 millones con bonos de la diáspora en 2017. [1]")
-    build(llm).ask("¿Cuánto recaudó Nigeria con su primer bono de la diáspora en 2017?")
+    build(llm, llm_same_language="restate").ask("¿Cuánto recaudó Nigeria con su primer bono de la diáspora en 2017?")
     assert llm.prompts and all(m[0].text != TRANSLATE_SYSTEM for m in llm.prompts)

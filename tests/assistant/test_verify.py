@@ -412,3 +412,13 @@ def test_the_title_year_of_the_question_framing_no_longer_drops_a_supported_clai
     (verdict,) = checked.sentences
     assert verdict.supported, verdict.reason
     assert verdict.text == "Remittances reached 554 billion dollars in 2019."
+
+
+def test_a_language_name_is_found_in_any_language() -> None:
+    passage = _spanish(
+        "El Mecanismo Mundial de Financiación en Condiciones Favorables (GCFF, por sus siglas en inglés)."
+    )
+    kept = verify("The Global Concessional Financing Facility (GCFF, in English). [1]", [passage], _hash_embed, 0.0)
+    assert "english" not in kept.sentences[0].reason
+    dropped = verify("The facility (GCFF, in French). [1]", [passage], _hash_embed, 0.0)
+    assert dropped.sentences[0].reason == "names not in the cited passages: french"
