@@ -33,7 +33,7 @@ ACRONYM_EQUIVALENTS = [
 
 # Month names are dates, not names: "June" is checked as any language's name of the sixth month. Language names
 # likewise ("por sus siglas en inglés" is "by its English acronym").
-_MONTHS = [
+EQUIVALENT_WORDS = [
     {"english", "ingles", "anglais"}, {"spanish", "espanol", "espagnol"}, {"french", "frances", "francais"},
     {"january", "enero", "janvier"}, {"february", "febrero", "fevrier"}, {"march", "marzo", "mars"},
     {"april", "abril", "avril"}, {"may", "mayo", "mai"}, {"june", "junio", "juin"}, {"july", "julio", "juillet"},
@@ -54,7 +54,7 @@ def word_found(word: str, folded_context: str) -> bool:
 
 def name_found(name: str, folded_context: str) -> bool:
     """Whether a folded name is in a folded text, or its translation is."""
-    month = next((group for group in _MONTHS if name in group), None)
+    month = next((group for group in EQUIVALENT_WORDS if name in group), None)
     if month is not None:
         return any(re.search(rf"\b{m}\b", folded_context) for m in month)
     options = next((group for group in ACRONYM_EQUIVALENTS if name in group), {name})

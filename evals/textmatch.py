@@ -65,27 +65,21 @@ def has_word(haystack_canonical: str, word: str) -> bool:
     return re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", haystack_canonical) is not None
 
 
-# Month names are dates, whatever the language: "June" is supported by "junio".
-_MONTHS = [
-    {"january", "enero", "janvier"}, {"february", "febrero", "fevrier"}, {"march", "marzo", "mars"},
-    {"april", "abril", "avril"}, {"may", "mayo", "mai"}, {"june", "junio", "juin"}, {"july", "julio", "juillet"},
-    {"august", "agosto", "aout"}, {"september", "septiembre", "setiembre", "septembre"},
-    {"october", "octubre", "octobre"}, {"november", "noviembre", "novembre"}, {"december", "diciembre", "decembre"},
-]  # fmt: skip
 _PREFIX = 5
 
 
 def has_name(haystack_canonical: str, name: str) -> bool:
     """A name of an answer sentence in its cited passages, allowing for translation (answers may be written in
-    another language than the passage): the name itself; a month in any language; an equivalent from the
-    product's en/es/fr glossary ("World Bank" for "Banco Mundial"; shared with the product's verifier, so a wrong
-    glossary row would mislead both); or, for a word of 6+ letters, a word starting with its first 5 letters
-    ("Mexican" for "México", "Venezuelans" for "venezolanos")."""
+    another language than the passage): the name itself; a month or language name in any language; an
+    equivalent from the product's en/es/fr glossary ("World Bank" for "Banco Mundial"; the tables are shared with
+    the product's verifier, so a wrong row would mislead both); or, for a word of 6+ letters, a word starting with
+    its first 5 letters ("Mexican" for "México", "Venezuelans" for "venezolanos")."""
     from assistant.glossary import equivalents_of_word
+    from assistant.names import EQUIVALENT_WORDS
 
     if has_word(haystack_canonical, name):
         return True
-    month = next((group for group in _MONTHS if name in group), None)
+    month = next((group for group in EQUIVALENT_WORDS if name in group), None)
     if month is not None:
         return any(has_word(haystack_canonical, m) for m in month)
     if any(has_word(haystack_canonical, term) for term in equivalents_of_word(name)):
