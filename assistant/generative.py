@@ -77,7 +77,11 @@ def generate(
             reasons = done.failure or "; ".join(v.reason for v in done.verdicts if not v.supported)[:300]
             yield _fallback(extractive, lang, f"unverified translation ({reasons})", timings, t_prompt, done.verdicts)
             return
-        answer = _assemble(assistant, extractive, context, done.verdicts, timings, notice=done.notice)
+        # Each citation quotes what was translated (the longest of the passage's extractive quotes), verbatim.
+        translated = [max(text.split(" … "), key=len) for text in excerpts]
+        answer = _assemble(
+            assistant, extractive, context, done.verdicts, timings, notice=done.notice, quotes=translated
+        )
         yield StreamEvent(kind="answer", answer=answer)
         return
     prompt = QUOTES_PROMPT if context else ANSWER_PROMPT
@@ -202,9 +206,11 @@ def _assemble(
     verdicts: list[AnswerSentence],
     timings: dict[str, float],
     notice: str | None = None,
+    quotes: list[str] | None = None,
 ) -> Answer:
-    """Renumber the kept sentences' citations in order of appearance; each quote is the passage sentence
-    closest to the generated sentence, so it is verbatim in the document."""
+    """Renumber the kept sentences' citations in order of appearance. Each quote is the one given for that passage
+    (`quotes`: what a translation translated) or else the passage sentence closest to the generated sentence, so it
+    is verbatim in the document."""
     citations: list[Citation] = []
     by_passage: dict[int, int] = {}
     sentences: list[AnswerSentence] = []
@@ -217,7 +223,7 @@ def _assemble(
         for old in verdict.citations:
             if old not in by_passage:
                 passage = context[old - 1]
-                quote = _closest_sentence(assistant, verdict.text, passage.chunk.text)
+                quote = quotes[old - 1] if quotes else _closest_sentence(assistant, verdict.text, passage.chunk.text)
                 by_passage[old] = len(citations) + 1
                 citations.append(citation_for(len(citations) + 1, passage, quote))
             numbers.append(by_passage[old])
