@@ -24,7 +24,6 @@ from gfmd.index import Index
 from gfmd.records import Answer, StreamEvent
 from gfmd.settings import Settings
 from ingest.chunking import normalize_ws
-from ingest.pipeline import ingest_paths
 from tests.conftest import SEED_NAME
 from tests.fakes import HashEmbeddings, ScriptedChatModel
 
@@ -58,28 +57,13 @@ def _reply(*sentences: tuple[str, str]) -> Script:
 
 
 @pytest.fixture
-def build(tmp_path: Path, fake_embeddings: HashEmbeddings, corpus_dir: Path) -> Callable[..., Assistant]:
-    """An assistant in generative mode over the seed, the brief and the note, answering with `llm`."""
+def build(generative: Callable[..., Assistant]) -> Callable[..., Assistant]:
+    """An assistant in generative mode answering with `llm`, by default from passage excerpts (the chain for a
+    bigger model; quotes grounding has its own tests below) given whole (the hashing fake picks excerpt sentences
+    at random; excerpts have their own tests below)."""
 
-    def make(llm: object, *, extra: Path | None = None, **overrides: object) -> Assistant:
-        values: dict[str, object] = {
-            "index_dir": tmp_path / "gen-index",
-            "answer_mode": "generative",
-            "llm_backend": "local",  # never loaded: the fake is given
-            # The chain over passage excerpts (for a bigger model); quotes grounding has its own tests below.
-            "llm_grounding": "passages",
-            "min_support": 0.0,
-            "min_support_cross": 0.0,
-            "support_threshold": 0.0,
-            # Whole passages in the prompt (the hashing fake picks excerpt sentences at random); excerpts have
-            # their own tests below.
-            "llm_passage_chars": 5000,
-        }
-        values.update(overrides)
-        settings = Settings(**values)  # type: ignore[arg-type]
-        assistant = Assistant(settings, index=Index(settings, embeddings=fake_embeddings), llm=llm)
-        assert ingest_paths([corpus_dir] + ([extra] if extra else []), assistant.index).ok
-        return assistant
+    def make(llm: object, **overrides: object) -> Assistant:
+        return generative(llm, **{"llm_grounding": "passages", "llm_passage_chars": 5000, **overrides})
 
     return make
 

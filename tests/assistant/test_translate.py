@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
@@ -17,12 +16,9 @@ from assistant.llm.model_files import LLMUnavailableError
 from assistant.messages import KEPT_IN_SOURCE, TRANSLATED
 from assistant.prompts import TRANSLATE_SYSTEM
 from assistant.translate import translated_answer
-from gfmd.index import Index
 from gfmd.records import Answer, ScoredChunk
-from gfmd.settings import Settings
-from ingest.pipeline import ingest_paths
 from ingest.sentences import split_sentences
-from tests.fakes import HashEmbeddings, ScriptedChatModel
+from tests.fakes import ScriptedChatModel
 
 QUESTION_FR = "Combien le Nigeria a-t-il levé avec ses obligations de la diaspora en 2017 ?"
 NOTE = "remittances-note_2020_en.txt"
@@ -43,30 +39,11 @@ def translator(table: dict[str, str]) -> Callable[[str], str]:
 
 
 @pytest.fixture
-def build(tmp_path: Path, fake_embeddings: HashEmbeddings, corpus_dir: Path) -> Callable[..., Assistant]:
+def build(generative: Callable[..., Assistant]) -> Callable[..., Assistant]:
     def make(llm: object, **overrides: object) -> Assistant:
-        values: dict[str, object] = {
-            "index_dir": tmp_path / "tr-index",
-            "answer_mode": "generative",
-            "llm_backend": "local",  # never loaded: the fake is given
-            "llm_grounding": "quotes",
-            "min_support": 0.0,
-            "min_support_cross": 0.0,
-            "support_threshold": 0.0,
-        }
-        values.update(overrides)
-        settings = Settings(**values)  # type: ignore[arg-type]
-        assistant = Assistant(settings, index=Index(settings, embeddings=fake_embeddings), llm=llm)
-        assert ingest_paths([corpus_dir], assistant.index).ok
-        return assistant
+        return generative(llm, **{"llm_grounding": "quotes", **overrides})
 
     return make
-
-
-def _english_quote(answer: Answer) -> str:
-    quotes = [c.quote for c in answer.citations if c.source == NOTE]
-    assert quotes, f"the extractive answer quotes no English passage: {answer.answer}"
-    return quotes[0]
 
 
 QUESTION_TWO = "En 2019, combien ont atteint les envois de fonds vers les pays à revenu faible et intermédiaire ?"
