@@ -16,7 +16,7 @@ def _candidate(n: int, text: str, dense: float | None = 0.5, lang: str = "en") -
 def test_score_is_the_weighted_sum_of_the_features() -> None:
     question = "How much did Nigeria raise with diaspora bonds?"
     text = "Nigeria raised 300 million dollars with diaspora bonds in 2017."
-    signals = Signals(native=0.8, dense_rank=1, lexical_rank=3, rendered_rank=None)
+    signals = Signals(native=0.8, dense_rank=1, lexical_rank=3, rendered_rank=None, doc_match=0.5)
     values = features(question, _candidate(0, text), signals)
     # Content words nigeria, raise, diaspora, bonds: all four are in the passage.
     assert values == pytest.approx(
@@ -27,10 +27,18 @@ def test_score_is_the_weighted_sum_of_the_features() -> None:
             "dense_rank": 10 / 11,
             "lexical_rank": 10 / 13,
             "rendered_rank": 0.0,
+            "doc_match": 0.5,
         }
     )
     expected = sum(WEIGHTS[name] * value for name, value in values.items())
     assert rerank_score(question, _candidate(0, text), signals) == pytest.approx(expected)
+
+
+def test_a_passage_of_the_document_the_question_names_ranks_higher() -> None:
+    question = "What does the remittances note say about bonds?"
+    a, b = _candidate(0, "Bonds let governments borrow."), _candidate(1, "Bonds let governments borrow abroad.")
+    named = {"c0": Signals(native=0.8, doc_match=1.0), "c1": Signals(native=0.8)}
+    assert rerank(question, [b, a], named)[0].chunk.chunk_id == "c0"
 
 
 def test_rank_feature_decreases_with_rank_and_is_zero_when_absent() -> None:
