@@ -43,13 +43,13 @@ EQUIVALENT_WORDS = [
 # A name written in the answer's language may differ from the passage's after its first letters ("Venezuelans",
 # "venezolanos"; "Colombie", "Colombia"): a word of 6+ letters is found when a word of the passage starts with its
 # first 5.
-_PREFIX = 5
+PREFIX = 5
 
 
 def word_found(word: str, folded_context: str) -> bool:
     if re.search(rf"\b{re.escape(word)}", folded_context):
         return True
-    return len(word) > _PREFIX and re.search(rf"\b{re.escape(word[:_PREFIX])}", folded_context) is not None
+    return len(word) > PREFIX and re.search(rf"\b{re.escape(word[:PREFIX])}", folded_context) is not None
 
 
 def name_found(name: str, folded_context: str) -> bool:

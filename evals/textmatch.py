@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
+from assistant.glossary import equivalents_of_word
+from assistant.names import EQUIVALENT_WORDS, PREFIX
 from gfmd.textnorm import fold, normalize_number
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -65,18 +67,12 @@ def has_word(haystack_canonical: str, word: str) -> bool:
     return re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", haystack_canonical) is not None
 
 
-_PREFIX = 5
-
-
 def has_name(haystack_canonical: str, name: str) -> bool:
     """A name of an answer sentence in its cited passages, allowing for translation (answers may be written in
     another language than the passage): the name itself; a month or language name in any language; an
     equivalent from the product's en/es/fr glossary ("World Bank" for "Banco Mundial"; the tables are shared with
     the product's verifier, so a wrong row would mislead both); or, for a word of 6+ letters, a word starting with
     its first 5 letters ("Mexican" for "México", "Venezuelans" for "venezolanos")."""
-    from assistant.glossary import equivalents_of_word
-    from assistant.names import EQUIVALENT_WORDS
-
     if has_word(haystack_canonical, name):
         return True
     month = next((group for group in EQUIVALENT_WORDS if name in group), None)
@@ -84,7 +80,7 @@ def has_name(haystack_canonical: str, name: str) -> bool:
         return any(has_word(haystack_canonical, m) for m in month)
     if any(has_word(haystack_canonical, term) for term in equivalents_of_word(name)):
         return True
-    return len(name) > _PREFIX and re.search(r"(?<!\w)" + re.escape(name[:_PREFIX]), haystack_canonical) is not None
+    return len(name) > PREFIX and re.search(r"(?<!\w)" + re.escape(name[:PREFIX]), haystack_canonical) is not None
 
 
 def longest_common(a: str, b: str) -> int:
