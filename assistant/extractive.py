@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from assistant.countries import absent_countries
 from assistant.glossary import spelled_out
 from assistant.names import ACRONYM_EQUIVALENTS
 from assistant.terms import (
@@ -145,6 +146,13 @@ def extract(
         absent = [n for n in terms.names if not re.search(rf"\b{re.escape(n)}", context)]
         if absent:
             return Extraction(True, f"the passage does not mention {', '.join(absent)}", [], [], best.dense)
+    # A country the question names, in whatever language, must be named by a document the answer quotes (as far as
+    # its retrieved passages show it): a question on Qatar's minimum wage is not answered by a resolution on
+    # domestic workers that never names Qatar. Country names are known in every supported language
+    # (assistant.countries), so this one holds across languages.
+    absent = absent_countries(question, {documents[c.passage.chunk.doc_id] for c in chosen})
+    if absent:
+        return Extraction(True, f"no quoted document mentions {', '.join(absent)}", [], [], best.dense)
 
     # Keep the document order of sentences from the same passage, so the answer reads naturally.
     chosen.sort(key=lambda c: (c.rank, c.passage.chunk.text.find(c.text)))
@@ -269,8 +277,9 @@ def _documents(passages: Sequence[ScoredChunk]) -> dict[str, str]:
     for passage in passages:
         chunk = passage.chunk
         if chunk.doc_id not in parts:
-            # File names carry references too: "..._A-RES-78-217_..." (78, 217), "...Module4-1..." (4, 4.1).
-            source = re.sub(r"(?<=[A-Za-z])(?=\d)", " ", chunk.source)
+            # File names carry references too: "..._A-RES-78-217_..." (78, 217), "...Module4-1..." (4, 4.1), and
+            # names written in camel case ("HornOfAfrica").
+            source = re.sub(r"(?<=[A-Za-z])(?=\d)|(?<=[a-z])(?=[A-Z])", " ", chunk.source)
             dotted = re.sub(r"[_\-]+", " ", re.sub(r"(?<=\d)-(?=\d)", ".", source))
             parts[chunk.doc_id] = [chunk.title, re.sub(r"[_\-]+", " ", source), dotted, str(chunk.year or "")]
             parts[chunk.doc_id] += spelled_out(f"{chunk.source} {chunk.title}")  # "GCM_..." names the Compact

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.countries import countries_in, names_country
 from assistant.glossary import expansions
 
 ACRONYM_EQUIVALENTS = [
@@ -57,6 +58,8 @@ def name_found(name: str, folded_context: str) -> bool:
     month = next((group for group in EQUIVALENT_WORDS if name in group), None)
     if month is not None:
         return any(re.search(rf"\b{m}\b", folded_context) for m in month)
+    if any(names_country(code, folded_context) for code in countries_in(name)):
+        return True  # a country, in any language ("Turkey", "Turquía")
     options = next((group for group in ACRONYM_EQUIVALENTS if name in group), {name})
     if any(re.search(rf"\b{re.escape(opt)}\b", folded_context) for opt in options):
         return True

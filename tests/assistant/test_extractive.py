@@ -420,3 +420,40 @@ def test_a_name_the_documents_file_name_abbreviates_is_found_in_the_document() -
     )
     refused = ask(question, [other], min_support=0.0, question_lang="en")
     assert refused.refused and "compact" in refused.reason
+
+
+def test_a_name_written_in_camel_case_in_the_file_name_is_found_in_the_document() -> None:
+    chunk = MIGRANTS.chunk.model_copy(
+        update={
+            "chunk_id": "c37",
+            "source": "IOM_2023_EU-IOM-JI-HornOfAfrica_Management-Response-Matrix_en.pdf",
+            "title": "IOM 2023 EU IOM JI HornOfAfrica Management Response Matrix en",
+            "text": "The Survey and Index will be revised using the analysis presented in the IMPACT Study Report #4.",
+        }
+    )
+    matrix = MIGRANTS.model_copy(update={"chunk": chunk})
+    question = "In the Horn of Africa management response, which report's analysis will be used to revise the Index?"
+    assert not ask(question, [matrix], min_support=0.0, question_lang="en").refused
+
+
+def test_a_country_the_question_names_must_be_named_by_the_quoted_document_in_any_language() -> None:
+    domestic = _passage(
+        7, "The vast majority of migrant domestic workers remain in informal employment with limited protection.", 0.9
+    )
+    question = "Quel est le salaire minimum applicable aux travailleurs domestiques migrants au Qatar ?"
+    refused = ask(question, [domestic], min_support=0.0)
+    assert refused.refused and "Qatar" in refused.reason
+    # The same passage answers once its document names the country, here in Spanish ("Catar").
+    named = _passage(
+        8,
+        "En Catar, la gran mayoría de los trabajadores domésticos migrantes tienen un empleo informal con salario "
+        "mínimo limitado.",
+        0.9,
+        lang="es",
+        source="catar.txt",
+    )
+    answered = ask(question, [named], min_support=0.0)
+    assert not answered.refused, answered.reason
+    # A country named only in another retrieved document does not ground the answer.
+    other = named.model_copy(update={"chunk": named.chunk.model_copy(update={"doc_id": "d-other", "text": "Catar."})})
+    assert ask(question, [domestic, other], min_support=0.0).refused
