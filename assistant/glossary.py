@@ -68,6 +68,13 @@ def expansions(question: str) -> list[str]:
     return out
 
 
+def equivalent_terms(folded_question: str) -> list[tuple[int, int, list[str]]]:
+    """(start, end, terms) of each glossary term found in a folded question: its span, and the row's terms in
+    every language ("remittance costs" -> "remittance costs", "costos de las remesas", "couts des envois de
+    fonds", ...)."""
+    return [(start, end, [term for cell in row for term in cell]) for start, end, row in _find(folded_question)]
+
+
 def _rows_by_word() -> dict[str, list[Row]]:
     index: dict[str, list[Row]] = {}
     for row in _DOMAIN:

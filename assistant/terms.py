@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant.glossary import equivalent_terms
 from gfmd.textnorm import _stemmer, fold, normalize_number, tokens, words
 
 _NUMBER = re.compile(r"(?<![\w.\-])\d+(?:[.,]\d+)*(?![\w\-]*[A-Za-z])")
@@ -208,6 +209,55 @@ def analyse(question: str) -> QueryTerms:
         tuple(dict.fromkeys(dated)),
         tuple((r, p.pattern) for r in refs if (p := part_pattern(r, question)) is not None),
     )
+
+
+# A unit of the question for `translated_coverage`: its alternatives, each a sequence of words, each word as its
+# stems in every corpus language. A glossary term's alternatives are its equivalents in every language.
+Unit = tuple[tuple[frozenset[str], ...], ...]
+# Cognates across en/es/fr share their first letters after stemming ("campaign"/"campaña", "integration"/
+# "integración"): a stem of this length or more also matches a passage stem with the same first letters.
+COGNATE_PREFIX = 5
+
+
+def _word_stems(word: str) -> frozenset[str]:
+    return frozenset(_stemmer(lang).stemWord(word) for lang in LANGS)
+
+
+@lru_cache(maxsize=512)
+def coverage_units(question: str) -> tuple[Unit, ...]:
+    """The question's content, as units `translated_coverage` counts: each glossary term it uses (met by any of
+    its equivalents in any language), then each other content word."""
+    folded = fold(question)
+    units: list[Unit] = []
+    rest = list(folded)
+    for start, end, terms in equivalent_terms(folded):
+        rest[start:end] = " " * (end - start)
+        alternatives = []
+        for term in terms:
+            stems = tuple(_word_stems(w) for w in words(term) if not w[0].isdigit())
+            if stems and stems not in alternatives:
+                alternatives.append(stems)
+        if alternatives:
+            units.append(tuple(alternatives))
+    units += [((_word_stems(w),),) for w in words("".join(rest)) if not w[0].isdigit()]
+    return tuple(units)
+
+
+def stem_prefixes(stems: frozenset[str]) -> frozenset[str]:
+    return frozenset(s[:COGNATE_PREFIX] for s in stems if len(s) >= COGNATE_PREFIX)
+
+
+def translated_coverage(units: tuple[Unit, ...], stems: frozenset[str], prefixes: frozenset[str]) -> float:
+    """Share of the question's units a passage holds, across languages: a glossary term by any of its
+    equivalents, a word by any language's stem of it or by a cognate (`COGNATE_PREFIX`). `prefixes` is
+    `stem_prefixes(stems)`, kept with the passage's stems."""
+    if not units:
+        return 0.0
+
+    def found(options: frozenset[str]) -> bool:
+        return bool(options & stems) or any(s[:COGNATE_PREFIX] in prefixes for s in options if len(s) >= COGNATE_PREFIX)
+
+    return sum(1 for unit in units if any(all(found(w) for w in alt) for alt in unit)) / len(units)
 
 
 def passage_stems(text: str, lang: str) -> frozenset[str]:

@@ -64,7 +64,10 @@ def contains_phrase(haystack_canonical: str, phrase: str) -> bool:
 
 
 def has_word(haystack_canonical: str, word: str) -> bool:
-    return re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", haystack_canonical) is not None
+    # A word starts after any non-letter: PDF text glues footnote numbers to the next word ("76According").
+    left = r"(?<![^\W\d_])" if word[:1].isalpha() else r"(?<!\w)"
+    right = r"(?![^\W\d_])" if word[-1:].isalpha() else r"(?!\w)"
+    return re.search(left + re.escape(word) + right, haystack_canonical) is not None
 
 
 def has_name(haystack_canonical: str, name: str) -> bool:

@@ -2,7 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.terms import analyse, coverage, key_term_hits, passage_stems
+from assistant.terms import (
+    analyse,
+    coverage,
+    coverage_units,
+    key_term_hits,
+    passage_stems,
+    stem_prefixes,
+    translated_coverage,
+)
 
 
 def test_numbers_are_normalised() -> None:
@@ -103,3 +111,36 @@ def test_months_are_not_names() -> None:
 )
 def test_years_that_date_the_fact_asked_about(question: str, dated: tuple[str, ...]) -> None:
     assert analyse(question).dated == dated
+
+
+def test_translated_coverage_meets_a_passage_in_another_language() -> None:
+    question = "Which global campaign does the background paper say can support remittance partnerships?"
+    spanish = passage_stems(
+        "Las alianzas pueden respaldarse con campañas mundiales como el Día internacional de remesas familiares.", "es"
+    )
+    unrelated = passage_stems("El Fondo Fiduciario ha recaudado 12 millones de dólares para la migración.", "es")
+    units = coverage_units(question)
+    held = translated_coverage(units, spanish, stem_prefixes(spanish))
+    # Same-stem coverage sees nothing of the English question in the Spanish passage.
+    assert coverage(analyse(question), spanish) == 0.0
+    assert held >= 0.3
+    assert translated_coverage(units, unrelated, stem_prefixes(unrelated)) < held
+
+
+def test_a_glossary_term_counts_once_whichever_language_meets_it() -> None:
+    units = coverage_units("trust fund")
+    assert len(units) == 1  # one glossary term, not two words
+    french = passage_stems("Le fonds fiduciaire pluripartenaires a reçu des contributions.", "fr")
+    assert translated_coverage(units, french, stem_prefixes(french)) == 1.0
+    # A word of the term alone is not the term.
+    fund_only = passage_stems("Le fonds a reçu des contributions.", "fr")
+    assert translated_coverage(units, fund_only, stem_prefixes(fund_only)) == 0.0
+    assert translated_coverage((), french, stem_prefixes(french)) == 0.0
+
+
+def test_cognates_match_by_their_first_letters_but_short_words_do_not() -> None:
+    units = coverage_units("integration programmes")
+    spanish = passage_stems("Los programas de integración de los migrantes.", "es")
+    assert translated_coverage(units, spanish, stem_prefixes(spanish)) == 1.0
+    fundamental = passage_stems("Un principio fundamental.", "es")
+    assert translated_coverage(coverage_units("fund"), fundamental, stem_prefixes(fundamental)) == 0.0

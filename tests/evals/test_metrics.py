@@ -402,6 +402,8 @@ def test_answer_language_ignores_citation_markers_and_counts_unreadable_text_as_
         ("ecuador", "El Gobierno de México pretende ampliar el programa.", False),  # another country
         ("july", "A 10 de junio, Colombia ha otorgado documentos.", False),  # another month
         ("peru", "El Gobierno de México pretende ampliar el programa.", False),  # short names need the whole word
+        ("according", "76According to the survey, 83% agreed.", True),  # a footnote number glued to the word
+        ("cord", "76According to the survey, 83% agreed.", False),  # still whole words only
     ],
 )
 def test_a_name_may_be_supported_by_its_translation(name: str, passage: str, found: bool) -> None:
