@@ -183,6 +183,7 @@ class Assistant:
             question_lang=lang,
             min_support_cross=self.settings.min_support_cross,
             known_term=self.index.lexical().has_term,
+            rendered_vectors=retrieval.rendered_vectors,
         )
         timings = dict(retrieval.timings_ms)
         timings["answer"] = round((time.perf_counter() - t_answer) * 1000, 2)

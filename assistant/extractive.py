@@ -10,7 +10,7 @@ did not already give; and in the question's own language, the names it asks abou
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -79,6 +79,7 @@ def extract(
     question_lang: str = "und",
     min_support_cross: float | None = None,
     known_term: Callable[[str], bool] | None = None,
+    rendered_vectors: Mapping[str, np.ndarray] | None = None,
 ) -> Extraction:
     """Choose the answer sentences, or refuse.
 
@@ -100,7 +101,7 @@ def extract(
     candidates = _sentences(pool)
     if not candidates:
         return Extraction(True, "no usable sentence in the retrieved passages", [], [], 0.0)
-    _score(question, terms, candidates, query_vector, embed)
+    _score(question, terms, candidates, query_vector, embed, rendered_vectors or {})
     candidates.sort(key=lambda c: -c.score)
 
     unknown = [t for t in terms.acronyms if known_term is not None and not _known(t, known_term)]
@@ -210,10 +211,18 @@ def _score(
     candidates: list[_Candidate],
     query_vector: np.ndarray | None,
     embed: SentenceEmbedder | None,
+    rendered_vectors: Mapping[str, np.ndarray],
 ) -> None:
     dense = np.zeros(len(candidates), dtype=np.float32)
     if embed is not None and query_vector is not None:
-        dense = embed([c.text for c in candidates]) @ query_vector
+        vectors = embed([c.text for c in candidates])
+        dense = vectors @ query_vector
+        # A sentence in another language than the question is also compared with the question's glossary
+        # rendering in its language (as retrieval does for passages): cross-lingual similarities run lower.
+        for i, cand in enumerate(candidates):
+            rendered = rendered_vectors.get(cand.passage.chunk.lang)
+            if rendered is not None:
+                dense[i] = max(dense[i], float(vectors[i] @ rendered))
     wants_number = bool(_QUANTITY.search(question))
     top_score = candidates[0].passage.score if candidates else 0.0
     for i, cand in enumerate(candidates):

@@ -29,6 +29,7 @@ class Retrieval:
     timings_ms: dict[str, float] = field(default_factory=dict)
     pool: list[ScoredChunk] = field(default_factory=list)  # every candidate, fused order (for tuning)
     signals: dict[str, Signals] = field(default_factory=dict)  # the reranker's inputs, by chunk id
+    rendered_vectors: dict[str, np.ndarray] = field(default_factory=dict)  # the renderings' vectors, by language
 
 
 LANGS = set(LANGUAGES)
@@ -147,6 +148,7 @@ class Retriever:
             timings_ms=timings,
             pool=candidates,
             signals=signals,
+            rendered_vectors=lang_vectors,
         )
 
 

@@ -211,16 +211,23 @@ def analyse(question: str) -> QueryTerms:
     )
 
 
-# A unit of the question for `translated_coverage`: its alternatives, each a sequence of words, each word as its
-# stems in every corpus language. A glossary term's alternatives are its equivalents in every language.
-Unit = tuple[tuple[frozenset[str], ...], ...]
+# A word of the question for `translated_coverage`: its stems in every corpus language, and their cognate prefixes.
+Word = tuple[frozenset[str], frozenset[str]]
+# A unit of the question: its alternatives, each a sequence of words. A glossary term's alternatives are its
+# equivalents in every language; another content word is a unit of one alternative of one word.
+Unit = tuple[tuple[Word, ...], ...]
 # Cognates across en/es/fr share their first letters after stemming ("campaign"/"campaña", "integration"/
 # "integración"): a stem of this length or more also matches a passage stem with the same first letters.
 COGNATE_PREFIX = 5
 
 
-def _word_stems(word: str) -> frozenset[str]:
-    return frozenset(_stemmer(lang).stemWord(word) for lang in LANGS)
+def stem_prefixes(stems: frozenset[str]) -> frozenset[str]:
+    return frozenset(s[:COGNATE_PREFIX] for s in stems if len(s) >= COGNATE_PREFIX)
+
+
+def _word(word: str) -> Word:
+    stems = frozenset(_stemmer(lang).stemWord(word) for lang in LANGS)
+    return stems, stem_prefixes(stems)
 
 
 @lru_cache(maxsize=512)
@@ -232,19 +239,15 @@ def coverage_units(question: str) -> tuple[Unit, ...]:
     rest = list(folded)
     for start, end, terms in equivalent_terms(folded):
         rest[start:end] = " " * (end - start)
-        alternatives = []
+        alternatives: list[tuple[Word, ...]] = []
         for term in terms:
-            stems = tuple(_word_stems(w) for w in words(term) if not w[0].isdigit())
-            if stems and stems not in alternatives:
-                alternatives.append(stems)
+            found = tuple(_word(w) for w in words(term) if not w[0].isdigit())
+            if found and found not in alternatives:
+                alternatives.append(found)
         if alternatives:
             units.append(tuple(alternatives))
-    units += [((_word_stems(w),),) for w in words("".join(rest)) if not w[0].isdigit()]
+    units += [((_word(w),),) for w in words("".join(rest)) if not w[0].isdigit()]
     return tuple(units)
-
-
-def stem_prefixes(stems: frozenset[str]) -> frozenset[str]:
-    return frozenset(s[:COGNATE_PREFIX] for s in stems if len(s) >= COGNATE_PREFIX)
 
 
 def translated_coverage(units: tuple[Unit, ...], stems: frozenset[str], prefixes: frozenset[str]) -> float:
@@ -253,11 +256,16 @@ def translated_coverage(units: tuple[Unit, ...], stems: frozenset[str], prefixes
     `stem_prefixes(stems)`, kept with the passage's stems."""
     if not units:
         return 0.0
-
-    def found(options: frozenset[str]) -> bool:
-        return bool(options & stems) or any(s[:COGNATE_PREFIX] in prefixes for s in options if len(s) >= COGNATE_PREFIX)
-
-    return sum(1 for unit in units if any(all(found(w) for w in alt) for alt in unit)) / len(units)
+    held = 0
+    for unit in units:
+        for alternative in unit:
+            if all(
+                not (w_stems.isdisjoint(stems) and w_prefixes.isdisjoint(prefixes))
+                for w_stems, w_prefixes in alternative
+            ):
+                held += 1
+                break
+    return held / len(units)
 
 
 def passage_stems(text: str, lang: str) -> frozenset[str]:

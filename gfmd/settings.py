@@ -73,8 +73,9 @@ class Settings(BaseSettings):
         default=True,
         description=(
             "Embed the question's glossary renderings for the per-language dense searches (costs ~30 ms per "
-            "rendering on 2 cores); off, those searches use the question's own vector and the renderings serve "
-            "BM25 only."
+            "rendering on 2 cores); off, those searches use the question's own vector, the renderings serve "
+            "BM25 only, and sentences in another language are compared with the question alone "
+            "(GFMD_MIN_SUPPORT_CROSS was calibrated with renderings)."
         ),
     )
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
@@ -83,8 +84,9 @@ class Settings(BaseSettings):
         description="Calibrated e5 similarity (question vs best sentence, same language) needed to answer.",
     )
     min_support_cross: float = Field(
-        default=0.80,
-        description="The same threshold when the passage's language differs from the question's.",
+        default=0.82,
+        description="The same threshold when the passage's language differs from the question's (the sentence is "
+        "compared with the question and with its glossary rendering in the passage's language).",
     )
     max_answer_sentences: int = Field(default=3, ge=1, description="Sentences in an extractive answer.")
     max_question_chars: int = Field(default=2000, ge=10, description="Longer questions are refused.")

@@ -457,3 +457,19 @@ def test_a_country_the_question_names_must_be_named_by_the_quoted_document_in_an
     # A country named only in another retrieved document does not ground the answer.
     other = named.model_copy(update={"chunk": named.chunk.model_copy(update={"doc_id": "d-other", "text": "Catar."})})
     assert ask(question, [domestic, other], min_support=0.0).refused
+
+
+def test_a_sentence_in_another_language_is_also_compared_with_the_questions_rendering_in_it() -> None:
+    question = "How many international migrants were there in 2019?"
+    sentence = "En 2019, el número de migrantes internacionales giraba en torno a los 272 millones."
+    # Stand-ins for e5: the question's own vector is far from the Spanish sentence, its Spanish rendering close.
+    rendering = _embed([sentence])[0]
+    far = FAKE.embed_queries([question])[0]
+    kwargs = {"question_lang": "en", "min_support_cross": 0.9, "max_sentences": 1}
+    assert ask(question, [SPANISH], min_support=0.9, **kwargs).refused  # the question alone: below 0.9
+    answered = ask(question, [SPANISH], min_support=0.9, rendered_vectors={"es": rendering}, **kwargs)
+    assert not answered.refused, answered.reason
+    assert answered.citations[0].quote == sentence
+    # A rendering into another language than the passage's is not used.
+    assert ask(question, [SPANISH], min_support=0.9, rendered_vectors={"fr": rendering}, **kwargs).refused
+    assert float(far @ rendering) < 0.9
