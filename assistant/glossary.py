@@ -9,6 +9,7 @@ retriever a rough word-by-word rendering of the question in each corpus language
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant.glossary_data import ACRONYMS, DOMAIN, QUESTION_WORDS
 from gfmd.textnorm import fold
@@ -38,8 +39,14 @@ LANG_INDEX = {"en": 0, "es": 1, "fr": 2}
 _WORD = re.compile(r"\w+")
 
 
-def _find(folded: str, terms: list[tuple[str, Row]] = _TERMS) -> list[tuple[int, int, Row]]:
-    """(start, end, row) of glossary terms found in a folded text, longest terms first, no overlaps."""
+_TABLES = {"domain": _TERMS, "render": _RENDER_TERMS}
+
+
+@lru_cache(maxsize=256)  # retrieval asks this of one question four times (expansions, renderings, coverage units)
+def _find(folded: str, table: str = "domain") -> tuple[tuple[int, int, Row], ...]:
+    """(start, end, row) of glossary terms found in a folded text, longest terms first, no overlaps. `table`:
+    "domain" (the corpus's terms) or "render" (those plus question words, for renderings)."""
+    terms = _TABLES[table]
     found: list[tuple[int, int, Row]] = []
     taken: list[tuple[int, int]] = []
     words = set(_WORD.findall(folded))
@@ -54,7 +61,7 @@ def _find(folded: str, terms: list[tuple[str, Row]] = _TERMS) -> list[tuple[int,
                 continue
             taken.append(span)
             found.append((span[0], span[1], row))
-    return sorted(found, key=lambda f: f[0])
+    return tuple(sorted(found, key=lambda f: f[0]))
 
 
 def expansions(question: str) -> list[str]:
@@ -102,7 +109,7 @@ def translate_words(question: str, lang: str) -> str:
     column = LANG_INDEX[lang]
     pieces: list[str] = []
     cursor = 0
-    for start, end, row in _find(folded, _RENDER_TERMS):
+    for start, end, row in _find(folded, "render"):
         pieces.append(folded[cursor:start])
         pieces.append(row[column][0])
         cursor = end
