@@ -403,16 +403,20 @@ def test_a_dotted_module_number_is_found_in_a_hyphenated_file_name() -> None:
     assert not result.refused, result.reason
 
 
+def _named_file(chunk_id: str, source: str, text: str) -> ScoredChunk:
+    """A passage of a file whose title is its file name's words (as ingest derives it)."""
+    title = " ".join(source.rsplit(".", 1)[0].replace("-", " ").replace("_", " ").split())
+    update = {"chunk_id": chunk_id, "source": source, "title": title, "text": text}
+    return MIGRANTS.model_copy(update={"chunk": MIGRANTS.chunk.model_copy(update=update)})
+
+
 def test_a_name_the_documents_file_name_abbreviates_is_found_in_the_document() -> None:
-    chunk = MIGRANTS.chunk.model_copy(
-        update={
-            "chunk_id": "c36",
-            "source": "GCM_A-RES-73-195_2018_Objectives_extract_en.md",
-            "title": "GCM A RES 73 195 2018 Objectives extract en",
-            "text": "States commit to develop diaspora bonds and diaspora development funds for migrant investment.",
-        }
+    gcm = _named_file(
+        "c36",
+        "GCM_A-RES-73-195_2018_Objectives_extract_en.md",
+        "States commit to develop diaspora bonds and diaspora development funds for migrant investment.",
     )
-    gcm = MIGRANTS.model_copy(update={"chunk": chunk})
+    chunk = gcm.chunk
     question = "Which financial products does the Global Compact for Migration propose for diaspora investment?"
     assert not ask(question, [gcm], min_support=0.0, question_lang="en").refused
     other = gcm.model_copy(
@@ -423,15 +427,11 @@ def test_a_name_the_documents_file_name_abbreviates_is_found_in_the_document() -
 
 
 def test_a_name_written_in_camel_case_in_the_file_name_is_found_in_the_document() -> None:
-    chunk = MIGRANTS.chunk.model_copy(
-        update={
-            "chunk_id": "c37",
-            "source": "IOM_2023_EU-IOM-JI-HornOfAfrica_Management-Response-Matrix_en.pdf",
-            "title": "IOM 2023 EU IOM JI HornOfAfrica Management Response Matrix en",
-            "text": "The Survey and Index will be revised using the analysis presented in the IMPACT Study Report #4.",
-        }
+    matrix = _named_file(
+        "c37",
+        "IOM_2023_EU-IOM-JI-HornOfAfrica_Management-Response-Matrix_en.pdf",
+        "The Survey and Index will be revised using the analysis presented in the IMPACT Study Report #4.",
     )
-    matrix = MIGRANTS.model_copy(update={"chunk": chunk})
     question = "In the Horn of Africa management response, which report's analysis will be used to revise the Index?"
     assert not ask(question, [matrix], min_support=0.0, question_lang="en").refused
 
