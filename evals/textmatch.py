@@ -7,7 +7,7 @@ from difflib import SequenceMatcher
 
 from assistant.glossary import equivalents_of_word
 from assistant.names import EQUIVALENT_WORDS, PREFIX
-from gfmd.textnorm import fold, normalize_number
+from gfmd.textnorm import STOP, fold, normalize_number
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # "10 000" / "10 000" (French thousands): joined before numbers are compared. A leading \b keeps "2019 272"
@@ -44,7 +44,10 @@ def names(text: str) -> set[str]:
         before = text[: match.start()].rstrip()
         if not word[0].isupper() or not before or before[-1] in _OPENERS:
             continue  # lower case, or the first word of a sentence or clause (capitalised by grammar)
-        out.add(fold(word.translate(_QUOTES)))
+        folded = fold(word.translate(_QUOTES))
+        if folded in STOP:
+            continue  # "The", "Las" after a heading run into the sentence: articles are never names
+        out.add(folded)
     return out
 
 
