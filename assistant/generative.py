@@ -77,8 +77,8 @@ def generate(
             reasons = done.failure or "; ".join(v.reason for v in done.verdicts if not v.supported)[:300]
             yield _fallback(extractive, lang, f"unverified translation ({reasons})", timings, t_prompt, done.verdicts)
             return
-        # Each citation quotes what was translated (the longest of the passage's extractive quotes), verbatim.
-        translated = [max(text.split(" … "), key=len) for text in excerpts]
+        # Each citation quotes, verbatim, the span of its passage that holds everything that was translated.
+        translated = [covering_quote(p.chunk.text, text) for p, text in zip(context, excerpts, strict=True)]
         answer = _assemble(
             assistant, extractive, context, done.verdicts, timings, notice=done.notice, quotes=translated
         )
@@ -168,6 +168,17 @@ def quoted_context(passages: list[ScoredChunk], extractive: Answer) -> tuple[lis
         if citation.quote not in quotes[citation.chunk_id]:
             quotes[citation.chunk_id].append(citation.quote)
     return context, [" … ".join(quotes[p.chunk.chunk_id]) for p in context]
+
+
+def covering_quote(passage_text: str, excerpt_text: str) -> str:
+    """The shortest span of the passage holding every quote of an excerpt ("quote … quote"), verbatim: the
+    citation of a translated answer must show the source of each translated sentence, and a quote must be one
+    span of the passage. The longest quote alone when a part cannot be found (never expected)."""
+    parts = excerpt_text.split(" … ")
+    starts = [passage_text.find(part) for part in parts]
+    if any(start < 0 for start in starts):
+        return max(parts, key=len)
+    return passage_text[min(starts) : max(start + len(part) for start, part in zip(starts, parts, strict=True))]
 
 
 def excerpt(assistant: Assistant, text: str, query_vector: np.ndarray, budget: int) -> str:

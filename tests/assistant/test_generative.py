@@ -16,7 +16,7 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from assistant.api import Assistant
-from assistant.generative import excerpt
+from assistant.generative import covering_quote, excerpt
 from assistant.llm.model_files import LLMUnavailableError
 from assistant.messages import MODEL_DOUBTS, QUOTES_IN_YOUR_LANGUAGE
 from assistant.prompts import NO_ANSWER
@@ -368,3 +368,13 @@ def test_excerpt_of_one_long_sentence_is_cut_at_a_word(empty: Assistant, fake_em
     cut = excerpt(empty, text, _towards(fake_embeddings, 1), 100)
     assert cut.endswith(" …") and len(cut) <= 102
     assert text.startswith(cut[:-2]) and text[len(cut) - 2] == " "
+
+
+def test_a_translated_passage_is_cited_by_the_span_that_holds_every_translated_quote() -> None:
+    passage = "Requisitos para alianzas eficaces. Hay muchos actores. La efectividad depende de tres cosas. Fin."
+    both = covering_quote(passage, "Requisitos para alianzas eficaces. … La efectividad depende de tres cosas.")
+    assert both == "Requisitos para alianzas eficaces. Hay muchos actores. La efectividad depende de tres cosas."
+    assert both in passage  # one verbatim span
+    assert covering_quote(passage, "Hay muchos actores.") == "Hay muchos actores."
+    # A part the passage lacks (never expected): the longest part, as before.
+    assert covering_quote(passage, "Hay muchos actores. … Otra cosa") == "Hay muchos actores."
