@@ -190,9 +190,21 @@ def _sentences(passages: list[ScoredChunk]) -> list[_Candidate]:
     for rank, passage in enumerate(passages):
         heading = heading_of(passage.chunk.section)
         for position, sentence in enumerate(split_sentences(passage.chunk.text)):
+            sentence = _without_heading(sentence, heading)
             if _answer_like(sentence) and sentence != heading and not looks_like_instruction(sentence):
                 out.append(_Candidate(sentence, passage, rank, position, position))
     return out
+
+
+def _without_heading(sentence: str, heading: str | None) -> str:
+    """A sentence the splitter ran into its section's heading ("Private sector engagement Private–public
+    partnerships can ...") is quoted without the heading; a sentence that only starts with the heading's words
+    ("Private sector engagement is ...") is kept whole."""
+    if heading and sentence != heading and sentence.startswith(heading):
+        rest = sentence[len(heading) :].lstrip()
+        if rest[:1].isupper():
+            return rest
+    return sentence
 
 
 def _answer_like(sentence: str) -> bool:

@@ -473,3 +473,20 @@ def test_a_sentence_in_another_language_is_also_compared_with_the_questions_rend
     # A rendering into another language than the passage's is not used.
     assert ask(question, [SPANISH], min_support=0.9, rendered_vectors={"fr": rendering}, **kwargs).refused
     assert float(far @ rendering) < 0.9
+
+
+def test_a_heading_run_into_its_sentence_is_not_quoted() -> None:
+    text = (
+        "Private sector engagement Private-public partnerships can generate livelihood opportunities for returnees "
+        "and their communities."
+    )
+    chunk = MIGRANTS.chunk.model_copy(update={"chunk_id": "c38", "section": "Module 4 › Private sector engagement"})
+    glued = MIGRANTS.model_copy(update={"chunk": chunk.model_copy(update={"text": text})})
+    result = ask("What can private-public partnerships generate for returnees?", [glued], min_support=0.0)
+    assert not result.refused, result.reason
+    assert result.citations[0].quote.startswith("Private-public partnerships can generate")
+    assert result.citations[0].quote in text  # still a verbatim span
+    # A sentence that merely starts with the heading's words keeps them.
+    own = "Private sector engagement is what returnees and their communities need for livelihood opportunities."
+    kept = ask("What do returnees need?", [glued.model_copy(update={"chunk": chunk.model_copy(update={"text": own})})])
+    assert kept.citations[0].quote == own
