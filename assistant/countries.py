@@ -92,7 +92,7 @@ def countries_in(text: str) -> set[str]:
     pattern, codes = _any_country()
     found: set[str] = set()
     for match in pattern.finditer(fold(text)):
-        found |= codes[" ".join(re.findall(r"\w+", match.group(0)))]
+        found |= codes[_folded_name(match.group(0))]
     return found
 
 
@@ -103,9 +103,16 @@ def names_country(code: str, text: str) -> bool:
 
 def absent_countries(question: str, contexts: Iterable[str]) -> list[str]:
     """The countries the question names that none of the contexts names, by their English names."""
+    named = countries_in(question)
+    if not named:
+        return []  # most questions name no country: nothing to fold or look up
+    texts = [fold(t) for t in contexts]
+    missing = [code for code in named if not any(_patterns()[code].search(t) for t in texts)]
+    return sorted(_english_names().get(code, code) for code in missing)
+
+
+@lru_cache(maxsize=1)
+def _english_names() -> dict[str, str]:
     from babel import Locale
 
-    texts = list(contexts)
-    missing = [code for code in countries_in(question) if not any(names_country(code, t) for t in texts)]
-    english = Locale.parse("en").territories
-    return sorted(english.get(code, code) for code in missing)
+    return dict(Locale.parse("en").territories)
