@@ -30,7 +30,7 @@ from assistant.messages import (
 )
 from assistant.retrieve import Retrieval, Retriever
 from gfmd.index import Index
-from gfmd.records import Answer, Filters, StreamEvent
+from gfmd.records import Answer, Filters, ScoredChunk, StreamEvent
 from gfmd.settings import Settings, get_settings, quotes_suffice
 from ingest.lang import detect_language
 
@@ -104,6 +104,12 @@ class Assistant:
             return
         from assistant.generative import quoted_context
         from assistant.translate import needs_translation
+
+        # A sentence a page break cut is also quoted from the next passage, which retrieval may not have returned.
+        missing = {c.chunk_id for c in extractive.citations} - {p.chunk.chunk_id for p in passages}
+        if missing:
+            found, _ = self.index.store.get_chunks(sorted(missing))
+            passages = [*passages, *(ScoredChunk(chunk=chunk, score=0.0) for chunk in found)]
 
         if quotes_suffice(self.settings) and not needs_translation(*quoted_context(passages, extractive), lang):
             # The evidence is already in the asker's language, and the bundled model's restatement of it is almost
@@ -184,6 +190,7 @@ class Assistant:
             min_support_cross=self.settings.min_support_cross,
             known_term=self.index.lexical().has_term,
             rendered_vectors=retrieval.rendered_vectors,
+            following=self.index.store.following,
         )
         timings = dict(retrieval.timings_ms)
         timings["answer"] = round((time.perf_counter() - t_answer) * 1000, 2)
@@ -193,7 +200,7 @@ class Assistant:
             log.info("refused %r: %s", question, extraction.reason)
             answer = Answer(answer=say(REFUSAL, lang), refused=True, notice=extraction.reason, **base)  # type: ignore[arg-type]
             return answer, retrieval, timings
-        text = " ".join(f"{s.text} [{s.citations[0]}]" for s in extraction.sentences)
+        text = " ".join(f"{s.text} " + "".join(f"[{n}]" for n in s.citations) for s in extraction.sentences)
         source_langs = sorted({c.lang for c in extraction.citations if c.lang != lang})
         notice = ""
         if source_langs:
@@ -227,7 +234,8 @@ def _sentence_events(answer: Answer) -> Iterator[StreamEvent]:
         return
     for sentence in answer.sentences:
         if sentence.supported:
-            yield StreamEvent(kind="token", text=f"{sentence.text} [{sentence.citations[0]}] ")
+            marks = "".join(f"[{n}]" for n in sentence.citations)
+            yield StreamEvent(kind="token", text=f"{sentence.text} {marks} ")
 
 
 def make_llm(settings: Settings) -> Any:

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from assistant.asks import QUANTITY, after_document, has_quantity, missing
 from assistant.countries import absent_countries
 from assistant.glossary import spelled_out
 from assistant.names import ACRONYM_EQUIVALENTS
@@ -33,18 +34,6 @@ from gfmd.textnorm import fold
 from ingest.sentences import is_preambular, split_sentences
 
 SentenceEmbedder = Callable[[Sequence[str]], np.ndarray]
-
-_QUANTITY = re.compile(
-    r"\b(how (many|much)|what (share|percentage|proportion|amount)|cu[aá]nt[oa]s?|qu[eé] (porcentaje|cantidad)|"
-    r"combien|montant|quel (pourcentage|nombre)|quelle (part|proportion))\b",
-    re.IGNORECASE,
-)
-# Questions for a rate or a share: only a percentage answers them ("what interest rate" is not "$330 million").
-_RATE = re.compile(
-    r"\b((interest|unemployment|employment|exchange|growth|return|poverty|mortality) rate|what (share|percentage|"
-    r"proportion)|tasa|porcentaje|qu[eé] proporci[oó]n|taux|pourcentage|quelle (part|proportion))\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass
@@ -65,6 +54,9 @@ class _Candidate:
     end: int = 0  # index of the last sentence, for widened spans
     score: float = 0.0
     dense: float = 0.0
+    # A sentence a page break cut: it goes on at the start of the document's next passage, cited as well.
+    continued: ScoredChunk | None = None
+    head: str = ""  # the sentence's words in that next passage
 
 
 def extract(
@@ -80,6 +72,7 @@ def extract(
     min_support_cross: float | None = None,
     known_term: Callable[[str], bool] | None = None,
     rendered_vectors: Mapping[str, np.ndarray] | None = None,
+    following: Callable[[Chunk], Chunk | None] | None = None,
 ) -> Extraction:
     """Choose the answer sentences, or refuse.
 
@@ -88,6 +81,8 @@ def extract(
     2. Gate: the best sentence's e5 similarity must reach `min_support` (`min_support_cross` when the
        passage is in another language than the question: cross-lingual similarities run lower).
     3. Keep up to `max_sentences` grounded sentences close to the best one, in document order.
+
+    `following` gives the passage after a passage in its document: a sentence a page break cut is completed from it.
     """
     terms = analyse(question)
     top = passages[:k]
@@ -98,7 +93,7 @@ def extract(
     if not any(_grounded(terms, p.chunk, documents) for p in pool):
         # The best passages lack the question's figures or references: the answer, if any, is a little lower.
         pool = [p for p in passages[: 3 * k] if _grounded(terms, p.chunk, documents)][:3] or pool
-    candidates = _sentences(pool)
+    candidates = _sentences(pool, following)
     if not candidates:
         return Extraction(True, "no usable sentence in the retrieved passages", [], [], 0.0)
     _score(question, terms, candidates, query_vector, embed, rendered_vectors or {})
@@ -110,6 +105,14 @@ def extract(
     grounded = [c for c in candidates if _grounded(terms, c.passage.chunk, documents) and _near_figures(terms, c)]
     if not grounded:
         return Extraction(True, f"no passage mentions {', '.join(terms.numbers + terms.references)}", [], [], 0.0)
+    # A document cannot report what happened after it was written: "raised by the end of 2023" is not answered by
+    # a 2020 paper's target for 2023.
+    current = [c for c in grounded if not after_document(terms.dated, c.passage.chunk.year, question)]
+    if not current:
+        years = sorted({str(c.passage.chunk.year) for c in grounded})
+        reason = f"the passages that mention {', '.join(terms.dated)} were written before it ({', '.join(years)})"
+        return Extraction(True, reason, [], [], 0.0)
+    grounded = current
     best = grounded[0]
     threshold = min_support
     if min_support_cross is not None and best.passage.chunk.lang != question_lang:
@@ -118,7 +121,7 @@ def extract(
         reason = f"best sentence similarity {best.dense:.3f} below {threshold:.3f}"
         return Extraction(True, reason, [], [], best.dense)
 
-    wants_number = bool(_QUANTITY.search(question))
+    wants_number = bool(QUANTITY.search(question))
     chosen: list[_Candidate] = []
     for cand in grounded:
         if len(chosen) >= max_sentences or cand.score < best.score - 0.04:
@@ -130,12 +133,11 @@ def extract(
             widened = cand  # widening would quote a chosen sentence twice
         chosen.append(widened)
 
-    # The figure must be news: a year or number the question itself states ("how many ... in 2023?") does not
-    # answer it.
-    if wants_number and not any(_has_quantity(c.text, terms.numbers) for c in chosen):
-        return Extraction(True, "the question asks for a figure and the evidence gives none", [], [], best.dense)
-    if _RATE.search(question) and not any(_has_share(c.text) for c in chosen):
-        return Extraction(True, "the question asks for a rate and the evidence gives none", [], [], best.dense)
+    # The evidence must give what the question asks for: a figure (news: a year or number the question itself
+    # states, "how many ... in 2023?", does not answer it), a rate, the date of an event, a place.
+    kind = missing(question, [c.text for c in chosen], terms.numbers)
+    if kind is not None:
+        return Extraction(True, f"the question asks for a {kind} and the evidence gives none", [], [], best.dense)
     # A name the question asks about must be in the document that answers it, as far as the retrieved passages
     # show it: questions name the document too ("the Los Angeles Declaration fact sheet", "the Reintegration
     # Handbook"), which its every passage need not repeat. Checked only when question and passage share a
@@ -159,10 +161,16 @@ def extract(
     chosen.sort(key=lambda c: (c.rank, c.passage.chunk.text.find(c.text)))
     citations: list[Citation] = []
     sentences: list[AnswerSentence] = []
-    for n, cand in enumerate(chosen, start=1):
-        citations.append(citation_for(n, cand.passage, cand.text))
+    for cand in chosen:
+        n = len(citations) + 1
+        if cand.continued is None:
+            citations.append(citation_for(n, cand.passage, cand.text))
+        else:  # each part quoted from its own passage
+            citations.append(citation_for(n, cand.passage, cand.text[: -len(cand.head)].rstrip()))
+            citations.append(citation_for(n + 1, cand.continued, cand.head))
+        cited = list(range(n, len(citations) + 1))
         sentences.append(
-            AnswerSentence(text=cand.text, citations=[n], supported=True, support_score=round(cand.dense, 4))
+            AnswerSentence(text=cand.text, citations=cited, supported=True, support_score=round(cand.dense, 4))
         )
     return Extraction(False, "", sentences, citations, best.dense)
 
@@ -185,15 +193,59 @@ def citation_for(n: int, passage: ScoredChunk, quote: str) -> Citation:
     )
 
 
-def _sentences(passages: list[ScoredChunk]) -> list[_Candidate]:
+def _sentences(
+    passages: list[ScoredChunk], following: Callable[[Chunk], Chunk | None] | None = None
+) -> list[_Candidate]:
     out: list[_Candidate] = []
     for rank, passage in enumerate(passages):
         heading = heading_of(passage.chunk.section)
-        for position, sentence in enumerate(split_sentences(passage.chunk.text)):
+        split = split_sentences(passage.chunk.text)
+        for position, sentence in enumerate(split):
             sentence = _without_heading(sentence, heading)
             if _answer_like(sentence) and sentence != heading and not looks_like_instruction(sentence):
                 out.append(_Candidate(sentence, passage, rank, position, position))
+        if split and following is not None and not _answer_like(split[-1]):
+            continued = _continued(split[-1], passage, following)
+            if continued is not None:
+                text, after, head = continued
+                last = len(split) - 1
+                out.append(_Candidate(text, passage, rank, last, last, continued=after, head=head))
     return out
+
+
+# Words no sentence ends with: a passage whose last sentence stops on one was cut by a page break.
+_CUT = re.compile(
+    r"(?:,|\b(?:of|the|a|an|to|in|on|for|and|by|with|de|del|la|el|los|las|en|y|con|por|para|du|des|le|les|et|à|"
+    r"au|aux|pour|sur|avec))$"
+)
+
+
+_SENTENCE_START = re.compile(r"[\"'“‘«¿¡]?[A-ZÁÉÍÓÚÑÀÂÇÈÊÎÔÛ0-9]")
+# Longer "sentences" that run over a page break are tables or lists flattened into text, not sentences.
+MAX_CONTINUED = 800
+
+
+def _continued(
+    fragment: str, passage: ScoredChunk, following: Callable[[Chunk], Chunk | None]
+) -> tuple[str, ScoredChunk, str] | None:
+    """A passage's last sentence, cut by a page break, completed with the start of its document's next passage:
+    when the next passage starts mid-sentence (lower case, a figure, a bracket) or the cut fell after a comma or
+    a word no sentence ends with."""
+    after = following(passage.chunk)
+    if after is None or after.doc_id != passage.chunk.doc_id:
+        return None
+    parts = split_sentences(after.text)
+    if not parts:
+        return None
+    head = parts[0]
+    if head[0].isupper() and not _CUT.search(fragment.rstrip()):
+        return None  # the next passage starts a sentence (or a heading) of its own
+    if not _SENTENCE_START.match(fragment):
+        return None  # the passage itself began mid-sentence: a run of table cells or list items, not a sentence
+    text = f"{fragment.rstrip()} {head}"
+    if len(text) > MAX_CONTINUED or not _answer_like(text) or looks_like_instruction(text):
+        return None
+    return text, ScoredChunk(chunk=after, score=passage.score, dense=passage.dense), head
 
 
 def _without_heading(sentence: str, heading: str | None) -> str:
@@ -235,7 +287,7 @@ def _score(
             rendered = rendered_vectors.get(cand.passage.chunk.lang)
             if rendered is not None:
                 dense[i] = max(dense[i], float(vectors[i] @ rendered))
-    wants_number = bool(_QUANTITY.search(question))
+    wants_number = bool(QUANTITY.search(question))
     top_score = candidates[0].passage.score if candidates else 0.0
     for i, cand in enumerate(candidates):
         cov = coverage(terms, passage_stems(cand.text, cand.passage.chunk.lang))
@@ -244,7 +296,7 @@ def _score(
         cand.dense = float(dense[i])
         score = cand.dense + 0.15 * cov + (0.12 * found / total if total else 0.0)
         score += 0.5 * (cand.passage.score - top_score)  # sentences of weaker passages start behind
-        if wants_number and _has_quantity(cand.text, terms.numbers):
+        if wants_number and has_quantity(cand.text, terms.numbers):
             score += 0.05
         cand.score = score
 
@@ -283,7 +335,7 @@ def _near_figures(terms: QueryTerms, cand: _Candidate) -> bool:
         return True
     chunk = cand.passage.chunk
     sentences = split_sentences(chunk.text)
-    window = " ".join(sentences[max(0, cand.position - 1) : cand.end + 2])
+    window = " ".join([*sentences[max(0, cand.position - 1) : cand.end + 2], cand.head])
     # A year that dates the fact ("in 2020") must be in the text: the title's year dates the document.
     dated = tuple(n for n in terms.numbers if n in terms.dated)
     others = tuple(n for n in terms.numbers if n not in terms.dated)
@@ -309,52 +361,24 @@ def _documents(passages: Sequence[ScoredChunk]) -> dict[str, str]:
 
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
-_YEAR = re.compile(r"(?:19|20)\d\d")
-_PERCENT = re.compile(r"%|\b(?:per ?cent|percent|por ciento|pour ?cent|porcentaje|pourcentage)\b", re.IGNORECASE)
-_FRACTION = re.compile(
-    r"\b(?:(?:one|two|three|four|five|six|seven|eight|nine)[\s-]+(?:in|out of)[\s-]+\w+|half|(?:one|two)[\s-]+thirds?|"
-    r"(?:one|three)[\s-]+quarters?|(?:un[oa]?|dos|tres|cuatro|cinco|seis|siete|ocho|nueve)\s+de\s+cada\s+\w+|"
-    r"la\s+mitad|(?:un|dos)\s+tercios?|(?:un|tres)\s+cuartos?|(?:un|deux|trois|quatre|cinq|six|sept|huit|neuf)\s+"
-    r"sur\s+\w+|la\s+moiti[eé]|(?:un|deux)\s+tiers|(?:un|trois)\s+quarts?)\b",
-    re.IGNORECASE,
-)
-_ARTICLE_BEFORE = re.compile(r"\b(the|these|those|les|ces|los|las|estos|estas|ambos)\s+$", re.IGNORECASE)
-_NUMBER_WORDS = re.compile(
-    r"\b(two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|hundred|dos|tres|cuatro|cinco|"
-    r"seis|siete|ocho|nueve|diez|veinte|treinta|cuarenta|cincuenta|cien|mil|deux|trois|quatre|cinq|sept|huit|"
-    r"neuf|dix|vingt|trente|quarante|cinquante|cent|mille|millones|millions|billion)\b",
-    re.IGNORECASE,
-)
-
-
-def _has_quantity(text: str, given: Sequence[str] = ()) -> bool:
-    """A figure (not a year, not one of the `given` ones already in the question) or a number word."""
-    figures = {n for n in numbers_in(text) - set(given) if not _YEAR.fullmatch(n)}
-    if figures:
-        return True
-    # "six service windows" counts; "the two countries" / "les deux pays" refers back, it does not count.
-    return any(not _ARTICLE_BEFORE.search(text[: m.start()]) for m in _NUMBER_WORDS.finditer(text))
 
 
 def _holds(text: str, numbers: Sequence[str]) -> bool:
     return set(numbers) <= numbers_in(text)
 
 
-def _has_share(text: str) -> bool:
-    """A percentage or a share in words ("two thirds", "nueve de cada diez", "la moitié")."""
-    return bool(_PERCENT.search(text) or _FRACTION.search(text))
-
-
 def _widen(best: _Candidate, candidates: list[_Candidate], wants_number: bool, given: Sequence[str] = ()) -> _Candidate:
     """Extend the best sentence with a neighbour that carries the answer it introduces: the next sentence
     when it scores close, or the one with the figure a "how many" question asks for."""
+    if best.continued is not None:
+        return best  # already runs into the next passage
     neighbours = {c.position: c for c in candidates if c.passage is best.passage}
     span = [best]
     for step in (1, -1):
         other = neighbours.get(best.position + step)
         if other is None:
             continue
-        needs_figure = wants_number and not _has_quantity(best.text, given) and _has_quantity(other.text, given)
+        needs_figure = wants_number and not has_quantity(best.text, given) and has_quantity(other.text, given)
         dates_it = bool(given) and not _holds(best.text, given) and _holds(other.text, given)
         if needs_figure or dates_it or other.score >= best.score - 0.03:
             span.append(other)

@@ -227,6 +227,24 @@ class Store:
         vectors = np.asarray(embeddings, dtype=np.float32) if embeddings is not None and len(chunks) else None
         return chunks, vectors
 
+    def following(self, chunk: Chunk, within: int = 20) -> Chunk | None:
+        """The next passage of `chunk`'s kind in its document (where a sentence cut by a page break goes on: the
+        page's footnotes come between), if one lies within `within` passages."""
+        where = {
+            "$and": [
+                {"doc_id": chunk.doc_id},
+                {"kind": chunk.kind},
+                {"ordinal": {"$gt": chunk.ordinal}},
+                {"ordinal": {"$lte": chunk.ordinal + within}},
+            ]
+        }
+        got = self.passages.get(where=where, include=["documents", "metadatas"])  # type: ignore[arg-type]
+        found = [
+            Chunk.from_store(cid, text, meta)  # type: ignore[arg-type]
+            for cid, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)
+        ]
+        return min(found, key=lambda c: c.ordinal, default=None)
+
     def get_chunks(self, ids: Iterable[str], with_vectors: bool = False) -> tuple[list[Chunk], np.ndarray | None]:
         ids = list(dict.fromkeys(ids))
         if not ids:

@@ -223,3 +223,16 @@ def test_recall_of_the_configured_hnsw_against_exact_search(tmp_path: Path) -> N
     )
     recall = hits / (k * n_queries)
     assert recall >= 0.99, f"HNSW recall@{k} = {recall:.3f}"
+
+
+def test_following_is_the_next_passage_of_the_same_kind(
+    store: Store, samples: Samples, fake_embeddings: HashEmbeddings
+) -> None:
+    document, chunks, vectors = _document(samples.plain_txt, fake_embeddings)
+    assert len(chunks) >= 3
+    # A footnote between two body passages (as a page's footnotes come between its last line and the next page).
+    chunks = [chunks[0], chunks[1].model_copy(update={"kind": "footnote"}), *chunks[2:]]
+    store.write_document(document, chunks, vectors)
+    assert store.following(chunks[0]) == chunks[2]
+    assert store.following(chunks[-1]) is None
+    assert store.following(chunks[0], within=1) is None
