@@ -7,7 +7,9 @@ Printed side by side, on the same pools: hit@1/hit@5/MRR (all items, and cross-l
 fusion alone, of the weights in use, and of the cross-validated fit; then the weights fit on every item, scaled
 so `native` has weight 1, ready to paste into `WEIGHTS`.
 
-    python -m bench.tune_rerank --index var/index-full --corpus corpus --corpus ../shared/corpus/public
+    python -m bench.tune_rerank --index var/index-full --corpus corpus --corpus ../shared/corpus/public --seed 0 1 2
+
+(`--seed` shuffles the folds; several seeds cross-validate the same pools several ways, collected once.)
 """
 
 from __future__ import annotations
@@ -112,20 +114,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--index", type=Path, required=True, help="an index holding the corpus")
     parser.add_argument("--corpus", type=Path, action="append", required=True, help="the corpus's files or folders")
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, nargs="+", default=[0], help="fold shuffles: one CV line per seed")
     args = parser.parse_args(argv)
 
     settings = Settings(index_dir=args.index, chroma_url=None)
     pools = collect(Index(settings), settings, args.corpus)
     current = np.array([WEIGHTS[name] for name in NAMES])
-    held_out = cross_validated(pools, args.folds, args.seed)
     full = fit(pools)
-    result = {
+    result: dict[str, object] = {
         "fusion_only": score_ranking(pools, lambda p: p.fused),
         "weights_in_use": score_ranking(pools, lambda p: p.x @ current),
-        f"refit_{args.folds}fold_cv": score_ranking(pools, lambda p: held_out[p.item_id]),
-        "refit_weights_scaled": {n: round(float(w / full[0]), 3) for n, w in zip(NAMES, full, strict=True)},
     }
+    for seed in args.seed:
+        held_out = cross_validated(pools, args.folds, seed)
+        result[f"refit_{args.folds}fold_cv_seed{seed}"] = score_ranking(pools, lambda p, h=held_out: h[p.item_id])
+    result["refit_weights_scaled"] = {n: round(float(w / full[0]), 3) for n, w in zip(NAMES, full, strict=True)}
     print(json.dumps(result, indent=2))
     return 0
 

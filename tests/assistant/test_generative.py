@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -20,6 +21,7 @@ from assistant.generative import covering_quote, excerpt
 from assistant.llm.model_files import LLMUnavailableError
 from assistant.messages import MODEL_DOUBTS, QUOTES_IN_YOUR_LANGUAGE
 from assistant.prompts import NO_ANSWER
+from assistant.retrieve import Retrieval
 from gfmd.index import Index
 from gfmd.records import Answer, StreamEvent
 from gfmd.settings import Settings
@@ -379,3 +381,39 @@ def test_a_translated_passage_is_cited_by_the_span_that_holds_every_translated_q
     assert covering_quote(passage, "Hay muchos actores.") == "Hay muchos actores."
     # A part the passage lacks (never expected): the longest part, as before.
     assert covering_quote(passage, "Hay muchos actores. … Otra cosa") == "Hay muchos actores."
+
+
+# --- a sentence cut by a page break --------------------------------------------------------------------------------
+
+
+def test_a_sentence_cut_by_a_page_break_reaches_the_model_whole(
+    generative: Callable[..., Assistant], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "turkey-facility_2020_en.txt").write_text(
+        "Funding for transit countries\n\nFunding mechanisms have supported transit countries. For example, the "
+        "European Union supported Turkey through the Facility for Refugees in Turkey, with total funding of\n\f"
+        "€6 billion for refugees hosted in Turkey. The Facility combines grants and loans.\n",
+        encoding="utf-8",
+    )
+    llm = ScriptedChatModel(script=lambda prompt: "The Facility for Refugees in Turkey had €6 billion. [1]")
+    assistant = generative(llm, extra=extra, llm_grounding="quotes", llm_same_language="restate")
+    question = "How much total funding did the European Union give through the Facility for Refugees in Turkey?"
+    quoted = assistant.ask(question, mode="extractive")
+    cut = next(s for s in quoted.sentences if len(s.citations) == 2)
+    assert cut.text.endswith("with total funding of €6 billion for refugees hosted in Turkey.")
+    assert [c.page for c in quoted.citations if c.n in cut.citations] == [1, 2]
+    # Retrieval need not return the next page's passage: the cited one is fetched.
+    retrieve = assistant.retriever.retrieve
+
+    def without_page_2(*args: Any, **kwargs: Any) -> Retrieval:
+        found = retrieve(*args, **kwargs)
+        found.passages = [
+            p for p in found.passages if p.chunk.chunk_id not in {c.chunk_id for c in quoted.citations[1:]}
+        ]
+        return found
+
+    monkeypatch.setattr(assistant.retriever, "retrieve", without_page_2)
+    assistant.ask(question)
+    assert llm.prompts and "€6 billion" in llm.prompts[0][1].text  # the next page's passage is in the prompt
