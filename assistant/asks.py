@@ -43,6 +43,12 @@ DATE_QUESTION = re.compile(
     r"\ben quelle ann[ée]e\b|\bdepuis quand\b|\bdesde cu[aá]ndo\b",
     re.IGNORECASE,
 )
+# "When should support start?", "when are consultations usually held?": a stage or a habit, not the date of one event.
+_NOT_ONE_EVENT = re.compile(
+    r"\b(should|must|ought|debe|deben|deber[ií]an?|doit|doivent|devrait|devraient|usually|generally|typically|"
+    r"normally|suel[ea]n?|normalmente|generalmente|habituellement|g[ée]n[ée]ralement|normalement)\b",
+    re.IGNORECASE,
+)
 # "Where is it held / based?", "in which city ...": a place. A bare "where" is not enough ("where does the paper
 # discuss X?" asks for a passage, not a place).
 PLACE_QUESTION = re.compile(
@@ -100,7 +106,7 @@ def asked(question: str) -> list[Kind]:
         kinds.append("figure")
     if RATE.search(question):
         kinds.append("rate")
-    if DATE_QUESTION.search(question):
+    if DATE_QUESTION.search(question) and not _NOT_ONE_EVENT.search(question):
         kinds.append("date")
     if PLACE_QUESTION.search(question):
         kinds.append("place")

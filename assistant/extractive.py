@@ -3,8 +3,12 @@
 Nothing is written that is not in a passage. The evidence must clear every gate, or the answer is a refusal:
 the question's acronyms must be known to the corpus; its figures and dates must appear in the passage that
 answers it (numbers that name a document or a part of one, like "objective 22", in that passage's document);
-the best sentence's e5 similarity must reach `min_support`; a "how many" question needs a figure the question
-did not already give; and in the question's own language, the names it asks about must be in the document.
+the passage's document must date from no earlier than the year the question asks about (unless it asks for a
+target or a forecast); the best sentence's e5 similarity must reach `min_support`; the quotes must give what the
+question asks for, a figure the question did not already give, a rate, a date, a place (`assistant.asks`); in the
+question's own language, the names it asks about must be in the document, and in any language, its countries.
+
+A sentence a page break cut is completed from the start of its document's next passage and cited to both.
 """
 
 from __future__ import annotations

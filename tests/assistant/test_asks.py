@@ -17,6 +17,8 @@ from assistant.asks import after_document, asked, gives, has_place, missing
         ("Où s'est tenu le quinzième sommet du Forum mondial ?", ["place"]),
         # A bare "when" or "where" asks for a stage or a passage, not a date or a place.
         ("When should reintegration support at the structural level start?", []),
+        ("When should partnerships with local authorities be established?", []),
+        ("¿Cuándo suelen celebrarse las consultas regionales?", []),
         ("Where does the paper discuss remittances?", []),
         ("Ou bien les partenariats échouent-ils ?", []),  # "ou" (or) is not "où" (where)
     ],
