@@ -65,9 +65,9 @@ class Retriever:
         lexical_index = self.index.lexical()
         exact = lexical_index.vectors is not None
         mask = lexical_index.mask(filters.sources, filters.lang, filters.year)
-        # Filtered searches are exact over the snapshot's vectors (gfmd.lexical says why); Chroma's HNSW index
-        # serves the unfiltered one.
-        if mask is not None and exact:
+        # Dense search is exact over the snapshot's vectors (gfmd.lexical says why); Chroma's HNSW index serves it
+        # only when the snapshot holds no vectors.
+        if exact:
             dense = lexical_index.nearest(vector, settings.candidates, mask)
         else:
             dense = store.dense_search(vector, settings.candidates, filters)

@@ -139,8 +139,8 @@ def run_scale(
 
 def probe_filters(index_dir: Path, questions: list[str], embeddings: Any) -> dict[str, Any]:
     """On an existing (scale) index: dense search unfiltered and restricted to one language, in Chroma and exact
-    over the snapshot's vectors (what the retriever's per-language pools and filters use), then whole retrievals
-    by stage, to show which part of the query cost grows with the index."""
+    over the snapshot's vectors (what the retriever uses), Chroma's recall of the exact top-4, then whole
+    retrievals by stage, to show which part of the query cost grows with the index."""
     from collections import Counter
 
     from assistant.retrieve import Retriever
@@ -156,7 +156,14 @@ def probe_filters(index_dir: Path, questions: list[str], embeddings: Any) -> dic
         "passages": store.count(),
         "snapshot_load_s": round(time.perf_counter() - started, 1),
         "unfiltered_chroma_ms": p50_p95(each_ms(lambda v: store.dense_search(v, k), vectors)),
+        "unfiltered_exact_ms": p50_p95(each_ms(lambda v: snapshot.nearest(v, k), vectors)),
     }
+    if snapshot.vectors is not None:
+        # How many of the exact top-4 Chroma's HNSW index returns (the retriever searches exactly; see gfmd.lexical).
+        found = sum(
+            len({c for c, _ in store.dense_search(v, 4)} & {c for c, _ in snapshot.nearest(v, 4)}) for v in vectors
+        )
+        out["chroma_recall_at_4"] = f"{found}/{4 * len(vectors)}"
     for lang in sorted(langs):
         mask = snapshot.mask((), lang, None)
         out[f"lang_{lang}_share"] = round(float(mask.mean()), 3) if mask is not None else None
