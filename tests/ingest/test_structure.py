@@ -108,6 +108,18 @@ def test_pdf_running_headers_and_page_numbers_are_dropped() -> None:
     ]
 
 
+def test_a_date_line_is_not_a_numbered_heading() -> None:
+    # The end of a UN resolution: the plenary meeting and the adoption date stay one block, in the last section.
+    page = "2. Calls upon Member States\nto act. 3. Decides to remain seized of the matter.\n50th plenary meeting\n19 December 2023"
+    blocks = find_pdf_headings([page])
+    assert len(blocks) == 1 and blocks[0].section == "2. Calls upon Member States"
+    assert blocks[0].text.endswith("50th plenary meeting\n19 December 2023")
+    for date in ("3 Janvier 2025", "1 de mayo de 2020", "10 August 2024", "15 décembre"):
+        assert find_pdf_headings([f"1. Background\nText.\n{date}"])[-1].section == "1. Background", date
+    # A numbered heading that starts with a month-like word is still a heading.
+    assert find_pdf_headings(["Intro text.\n3. Mayors and migration\nText."])[-1].section == "3. Mayors and migration"
+
+
 def test_pdf_with_few_pages_keeps_repeated_lines() -> None:
     # Under four pages there is no telling a running header from a repeated sentence.
     pages = ["Repeated line here\nText one.", "Repeated line here\nText two."]
