@@ -84,7 +84,7 @@ class Settings(BaseSettings):
         description="Calibrated e5 similarity (question vs best sentence, same language) needed to answer.",
     )
     min_support_cross: float = Field(
-        default=0.82,
+        default=0.825,
         description="The same threshold when the passage's language differs from the question's (the sentence is "
         "compared with the question and with its glossary rendering in the passage's language).",
     )

@@ -109,8 +109,9 @@ def test_pdf_running_headers_and_page_numbers_are_dropped() -> None:
 
 
 def test_a_date_line_is_not_a_numbered_heading() -> None:
-    # The end of a UN resolution: the plenary meeting and the adoption date stay one block, in the last section.
-    page = "2. Calls upon Member States\nto act. 3. Decides to remain seized of the matter.\n50th plenary meeting\n19 December 2023"
+    # The end of a UN resolution: the plenary meeting and the adoption date stay in the block before them.
+    lines = ["2. Calls upon Member States", "to act. 3. Decides to remain seized of the matter."]
+    page = "\n".join([*lines, "50th plenary meeting", "19 December 2023"])
     blocks = find_pdf_headings([page])
     assert len(blocks) == 1 and blocks[0].section == "2. Calls upon Member States"
     assert blocks[0].text.endswith("50th plenary meeting\n19 December 2023")
