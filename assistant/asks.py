@@ -15,6 +15,7 @@ from typing import Literal
 
 from assistant.countries import countries_in
 from assistant.terms import numbers_in
+from gfmd.textnorm import MONTHS
 
 Kind = Literal["figure", "rate", "date", "place"]
 
@@ -70,12 +71,7 @@ FORWARD = re.compile(
 )
 
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december|enero|febrero|marzo|"
-    "abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|janvier|f[ée]vrier|mars|avril|"
-    "mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre"
-)
-_MONTH = re.compile(rf"\b(?:{_MONTHS})\b", re.IGNORECASE)
+_MONTH = re.compile(rf"\b(?:{MONTHS})\b", re.IGNORECASE)
 # A place in a sentence: a country, or a capitalised name after a preposition of place ("held in Riohacha", "based
 # in the Regional Office ... (Bangkok)", "en Nueva York", "à Genève"), or a capitalised name in brackets.
 _AT_NAME = re.compile(

@@ -10,6 +10,12 @@ import Stemmer
 
 _TOKEN = re.compile(r"\d+(?:[.,/]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _STEMMERS = {"en": "english", "es": "spanish", "fr": "french"}
+# Month names in en/es/fr, as a regex alternation (ingest tells dates from headings; answers check for a date).
+MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|enero|febrero|marzo|"
+    "abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|janvier|f[ée]vrier|mars|avril|"
+    "mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre"
+)
 STOP = frozenset(
     [
         "a",

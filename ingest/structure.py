@@ -12,20 +12,16 @@ import re
 from collections import Counter
 
 from gfmd.records import Block
+from gfmd.textnorm import MONTHS
 
 _FOOTNOTE_START = re.compile(r"^(\d{1,3}) \S")
 _TEXT_HEADING = re.compile(r"^\s*(\d{1,2})\.\s+(\S.{0,110})$")
 _PDF_NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+([A-ZÁÉÍÓÚÀÂÇÈÊÎÔÛ][^.!?]{2,90})$")
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:/|of|de|sur)\s*\d{1,4})?$", re.IGNORECASE)
-_MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december|"
-    "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|"
-    "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre"
-)
 # "19 December 2023", "3 janvier 2025", "1.º de mayo de 2020": the date a resolution was adopted or a report
 # signed, not a numbered heading.
 _DATE_LINE = re.compile(
-    rf"^\d{{1,2}}(?:st|nd|rd|th|er|\.?º)?\s+(?:de\s+)?(?:{_MONTHS})\b(?:,?\s+(?:de\s+)?\d{{4}})?\.?$", re.IGNORECASE
+    rf"^\d{{1,2}}(?:st|nd|rd|th|er|\.?º)?\s+(?:de\s+)?(?:{MONTHS})\b(?:,?\s+(?:de\s+)?\d{{4}})?\.?$", re.IGNORECASE
 )
 
 
