@@ -167,3 +167,22 @@ class StreamEvent(Frozen):
     kind: Literal["token", "answer"]
     text: str = ""
     answer: Answer | None = None
+
+
+ModelState = Literal["off", "preparing", "starting", "ready", "restarting", "disabled", "unavailable"]
+
+
+class ModelStatus(Frozen):
+    """Where the generative model stands, for the web chat's banner and `gfmd serve`'s log.
+
+    `generative` is True only in state "ready": answers can be generated. In every other state generative
+    questions get the verified extractive quotes with a notice, and `message` says why in plain words.
+    """
+
+    state: ModelState
+    message: str = ""
+    crashes: int = Field(default=0, description="model-worker crashes since the server started")
+
+    @property
+    def generative(self) -> bool:
+        return self.state == "ready"
