@@ -20,8 +20,8 @@ from assistant.extractive import extract
 from assistant.messages import (
     EMPTY_INDEX,
     EMPTY_QUESTION,
-    FELL_BACK,
     LANG_NAMES,
+    MODEL_UNAVAILABLE,
     QUOTED_FROM,
     QUOTES_IN_YOUR_LANGUAGE,
     REFUSAL,
@@ -30,7 +30,7 @@ from assistant.messages import (
 )
 from assistant.retrieve import Retrieval, Retriever
 from gfmd.index import Index
-from gfmd.records import Answer, Filters, ScoredChunk, StreamEvent
+from gfmd.records import Answer, Filters, ModelStatus, ScoredChunk, StreamEvent
 from gfmd.settings import Settings, get_settings, quotes_suffice
 from ingest.lang import detect_language
 
@@ -120,7 +120,7 @@ class Assistant:
             yield StreamEvent(kind="answer", answer=quoted)
             return
         if llm is None:
-            notice = say(FELL_BACK, lang, reason=self._llm_error or "no generative model configured")
+            notice = say(MODEL_UNAVAILABLE, lang, reason=self._llm_error or "no generative model configured")
             fallback = extractive.model_copy(update={"notice": f"{notice} {extractive.notice}".strip()})
             yield from _sentence_events(fallback)
             yield StreamEvent(kind="answer", answer=fallback)
@@ -133,12 +133,44 @@ class Assistant:
         return self.retriever.retrieve(question, k=k, filters=filters)
 
     def llm(self) -> Any:
-        """The configured chat model, loaded once; None (with the reason kept) when it cannot be had."""
+        """The configured chat model when it can answer now; None otherwise, with the reason kept for the notice.
+
+        The bundled model answers from a worker process that starts in the background: until its self-test has
+        passed, and while it restarts after a failure, this is None and generative questions get the quotes.
+        """
+        llm = self._chat_model()
+        if llm is None:
+            return None
+        status = model_status_of(llm)
+        if not status.generative:
+            self._llm_error = status.message
+            return None
+        return llm
+
+    def model_status(self) -> ModelStatus:
+        """Where the generative model stands (the web chat shows it in a banner)."""
+        if self.settings.llm_backend == "none":
+            return ModelStatus(state="off", message="Generative answers are off (GFMD_LLM_BACKEND=none).")
+        llm = self._chat_model()
+        if llm is None:
+            return ModelStatus(state="unavailable", message=f"Generative mode is unavailable: {self._llm_error}.")
+        return model_status_of(llm)
+
+    def start_model(self, wait: float = 0.0) -> ModelStatus:
+        """Start the local model's worker now (in the background; `wait` seconds at most for its outcome)."""
+        llm = self._chat_model()
+        worker = getattr(llm, "worker", None)
+        if callable(worker):
+            return worker().start(wait=wait)  # type: ignore[no-any-return]
+        return self.model_status()
+
+    def _chat_model(self) -> Any:
+        """The chat model object, made once; None when it cannot be made (the reason is kept)."""
         with self._llm_lock:
-            if self._llm is None and self._llm_error is None:
+            if self._llm is None and self._llm_error is None and self.settings.llm_backend != "none":
                 try:
                     self._llm = make_llm(self.settings)
-                except Exception as exc:  # missing, corrupt, out of memory, endpoint down
+                except Exception as exc:  # a bad endpoint URL or model option: generative mode is unavailable
                     self._llm_error = str(exc)
                     log.warning("generative model unavailable: %s", exc)
             return self._llm
@@ -248,13 +280,24 @@ def make_llm(settings: Settings) -> Any:
     if settings.llm_backend == "local":
         if settings.llm_model:
             common["model_path"] = settings.llm_model
-        return make_chat_model("local", n_threads=settings.llm_threads, **common)
+        local = {"n_threads": settings.llm_threads, "memory_mb": settings.llm_memory_mb, "lazy": True}
+        return make_chat_model("local", **local, **common)
     common["model"] = settings.llm_model
     if settings.llm_url:
         common["base_url"] = settings.llm_url
     if settings.llm_backend == "openai" and settings.llm_api_key:
         common["api_key"] = settings.llm_api_key
     return make_chat_model(settings.llm_backend, **common)
+
+
+def model_status_of(llm: Any) -> ModelStatus:
+    """A chat model's own status where it has one (the bundled model's worker); others count as ready."""
+    status = getattr(llm, "status", None)
+    if callable(status):
+        got = status()
+        if isinstance(got, ModelStatus):
+            return got
+    return ModelStatus(state="ready", message="Generative answers are available.")
 
 
 _assistants: dict[tuple[str, str, str], Assistant] = {}

@@ -20,7 +20,7 @@ from langchain_core.output_parsers import StrOutputParser
 from assistant.condense import condense, looks_like_follow_up
 from assistant.extractive import citation_for
 from assistant.llm.model_files import LLMUnavailableError
-from assistant.messages import FELL_BACK, MODEL_DOUBTS, say
+from assistant.messages import FELL_BACK, MODEL_DOUBTS, MODEL_UNAVAILABLE, say
 from assistant.prompts import (
     ANSWER_PROMPT,
     CONDENSE_PROMPT,
@@ -48,7 +48,7 @@ def condense_with_model(llm: BaseChatModel, question: str, history: Sequence[str
     try:
         chain = CONDENSE_PROMPT | llm | StrOutputParser()
         rewritten = chain.invoke({"history": "\n".join(f"- {h}" for h in history[-3:]), "question": question})
-    except (LLMUnavailableError, Exception) as exc:  # a model failure must not stop the answer
+    except Exception as exc:  # the model unavailable, or any other failure: the heuristic rewrite still answers
         log.warning("condense failed (%s); using the heuristic rewrite", exc)
         return fallback
     rewritten = rewritten.strip().splitlines()[0].strip() if rewritten.strip() else ""
@@ -74,7 +74,10 @@ def generate(
     if context and needs_translation(context, excerpts, lang):
         done = yield from translated_answer(assistant, llm, question, lang, context, excerpts, timings)
         if not done.any_kept(excerpts):
-            reasons = done.failure or "; ".join(v.reason for v in done.verdicts if not v.supported)[:300]
+            if done.failure:  # the model failed (crashed, hung, down), not the verification
+                yield _fallback(extractive, lang, done.failure, timings, t_prompt, table=MODEL_UNAVAILABLE)
+                return
+            reasons = "; ".join(v.reason for v in done.verdicts if not v.supported)[:300]
             yield _fallback(extractive, lang, f"unverified translation ({reasons})", timings, t_prompt, done.verdicts)
             return
         # Each citation quotes, verbatim, the span of its passage that holds everything that was translated.
@@ -113,8 +116,8 @@ def generate(
             if NO_ANSWER not in so_far and not NO_ANSWER.startswith(so_far.strip()):
                 yield StreamEvent(kind="token", text=so_far[shown:])
                 shown = len(so_far)
-    except LLMUnavailableError as exc:
-        yield _fallback(extractive, lang, str(exc), timings, started)
+    except LLMUnavailableError as exc:  # the model crashed, hung or is down: the verified quotes answer
+        yield _fallback(extractive, lang, str(exc), timings, started, table=MODEL_UNAVAILABLE)
         return
     text = "".join(pieces).strip()
     timings["generate"] = round((time.perf_counter() - started) * 1000, 2)
@@ -271,10 +274,11 @@ def _fallback(
     timings: dict[str, float],
     started: float,
     verdicts: list[AnswerSentence] | None = None,
+    table: dict[str, str] = FELL_BACK,
 ) -> StreamEvent:
     log.warning("generative answer not shown: %s", reason)
     timings.setdefault("generate", round((time.perf_counter() - started) * 1000, 2))
-    notice = say(FELL_BACK, lang, reason=re.sub(r"\s+", " ", reason)[:200])
+    notice = say(table, lang, reason=re.sub(r"\s+", " ", reason)[:200])
     if extractive.notice:
         notice = f"{notice} {extractive.notice}"
     update: dict[str, object] = {"notice": notice, "timings_ms": timings}

@@ -43,6 +43,11 @@ FELL_BACK = {
     "es": "No se pudo verificar la respuesta generada ({reason}); se muestran los pasajes citados.",
     "fr": "La réponse générée n'a pas pu être vérifiée ({reason}) ; voici les passages cités.",
 }
+MODEL_UNAVAILABLE = {
+    "en": "The generative model is unavailable ({reason}); showing the verified quotes instead.",
+    "es": "El modelo generativo no está disponible ({reason}); se muestran las citas verificadas.",
+    "fr": "Le modèle génératif n'est pas disponible ({reason}) ; voici les citations vérifiées.",
+}
 
 # The model said the passages do not answer, although the quoted sentences passed every extractive gate. On the
 # golden set the bundled 0.5B model said so for 24 of 40 answerable questions and 6 of 20 unanswerable ones: its

@@ -27,8 +27,9 @@ def run(index_dir: Path, n: int) -> dict[str, Any]:
 
     settings = Settings(index_dir=index_dir, answer_mode="generative", chroma_url=None)
     assistant = Assistant(settings, Index(settings))
-    if assistant.llm() is None:
-        raise SystemExit("no generative model: see `gfmd config` (GFMD_LLM_BACKEND) and scripts/setup_llm.py")
+    status = assistant.start_model(wait=300)
+    if not status.generative:
+        raise SystemExit(f"{status.message} See `gfmd config` (GFMD_LLM_BACKEND) and scripts/setup_llm.py")
     assistant.ask("How many international migrants were there in 2019?", mode="generative")  # warm-up
     rows: list[dict[str, Any]] = []
     for question in questions(n):

@@ -17,6 +17,9 @@ from pydantic import ValidationError
 from gfmd.errors import IndexError_, StartupError
 from gfmd.settings import Settings
 
+# The model's worker loads the model and answers a self-test; on a slow, busy machine that may take minutes.
+MODEL_START_WAIT_S = 300.0
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
@@ -123,6 +126,7 @@ def ask(
     filters = Filters(sources=tuple(doc or ()), lang=lang, year=year)
     with _index_errors():
         assistant = get_assistant(settings)
+        _await_model(assistant)
         if batch is not None:
             _ask_batch(assistant, batch, k, filters)
             return
@@ -133,6 +137,15 @@ def ask(
     from ui.render import answer_to_text
 
     typer.echo(answer_to_text(answer))
+
+
+def _await_model(assistant: Any) -> None:
+    """In generative mode, start the model's worker and wait for its self-test; say so when it is unavailable."""
+    if assistant.settings.answer_mode != "generative" or assistant.settings.llm_backend == "none":
+        return
+    status = assistant.start_model(wait=MODEL_START_WAIT_S)
+    if not status.generative:
+        typer.echo(f"warning: {status.message} Answering with the verified quotes.", err=True)
 
 
 def _ask_batch(assistant: Any, batch: Path, k: int | None, filters: Any) -> None:
@@ -194,11 +207,13 @@ def serve(
     index: IndexOpt = None,
 ) -> None:
     """Start the web chat, indexing the bundled corpus first if the index is empty."""
+    from assistant.api import get_assistant
     from ui.app import launch
 
     settings = settings_for(index, host=host, port=port)
     with _index_errors():
         try:
+            get_assistant(settings).start_model()  # in the background: the chat serves quotes until it is ready
             launch(settings)
         except StartupError as exc:
             _fail(f"cannot start the web chat: {exc}")

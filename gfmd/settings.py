@@ -132,6 +132,12 @@ class Settings(BaseSettings):
         description="CPU threads of the local model (llama.cpp). 2 halves the first-token time of one question on "
         "2 idle cores; 1 is kinder to a server busy with many sessions.",
     )
+    llm_memory_mb: int = Field(
+        default=4096,
+        ge=0,
+        description="Address-space cap of the local model's worker process, in MB (0: none): a runaway allocation "
+        "fails in the worker, costing one answer, instead of starving the web server.",
+    )
     llm_passage_chars: int = Field(
         default=300,
         ge=100,

@@ -1,10 +1,12 @@
-"""Measure the local backend on this machine: load time, time to first token, prefill and decode speed.
+"""Measure the llama.cpp runtime on this machine: load time, time to first token, prefill and decode speed.
 
     python -m assistant.llm.bench                       # 4 Spanish passages (~1,500 prompt tokens), 120 output tokens
     python -m assistant.llm.bench --prompt-tokens 3000 --max-tokens 200 --runs 3 --json
 
 The prompt is built like a RAG prompt: a system instruction, then numbered passages cut from the bundled corpus,
 then a question. Each run starts from an empty KV cache (llama.cpp would otherwise reuse the shared prefix).
+It runs the engine in this process, as the model worker does, so two builds of llama-cpp-python can be compared
+by running it with each on the Python path (`PYTHONPATH=build-a python -m assistant.llm.bench`).
 """
 
 from __future__ import annotations
@@ -17,9 +19,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
-
-from assistant.llm.backends import LocalLlamaChat, to_chat_dicts
+from assistant.llm import runtime
+from assistant.llm.engine import EngineOptions, LlamaEngine
 from assistant.llm.model_files import ensure_local_model
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -38,7 +39,7 @@ def spanish_text(corpus: Path) -> str:
     return re.sub(r"\s+", " ", " ".join(f.read_text(encoding="utf-8") for f in files)).strip()
 
 
-def build_messages(llama: Any, corpus: Path, prompt_tokens: int, passages: int) -> list[BaseMessage]:
+def build_messages(llama: Any, corpus: Path, prompt_tokens: int, passages: int) -> list[dict[str, str]]:
     """Numbered passages, cut at sentence ends, sized so that the whole prompt is about prompt_tokens long."""
     text = spanish_text(corpus)
     chars_per_token = len(text) / max(1, len(llama.tokenize(text.encode(), add_bos=False)))
@@ -54,21 +55,25 @@ def build_messages(llama: Any, corpus: Path, prompt_tokens: int, passages: int) 
     step = max(1, len(chunks) // passages)
     picked = chunks[::step][:passages]
     body = "\n\n".join(f"[{i}] {p}" for i, p in enumerate(picked, 1))
-    return [SystemMessage(SYSTEM), HumanMessage(f"Pasajes:\n\n{body}\n\nPregunta: {QUESTION}")]
+    return [
+        {"role": "system", "content": SYSTEM},
+        {"role": "user", "content": f"Pasajes:\n\n{body}\n\nPregunta: {QUESTION}"},
+    ]
 
 
-def run_once(llm: LocalLlamaChat, llama: Any, messages: list[BaseMessage]) -> dict[str, Any]:
+def run_once(engine: LlamaEngine, messages: list[dict[str, str]], max_tokens: int) -> dict[str, Any]:
+    llama = engine.llama
     llama.reset()  # cold KV cache: measure the full prefill every run
     t0 = time.perf_counter()
     first = None
     text = ""
-    for chunk in llm.stream(messages):
-        if chunk.content and first is None:
+    for piece, _ in engine.stream(messages, {"max_tokens": max_tokens, "temperature": 0.0}, time.monotonic() + 600):
+        if piece and first is None:
             first = time.perf_counter() - t0
-        text += str(chunk.content)
+        text += piece
     total = time.perf_counter() - t0
     # exact prompt size as llama.cpp templated it: a 1-token call that reuses the KV cache of the prompt
-    prompt_tokens = llama.create_chat_completion(to_chat_dicts(messages), max_tokens=1)["usage"]["prompt_tokens"]
+    prompt_tokens = llama.create_chat_completion(messages, max_tokens=1)["usage"]["prompt_tokens"]
     out = llama.tokenize(text.encode(), add_bos=False)
     ttft = first if first is not None else total
     decode = total - ttft
@@ -89,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--prompt-tokens", type=int, default=1500)
     ap.add_argument("--passages", type=int, default=4)
     ap.add_argument("--max-tokens", type=int, default=120)
-    ap.add_argument("--n-threads", type=int, default=LocalLlamaChat.model_fields["n_threads"].default)
+    ap.add_argument("--n-threads", type=int, default=EngineOptions.n_threads)
     ap.add_argument("--n-ctx", type=int, default=4096)
     ap.add_argument("--runs", type=int, default=2)
     ap.add_argument("--json", action="store_true", help="print one JSON object instead of a report")
@@ -98,17 +103,17 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     path = ensure_local_model()
     verify_s = time.perf_counter() - t0
-    llm = LocalLlamaChat(
-        model_path=str(path), max_tokens=args.max_tokens, n_threads=args.n_threads, n_ctx=args.n_ctx, timeout=600
-    )
+    engine = LlamaEngine(EngineOptions(model_path=str(path), n_threads=args.n_threads, n_ctx=args.n_ctx))
     t0 = time.perf_counter()
-    llama = llm.load().llama
+    engine.load()
     load_s = time.perf_counter() - t0
-    messages = build_messages(llama, args.corpus, args.prompt_tokens, args.passages)
-    runs = [run_once(llm, llama, messages) for _ in range(args.runs)]
+    messages = build_messages(engine.llama, args.corpus, args.prompt_tokens, args.passages)
+    runs = [run_once(engine, messages, args.max_tokens) for _ in range(args.runs)]
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result = {
         "model": str(path),
+        "runtime": str(runtime.package_dir()),
+        "portable_build": runtime.is_portable_build(),
         "find_verify_s": round(verify_s, 3),
         "load_s": round(load_s, 2),
         "n_threads": args.n_threads,
@@ -120,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
+    print(f"runtime {result['runtime']} (portable build: {result['portable_build']})")
     print(f"model {path.name}: find+verify {verify_s:.3f} s, load {load_s:.2f} s, peak RSS {rss_mb:.0f} MB")
     for i, r in enumerate(runs, 1):
         print(

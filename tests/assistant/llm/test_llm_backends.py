@@ -1,18 +1,14 @@
-"""Chat backends against in-process fakes: an HTTP server on 127.0.0.1 (Ollama, OpenAI) and a fake llama_cpp.Llama."""
+"""HTTP chat backends against an in-process fake server on 127.0.0.1 (Ollama, OpenAI-compatible)."""
 
 from __future__ import annotations
 
 import contextlib
 import json
-import math
 import socket
-import sys
 import threading
 import time
-import types
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +16,8 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from pydantic import ValidationError
 
 from assistant.llm import backends
-from assistant.llm.backends import LLMUnavailableError, make_chat_model, to_chat_dicts
+from assistant.llm.backends import make_chat_model, to_chat_dicts
+from assistant.llm.model_files import LLMUnavailableError
 
 Reply = Callable[[BaseHTTPRequestHandler, dict[str, Any]], None]
 PROMPT = [SystemMessage("Answer briefly."), HumanMessage("¿Qué es el FMMD?")]
@@ -217,119 +214,3 @@ def test_configuration_errors(monkeypatch: pytest.MonkeyPatch) -> None:
         make_chat_model("ollama", model="m", max_token=5)  # typo: rejected, not ignored
     monkeypatch.setenv("OLLAMA_HOST", "10.0.0.5:11434")
     assert backends.OllamaChat(model="m").base_url == "http://10.0.0.5:11434"
-
-
-# ------------------------------------------------------------------------------------ local backend, fake llama
-class FakeLlama:
-    def __init__(self, words: list[str], delay: float = 0.0, fail: Exception | None = None) -> None:
-        self.words, self.delay, self.fail = words, delay, fail
-        self.calls: list[dict[str, Any]] = []
-        self.closed = False
-        self.end = [math.inf]
-
-    def create_chat_completion(self, messages: list[dict[str, str]], **kw: Any) -> Iterator[dict[str, Any]]:
-        self.calls.append({"messages": messages, **kw})
-        if self.fail:
-            raise self.fail
-        self.closed = False
-        return self._gen()
-
-    def _check_deadline(self) -> None:  # what llama.cpp's abort callback does between graph nodes
-        if time.monotonic() > self.end[0]:
-            raise RuntimeError("llama_decode returned 2")
-
-    def _gen(self) -> Iterator[dict[str, Any]]:
-        try:
-            self._check_deadline()
-            yield {"choices": [{"delta": {"role": "assistant"}, "finish_reason": None}]}
-            for w in self.words:
-                time.sleep(self.delay)
-                self._check_deadline()
-                yield {"choices": [{"delta": {"content": w}, "finish_reason": None}]}
-            yield {"choices": [{"delta": {}, "finish_reason": "length"}]}
-        finally:
-            self.closed = True
-
-
-def local_with(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fake: FakeLlama, **opts: Any) -> Any:
-    slot = backends._Slot(fake, threading.Lock(), fake.end)
-    monkeypatch.setattr(backends, "_load_llama", lambda path, **params: slot)
-    return make_chat_model("local", model_path=str(tmp_path / "m.gguf"), **opts)
-
-
-def test_local_streams_with_greedy_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    fake = FakeLlama(["Hola", ", ", "mundo"])
-    llm = local_with(monkeypatch, tmp_path, fake, max_tokens=64)
-    assert [c.content for c in llm.stream(PROMPT) if c.content] == ["Hola", ", ", "mundo"]
-    msg = llm.invoke(PROMPT, stop=["###"])
-    assert msg.content == "Hola, mundo" and msg.response_metadata["finish_reason"] == "length"
-    call = fake.calls[-1]
-    assert call["temperature"] == 0.0 and call["max_tokens"] == 64 and call["stop"] == ["###"]
-    assert call["stream"] is True and call["messages"][0]["role"] == "system"
-
-
-def test_local_timeout(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    fake = FakeLlama(["tok"] * 100, delay=0.02)
-    llm = local_with(monkeypatch, tmp_path, fake, timeout=0.2)
-    with pytest.raises(LLMUnavailableError, match=r"local model answer did not finish within 0.2 s"):
-        llm.invoke(PROMPT)
-    assert fake.closed  # generation was stopped, not left running
-    assert not backends._load_llama("unused").lock.locked() and fake.end == [math.inf]
-
-
-def test_local_prompt_too_long(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    fail = ValueError("Requested tokens (5000) exceed context window of 4096")
-    llm = local_with(monkeypatch, tmp_path, FakeLlama([], fail=fail))
-    with pytest.raises(LLMUnavailableError, match="prompt too long"):
-        llm.invoke(PROMPT)
-
-
-def test_local_busy_model_times_out(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    llm = local_with(monkeypatch, tmp_path, FakeLlama(["x"]), timeout=0.2)
-    with backends._load_llama("unused").lock, pytest.raises(LLMUnavailableError, match="busy"):
-        llm.invoke(PROMPT)
-
-
-def test_local_missing_model_file(tmp_path: Path) -> None:
-    with pytest.raises(LLMUnavailableError, match=r"does not exist|llama-cpp-python"):
-        make_chat_model("local", model_path=str(tmp_path / "absent.gguf"))
-
-
-def test_local_assembles_the_model_when_no_path_is_given(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    seen: list[object] = []
-    monkeypatch.setattr(backends, "ensure_local_model", lambda d: seen.append(d) or tmp_path / "m.gguf")
-    llm = make_chat_model("local", cache_dir=tmp_path, lazy=True)
-    assert seen == [tmp_path] and isinstance(llm, backends.LocalLlamaChat)
-    assert llm.model_path == str(tmp_path / "m.gguf")
-
-
-def test_local_model_keeps_earlier_prompt_states_in_a_ram_cache(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    """llama.cpp's one context keeps only the last prompt: the answer, translation and follow-up prompts each begin
-    with their own fixed system message, so their states are kept in a RAM cache found by prefix."""
-    made: list[Any] = []
-
-    class Llama:
-        def __init__(self, **params: Any) -> None:
-            self.params, self.cache = params, None
-            self._ctx = types.SimpleNamespace(ctx=None)
-            made.append(self)
-
-        def set_cache(self, cache: Any) -> None:
-            self.cache = cache
-
-    fake = types.SimpleNamespace(
-        Llama=Llama,
-        LlamaRAMCache=lambda capacity_bytes: ("ram-cache", capacity_bytes),
-        ggml_abort_callback=lambda fn: fn,
-        llama_set_abort_callback=lambda *args: None,
-    )
-    monkeypatch.setitem(sys.modules, "llama_cpp", fake)
-    model = tmp_path / "m.gguf"
-    model.write_bytes(b"GGUF")
-    monkeypatch.setattr(backends, "_LOADED", {})
-    backends.LocalLlamaChat(model_path=str(model), prompt_cache_mb=64).load()
-    backends.LocalLlamaChat(model_path=str(model), prompt_cache_mb=0).load()
-    assert [m.cache for m in made] == [("ram-cache", 64 << 20), None]
-    assert all("prompt_cache_mb" not in m.params for m in made)  # not a llama.cpp parameter
