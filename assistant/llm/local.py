@@ -89,6 +89,9 @@ def _check_runtime() -> bool:
     if runtime.package_dir() is None:
         if building:
             raise NotReadyYet(setup.get("message") or "the model runtime (llama.cpp) is being built")
+        if setup.get("state") == "failed":
+            log_file = runtime.setup_state_path().parent / "gfmd-llm-setup.log"
+            raise LLMUnavailableError(f"{setup.get('message')} (see {log_file})")
         raise LLMUnavailableError(
             "llama-cpp-python is not installed (run: python scripts/setup_llm.py --install-llama, or scripts/run chat)"
         )
