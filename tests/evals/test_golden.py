@@ -1,15 +1,19 @@
-"""The golden evaluation set (evals/golden/*.jsonl) is well formed and every gold quote is really in its source.
+"""The golden evaluation set (evals/golden/*.jsonl, dev; evals/golden/test/*.jsonl, test) is well formed and every
+gold quote is really in its source.
 
-For each item: the schema, unique ids, the minimum counts, and, for answerable items, that every gold quote
-appears (whitespace-normalised) in the text of its page as the product's loader (`ingest.loaders.load_file`)
-reads it, and that every fact group has an alternative inside the gold quotes.
+For each item: the schema (with its split and topic family), unique ids and questions across both splits, the minimum
+counts, and, for answerable items, that every gold quote appears (whitespace-normalised) in the text of its page as
+the product's loader (`ingest.loaders.load_file`) reads it, and that every fact group has an alternative inside the
+gold quotes.
 
-The public documents live in ../shared/corpus/public (not part of the repository), hence the marker.
+The public documents live in ../shared/corpus/public and the four unseen resolutions of the test split in
+../shared/corpus/extra (not part of the repository), hence the marker.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from functools import cache
 from pathlib import Path
@@ -23,20 +27,62 @@ pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]
 GOLDEN = REPO / "evals" / "golden"
 SEED_DIR = REPO / "corpus"
-PUBLIC_DIR = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "public"
+SHARED_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+PUBLIC_DIR = SHARED_CORPUS / "public"
+EXTRA_DIR = SHARED_CORPUS / "extra"
 
-FILES = {"seed": "seed.jsonl", "public": "public.jsonl", "unanswerable": "unanswerable.jsonl"}
-ID_PREFIX = {"seed": "seed-", "public": "pub-", "unanswerable": "neg-"}
+FILES = {
+    "seed": "seed.jsonl",
+    "public": "public.jsonl",
+    "unanswerable": "unanswerable.jsonl",
+    "test": "test/answerable.jsonl",
+    "test-neg": "test/unanswerable.jsonl",
+}
+ID_PATTERN = {
+    "seed": r"seed-\d{3}",
+    "public": r"pub-\d{3}",
+    "unanswerable": r"neg-\d{3}",
+    "test": r"test-\d{3}",
+    "test-neg": r"test-neg-\d{3}",
+}
+SPLIT = {"seed": "dev", "public": "dev", "unanswerable": "dev", "test": "test", "test-neg": "test"}
+NEGATIVE_KINDS = {"unanswerable", "test-neg"}
 LANGS = {"en", "es", "fr"}
 CATEGORIES = {"figure", "name", "list", "date", "definition", "why-how"}
-FIELDS = {"id", "question", "lang", "answerable", "category", "facts", "gold"}
-MIN_COUNTS = {"seed": 60, "public": 40, "unanswerable": 20}
+FIELDS = {"id", "question", "lang", "answerable", "category", "facts", "gold", "split", "family"}
+TEST_ANSWERABLE_FIELDS = FIELDS | {"names_document"}
+# Topic family of a document, from its file name (first matching prefix). Unanswerable items take the family whose
+# topic they imitate, or "off-topic".
+FAMILY_PREFIXES = {
+    "seed": ("fmmd-2020-",),
+    "hoa-ji": ("IOM_2023_EU-IOM-JI-HornOfAfrica_", "ISP-IOM_2023_EU-IOM-JI_Case-Management-Study"),
+    "aap": ("IOM_2024_Accountability-to-Affected-Populations_",),
+    "meta-eval": ("IOM_2025_Meta-Evaluation",),
+    "data-hubs": ("IOM_2025_Migration-Data-Strategy-Evaluation_",),
+    "haiti-rd": ("OIM_",),
+    "un-resolutions": ("UNGA_",),
+    "la-declaration": ("USG_",),
+    "gcm-handbook": ("GCM_", "IOM_2019_Reintegration-Handbook_"),
+}
+FAMILIES = set(FAMILY_PREFIXES)
+OFF_TOPIC = "off-topic"
+MIN_COUNTS = {"seed": 60, "public": 40, "unanswerable": 20, "test": 100, "test-neg": 50}
 MIN_PUBLIC_FILES = 15
+MIN_TEST_NOT_NAMING = 50  # test questions asked as a delegate would, without naming their document
+MIN_TEST_EXTRA = 25  # test items on the unseen resolutions of ../shared/corpus/extra
+MIN_TEST_SEED = 20
 QUOTE_LEN = (20, 300)
 
 
 def norm(text: str) -> str:
     return " ".join(text.split())
+
+
+def family_of(source: str) -> str | None:
+    for family, prefixes in FAMILY_PREFIXES.items():
+        if source.startswith(prefixes):
+            return family
+    return None
 
 
 def _read(kind: str) -> list[dict]:
@@ -45,7 +91,7 @@ def _read(kind: str) -> list[dict]:
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if line.strip():
             row = json.loads(line)
-            row["_where"] = f"{path.name}:{number}"
+            row["_where"] = f"{FILES[kind]}:{number}"
             rows.append(row)
     return rows
 
@@ -55,8 +101,14 @@ ALL = [(kind, item) for kind, rows in ITEMS.items() for item in rows]
 ANSWERABLE = [(kind, item) for kind, item in ALL if item.get("answerable") is True]
 
 
-def _source_path(kind: str, source: str) -> Path:
-    return (SEED_DIR if kind == "seed" else PUBLIC_DIR) / source
+def _source_path(source: str) -> Path:
+    """The seed paper is in the repository, the other documents in ../shared/corpus/public or .../extra."""
+    candidates = [SEED_DIR / source, PUBLIC_DIR / source, EXTRA_DIR / source]
+    return next((path for path in candidates if path.is_file()), candidates[1])
+
+
+def _extra_files() -> set[str]:
+    return {path.name for path in EXTRA_DIR.glob("*") if path.suffix in {".pdf", ".md", ".txt"}}
 
 
 @cache
@@ -75,20 +127,26 @@ def page_texts(path: Path) -> dict[int, str]:
 def test_schema(kind: str, item: dict) -> None:
     where = item["_where"]
     keys = set(item) - {"_where"}
-    assert keys == FIELDS, f"{where}: fields {sorted(keys)} != {sorted(FIELDS)}"
-    assert isinstance(item["id"], str) and item["id"].startswith(ID_PREFIX[kind]), f"{where}: bad id {item['id']!r}"
+    expected = TEST_ANSWERABLE_FIELDS if kind == "test" else FIELDS
+    assert keys == expected, f"{where}: fields {sorted(keys)} != {sorted(expected)}"
+    assert isinstance(item["id"], str) and re.fullmatch(ID_PATTERN[kind], item["id"]), f"{where}: bad id {item['id']!r}"
     assert isinstance(item["question"], str) and len(item["question"].strip()) >= 10, f"{where}: question"
     assert item["lang"] in LANGS, f"{where}: lang {item['lang']!r}"
     assert item["category"] in CATEGORIES, f"{where}: category {item['category']!r}"
     assert isinstance(item["answerable"], bool), f"{where}: answerable must be a bool"
     assert isinstance(item["facts"], list) and isinstance(item["gold"], list), f"{where}: facts/gold must be lists"
+    assert item["split"] == SPLIT[kind], f"{where}: split {item['split']!r}, expected {SPLIT[kind]!r}"
+    if kind == "test":
+        assert isinstance(item["names_document"], bool), f"{where}: names_document must be a bool"
 
-    if kind == "unanswerable":
+    if kind in NEGATIVE_KINDS:
         assert item["answerable"] is False, f"{where}: unanswerable item marked answerable"
         assert item["facts"] == [] and item["gold"] == [], f"{where}: unanswerable items have no facts or gold"
+        assert item["family"] in FAMILIES | {OFF_TOPIC}, f"{where}: family {item['family']!r}"
         return
 
     assert item["answerable"] is True, f"{where}: expected an answerable item"
+    assert item["family"] in FAMILIES, f"{where}: family {item['family']!r}"
     assert 1 <= len(item["facts"]) <= 3, f"{where}: needs 1-3 fact groups"
     for group in item["facts"]:
         assert isinstance(group, list) and group, f"{where}: empty fact group"
@@ -101,9 +159,12 @@ def test_schema(kind: str, item: dict) -> None:
         assert isinstance(gold["quote"], str)
         length = len(norm(gold["quote"]))
         assert QUOTE_LEN[0] <= length <= QUOTE_LEN[1], f"{where}: quote length {length}"
+        in_family = family_of(gold["source"])
+        assert in_family == item["family"], f"{where}: family {item['family']!r}, but {gold['source']} is {in_family!r}"
 
 
 def test_ids_unique() -> None:
+    """Across both splits: a test question must never also be a dev question."""
     counts = Counter(item["id"] for _, item in ALL)
     assert not [i for i, n in counts.items() if n > 1], "duplicate ids"
     questions = Counter(norm(item["question"]) for _, item in ALL)
@@ -122,6 +183,24 @@ def test_counts() -> None:
     assert len({item["lang"] for item in ITEMS["unanswerable"]}) == 3
 
 
+def test_test_split_counts() -> None:
+    test = ITEMS["test"]
+    not_naming = sum(1 for item in test if item["names_document"] is False)
+    assert not_naming >= MIN_TEST_NOT_NAMING, f"test: only {not_naming} questions do not name their document"
+    assert 2 * not_naming >= len(test), f"test: {not_naming} of {len(test)} questions do not name their document"
+    families = Counter(item["family"] for item in test)
+    assert set(families) == FAMILIES, f"test: families without items: {sorted(FAMILIES - set(families))}"
+    assert families["seed"] >= MIN_TEST_SEED, f"test: {families['seed']} items on the seed paper"
+    seed_langs = Counter(item["lang"] for item in test if item["family"] == "seed")
+    assert 3 * (seed_langs["en"] + seed_langs["fr"]) >= families["seed"], f"test seed languages {dict(seed_langs)}"
+    assert EXTRA_DIR.is_dir(), f"extra corpus not found at {EXTRA_DIR} (../shared missing)"
+    extra = _extra_files()
+    on_extra = sum(1 for item in test if any(gold["source"] in extra for gold in item["gold"]))
+    assert on_extra >= MIN_TEST_EXTRA, f"test: only {on_extra} items on ../shared/corpus/extra"
+    for kind in ("test", "test-neg"):
+        assert {item["lang"] for item in ITEMS[kind]} == LANGS, f"{kind}: not all of {sorted(LANGS)}"
+
+
 def test_seed_items_cite_only_the_seed() -> None:
     seeds = {path.name for path in SEED_DIR.glob("*.txt")}
     for item in ITEMS["seed"]:
@@ -132,14 +211,14 @@ def test_seed_items_cite_only_the_seed() -> None:
 # ---------------------------------------------------------------- quotes and facts
 
 
-@pytest.mark.slow  # the loader reads ~900 PDF pages with pypdf: about two minutes
+@pytest.mark.slow  # the loader reads ~1,000 PDF pages with pypdf: about two minutes
 @pytest.mark.parametrize(("kind", "item"), ANSWERABLE, ids=[item["id"] for _, item in ANSWERABLE])
 def test_quotes_on_their_page_and_facts_in_quotes(kind: str, item: dict) -> None:
     where = item["_where"]
-    assert kind != "public" or PUBLIC_DIR.is_dir(), f"public corpus not found at {PUBLIC_DIR} (../shared missing)"
+    assert kind == "seed" or PUBLIC_DIR.is_dir(), f"public corpus not found at {PUBLIC_DIR} (../shared missing)"
     for gold in item["gold"]:
-        path = _source_path(kind, gold["source"])
-        assert path.is_file(), f"{where}: no such document {path}"
+        path = _source_path(gold["source"])
+        assert path.is_file(), f"{where}: no such document {gold['source']} in corpus/, {PUBLIC_DIR} or {EXTRA_DIR}"
         pages = page_texts(path)
         quote = norm(gold["quote"])
         text = pages.get(gold["page"], "")
