@@ -53,7 +53,7 @@ class LocalLlamaChat(StreamingChat):
 
     def _deltas(self, messages: list[dict[str, str]], p: dict[str, Any]) -> Iterator[Delta]:
         worker = self.worker()
-        worker.start()
+        worker.start(wait=self.timeout)  # the first call waits for the start; later ones never wait
         params = {"temperature": p["temperature"], "max_tokens": p["max_tokens"], "stop": p["stop"] or None}
         return worker.stream(messages, params, timeout=self.timeout)
 

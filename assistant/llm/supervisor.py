@@ -178,7 +178,6 @@ class ModelWorker:
         self._ids = itertools.count(1)
         self._starter: threading.Thread | None = None
         self._closed = False
-        self._ready = threading.Event()
 
     # --- public
     def status(self) -> ModelStatus:
@@ -192,7 +191,7 @@ class ModelWorker:
                 self._starter = threading.Thread(target=self._bring_up, name="gfmd-model-start", daemon=True)
                 self._starter.start()
             starter = self._starter
-        if wait and starter is not None:
+        if wait and starter is not None and starter is not threading.current_thread():
             starter.join(wait)
         return self.status()
 

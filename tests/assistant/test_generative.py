@@ -19,7 +19,7 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from assistant.api import Assistant
 from assistant.generative import covering_quote, excerpt
 from assistant.llm.model_files import LLMUnavailableError
-from assistant.messages import MODEL_DOUBTS, QUOTES_IN_YOUR_LANGUAGE
+from assistant.messages import MODEL_DOUBTS, MODEL_UNAVAILABLE, QUOTES_IN_YOUR_LANGUAGE
 from assistant.prompts import NO_ANSWER
 from assistant.retrieve import Retrieval
 from gfmd.index import Index
@@ -195,7 +195,8 @@ def test_unavailable_model_falls_back_with_a_notice(build: Callable[..., Assista
     answer = assistant.ask(QUESTION)
     assert answer.mode == "extractive" and not answer.refused
     assert answer.answer == assistant.ask(QUESTION, mode="extractive").answer
-    assert answer.notice.startswith(FELL_BACK_EN + "the model did not finish within 120 s (timeout))")
+    unavailable = MODEL_UNAVAILABLE["en"].format(reason="the model did not finish within 120 s (timeout)")
+    assert answer.notice.startswith(unavailable)
 
 
 # --- the prompt ------------------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import pytest
 
 from assistant.api import Assistant
 from assistant.llm.model_files import LLMUnavailableError
-from assistant.messages import KEPT_IN_SOURCE, TRANSLATED
+from assistant.messages import KEPT_IN_SOURCE, MODEL_UNAVAILABLE, TRANSLATED
 from assistant.prompts import TRANSLATE_SYSTEM
 from assistant.translate import translated_answer
 from gfmd.records import Answer, Filters, ScoredChunk
@@ -144,9 +144,7 @@ def test_a_model_that_fails_gives_the_extractive_answer_with_the_reason(build: C
     answer = assistant.ask(QUESTION_FR)
     assert answer.mode == "extractive" and not answer.refused
     assert answer.answer == assistant.ask(QUESTION_FR, mode="extractive").answer
-    assert answer.notice.startswith(
-        "La réponse générée n'a pas pu être vérifiée (unverified translation (endpoint down"
-    )
+    assert answer.notice.startswith(MODEL_UNAVAILABLE["fr"].format(reason="endpoint down (connection refused)"))
 
 
 def test_evidence_in_the_question_language_is_not_translated(build: Callable[..., Assistant]) -> None:

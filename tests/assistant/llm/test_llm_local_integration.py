@@ -1,10 +1,13 @@
-"""The real bundled GGUF through llama.cpp. Never skipped: without llama-cpp-python or the model these fail.
+"""The real bundled GGUF through llama.cpp in its worker process. Never skipped: without the runtime or the model
+these fail.
 
-Setup (once): pip install llama-cpp-python==0.3.36 && python scripts/setup_llm.py
+Setup (once): python scripts/setup_llm.py --install-llama
 """
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -49,7 +52,9 @@ def test_bundled_model_answers_through_the_assistant(real_index_dir: Path, seed_
     settings = Settings(
         index_dir=real_index_dir, answer_mode="generative", llm_backend="local", llm_max_tokens=48, llm_timeout=300
     )
-    events = list(Assistant(settings).stream("How many international migrants were there in 2019?"))
+    assistant = Assistant(settings)
+    assert assistant.start_model(wait=300).generative, assistant.model_status()
+    events = list(assistant.stream("How many international migrants were there in 2019?"))
     answer = events[-1].answer
     assert answer is not None and [e.kind for e in events[:-1]] == ["token"] * (len(events) - 1)
     assert not answer.refused, answer.notice
@@ -69,6 +74,7 @@ def test_bundled_model_answers_through_the_assistant(real_index_dir: Path, seed_
 
 def test_real_model_call_times_out() -> None:
     llm = make_chat_model("local", max_tokens=400, timeout=0.3)
+    assert llm.worker().start(wait=300).generative  # type: ignore[attr-defined]
     with pytest.raises(LLMUnavailableError, match="timeout"):
         llm.invoke([HumanMessage("Escribe un ensayo largo sobre la migración laboral.")])
 
@@ -76,6 +82,7 @@ def test_real_model_call_times_out() -> None:
 def test_long_prefill_stops_at_the_deadline_and_the_model_recovers() -> None:
     long_prompt = "Resume estos pasajes. " + " ".join([PASSAGE] * 60)  # ~3,000 tokens: a minute of prefill here
     llm = make_chat_model("local", max_tokens=16, timeout=2)
+    assert llm.worker().start(wait=300).generative  # type: ignore[attr-defined]
     t0 = time.monotonic()
     with pytest.raises(LLMUnavailableError, match="timeout"):
         llm.invoke([HumanMessage(long_prompt)])
@@ -87,4 +94,22 @@ def test_not_a_gguf_is_reported(tmp_path: Path) -> None:
     bad = tmp_path / "broken.gguf"
     bad.write_bytes(b"GGUF" + b"\0" * 4096)
     with pytest.raises(LLMUnavailableError, match="could not load"):
-        make_chat_model("local", model_path=str(bad))
+        make_chat_model("local", model_path=str(bad), timeout=120).invoke([HumanMessage("Hola")])
+
+
+def test_sigkill_of_the_real_worker_costs_one_answer_and_it_comes_back() -> None:
+    llm = make_chat_model("local", max_tokens=200, timeout=120)
+    worker = llm.worker()  # type: ignore[attr-defined]
+    assert worker.start(wait=300).generative
+    pid = worker.pid
+    stream = llm.stream([HumanMessage("Escribe un ensayo largo sobre la migración laboral.")])
+    assert next(stream) is not None
+    os.kill(pid, signal.SIGKILL)
+    with pytest.raises(LLMUnavailableError, match="SIGKILL"):
+        list(stream)
+    deadline = time.monotonic() + 300
+    while not worker.status().generative:
+        assert time.monotonic() < deadline and worker.status().state == "restarting", worker.status()
+        time.sleep(0.2)
+    assert worker.pid != pid
+    assert "Emirato" in str(llm.invoke(MESSAGES).content)
