@@ -1,5 +1,8 @@
 """The Gradio web chat: three tabs (chat, brief, library) over the assistant's public functions.
 
+A reader's answer mode and brief are kept per browser (or per login) across reloads and restarts, and a banner
+says when generative answers are not available (ui/session_wiring.py).
+
 Gradio is imported only in `ui/`. The pure parts (chat turns, rendering, brief, uploads, feedback) live in
 their own modules; the `*_tab` modules only wire them to components. The server binds to 127.0.0.1 unless
 told otherwise, sends no analytics, asks for a login when GFMD_AUTH / GFMD_AUTH_FILE are set and answers a
@@ -60,6 +63,7 @@ def build_app(settings: Settings, assistant: Any = None) -> Any:
     from ui.chat_tab import build_chat_tab
     from ui.context import AppContext
     from ui.library_tab import build_library_tab, wire_refresh
+    from ui.session_wiring import wire_session
 
     ctx = AppContext.create(settings, assistant)
     with gr.Blocks(title=TITLE, analytics_enabled=False, fill_width=True) as demo:
@@ -76,6 +80,7 @@ def build_app(settings: Settings, assistant: Any = None) -> Any:
                 library = build_library_tab(ctx, chat)
         wire_pin(chat.pin, chat.conversation, brief)
         wire_refresh(demo, ctx, chat, library)
+        wire_session(demo, ctx, chat, brief)
     demo.queue(default_concurrency_limit=ctx.concurrency, max_size=ctx.queue_size)
     return demo
 

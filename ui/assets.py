@@ -22,6 +22,8 @@ CSS = """
 .gfmd-brief-item h3 {margin-bottom: 2px;}
 .gfmd-refs li {margin-bottom: 4px; font-size: 0.92em;}
 #gfmd-chat sup a {text-decoration: none; font-weight: 600;}
+.gfmd-model-status {border-left: 4px solid #d97706; background: #fffbeb; color: #78350f; padding: 6px 12px;
+                    border-radius: 4px;}
 """
 
 # The sources panel sends "open citation n" to the server (`trigger`), from its own buttons and from the

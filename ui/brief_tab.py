@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ class BriefTab:
     preview: gr.HTML
     picker: gr.Dropdown
     title: gr.Textbox
+    changes: list[Any] = field(default_factory=list)  # the events that change the brief (saved after each)
 
 
 def export_files(items: list[BriefItem], title: str, folder: Path | None = None) -> tuple[Path, Path]:
@@ -36,7 +37,8 @@ def _items(value: Any) -> list[BriefItem]:
     return [item for item in value if isinstance(item, BriefItem)] if isinstance(value, list) else []
 
 
-def _view(items: list[BriefItem], title: str, selected: int | None = None) -> tuple[Any, Any, Any]:
+def view(items: list[BriefItem], title: str, selected: int | None = None) -> tuple[Any, Any, Any]:
+    """(items, preview, picker) for a brief, the last item picked unless `selected` names one."""
     choices = brief.choices(items)
     if selected is None or not 0 <= selected < len(items):
         selected = len(items) - 1 if items else None
@@ -71,8 +73,8 @@ def build_brief_tab() -> BriefTab:
     def shift(delta: int) -> Any:
         def handler(value: Any, index: Any, title_: str) -> tuple[Any, Any, Any]:
             if not isinstance(index, int):
-                return _view(_items(value), title_)
-            return _view(brief.move(_items(value), index, delta), title_, index + delta)
+                return view(_items(value), title_)
+            return view(brief.move(_items(value), index, delta), title_, index + delta)
 
         return handler
 
@@ -80,14 +82,14 @@ def build_brief_tab() -> BriefTab:
         current = _items(value)
         if isinstance(index, int):
             current = brief.remove(current, index)
-        return _view(current, title_, min(index, len(current) - 1) if isinstance(index, int) else None)
+        return view(current, title_, min(index, len(current) - 1) if isinstance(index, int) else None)
 
     def keep(value: Any, index: Any, heading_: str, text_: str, title_: str) -> tuple[Any, Any, Any]:
         current = _items(value)
         if isinstance(index, int) and heading_.strip() and text_.strip():
             current = brief.edit(current, index, heading_, text_)
             gr.Info("Saved.", duration=3)
-        return _view(current, title_, index if isinstance(index, int) else None)
+        return view(current, title_, index if isinstance(index, int) else None)
 
     def export_brief(value: Any, title_: str) -> tuple[Any, Any]:
         current = _items(value)
@@ -97,31 +99,34 @@ def build_brief_tab() -> BriefTab:
         markdown, docx = export_files(current, title_)
         return str(markdown), str(docx)
 
-    view = [items, preview, picker]
+    shown = [items, preview, picker]
     picker.change(load_item, [items, picker], [heading, text], api_visibility="private", queue=False)
-    up.click(shift(-1), [items, picker, title], view, api_name="brief_up")
-    down.click(shift(1), [items, picker, title], view, api_name="brief_down")
-    delete.click(drop, [items, picker, title], view, api_name="brief_remove")
-    save.click(keep, [items, picker, heading, text, title], view, api_name="brief_edit")
-    title.change(
-        lambda value, title_: brief.preview_html(_items(value), title_), [items, title], preview,
-        api_visibility="private",
-    )  # fmt: skip
+    changes = [
+        up.click(shift(-1), [items, picker, title], shown, api_name="brief_up"),
+        down.click(shift(1), [items, picker, title], shown, api_name="brief_down"),
+        delete.click(drop, [items, picker, title], shown, api_name="brief_remove"),
+        save.click(keep, [items, picker, heading, text, title], shown, api_name="brief_edit"),
+        title.change(
+            lambda value, title_: brief.preview_html(_items(value), title_), [items, title], preview,
+            api_visibility="private",
+        ),
+    ]  # fmt: skip
     export.click(export_brief, [items, title], [markdown_file, docx_file], api_name="brief_export")
-    return BriefTab(items, preview, picker, title)
+    return BriefTab(items, preview, picker, title, changes)
 
 
 def wire_pin(pin: gr.Button, conversation: gr.State, tab: BriefTab) -> None:
-    """The chat's 'Add answer to brief' button pins the answer whose sources are shown."""
+    """The chat's 'Add answer to brief' button pins the answer whose sources are shown (a change of the brief)."""
 
     def pin_answer(conv: Any, value: Any, title_: str) -> tuple[Any, Any, Any]:
         current = _items(value)
         answer = conv.current() if isinstance(conv, Conversation) else None
         if answer is None or answer.refused or not answer.citations:
             gr.Warning("Ask a question first: only answers with sources can be added to the brief.")
-            return _view(current, title_)
+            return view(current, title_)
         current = brief.add(current, BriefItem.from_answer(answer))
         gr.Info(f"Added to the brief ({len(current)} item{'s' if len(current) > 1 else ''}).", duration=4)
-        return _view(current, title_)
+        return view(current, title_)
 
-    pin.click(pin_answer, [conversation, tab.items, tab.title], [tab.items, tab.preview, tab.picker], api_name="pin")
+    outputs = [tab.items, tab.preview, tab.picker]
+    tab.changes.append(pin.click(pin_answer, [conversation, tab.items, tab.title], outputs, api_name="pin"))

@@ -1,4 +1,5 @@
-"""The chat tab: filters, the chat window, the sources panel and the page viewer (gradio wiring only)."""
+"""The chat tab: the model's status, filters, the chat window, the sources panel and the page viewer (gradio
+wiring only)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ class ChatTab:
     lang: gr.Dropdown
     year: gr.Dropdown
     pin: gr.Button
+    mode: gr.Radio
+    banner: gr.HTML  # the generative model's status (ui/session_wiring.py keeps it current)
 
 
 def _conversation(value: Any) -> Conversation:
@@ -36,6 +39,7 @@ def build_chat_tab(ctx: AppContext) -> ChatTab:
     settings = ctx.settings
     sources, langs, years = filter_choices(ctx.documents())
     conversation = gr.State(Conversation())
+    banner = gr.HTML("", visible=False, js_on_load=None, elem_id="gfmd-model-status")
     with gr.Row(elem_id="gfmd-filters", equal_height=True):
         docs = gr.Dropdown(sources, multiselect=True, label="Documents", scale=4, elem_id="gfmd-docs")
         lang = gr.Dropdown([ANY, *langs], value=ANY, label="Language", scale=1, elem_id="gfmd-lang")
@@ -153,7 +157,7 @@ def build_chat_tab(ctx: AppContext) -> ChatTab:
     reset = [chatbot, panel, conversation, viewer, image, file]
     new.click(new_conversation, None, reset, api_name="new_conversation")
     chatbot.clear(new_conversation, None, reset, api_visibility="private")
-    return ChatTab(conversation, docs, lang, year, pin)
+    return ChatTab(conversation, docs, lang, year, pin, mode, banner)
 
 
 def _image(png: bytes | None) -> Any:

@@ -1,4 +1,4 @@
-"""What every tab of the web chat shares: settings, the assistant, the feedback store and the UI limits."""
+"""What every tab of the web chat shares: settings, the assistant, the feedback and session stores, the UI limits."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from typing import Any
 
 from assistant import library
 from gfmd.errors import IndexError_
-from gfmd.records import Document
+from gfmd.records import Document, ModelStatus
 from gfmd.settings import Settings
 from ui.feedback import FeedbackStore, feedback_path
+from ui.model_status import configured_generative, default_mode, read_status
+from ui.sessions import SessionStore, sessions_path
 
 DEFAULT_CONCURRENCY = 4  # answers computed at once; more wait in the queue (2-4 CPU cores per answer is typical)
 DEFAULT_QUEUE_SIZE = 64
@@ -23,6 +25,10 @@ class AppContext:
     assistant: Any  # `assistant.api.Assistant`, or a fake with `stream()` and `index` in tests
     feedback: FeedbackStore
     _last_documents: list[Document] = field(default_factory=list, repr=False)
+    sessions: SessionStore = field(init=False, repr=False)  # readers' modes and briefs, in the index dir
+
+    def __post_init__(self) -> None:
+        self.sessions = SessionStore(sessions_path(self.settings.index_dir))
 
     @classmethod
     def create(cls, settings: Settings, assistant: Any = None) -> AppContext:
@@ -55,7 +61,14 @@ class AppContext:
     def queue_size(self) -> int:
         return int(getattr(self.settings, "ui_queue_size", DEFAULT_QUEUE_SIZE))
 
+    def model_status(self) -> ModelStatus | None:
+        return read_status(self.assistant, self.settings)
+
+    @property
+    def generative_configured(self) -> bool:
+        return configured_generative(self.settings)
+
     @property
     def default_mode(self) -> str:
-        mode = str(getattr(self.settings, "answer_mode", "extractive"))
-        return mode if mode in ("extractive", "generative") else "extractive"
+        """The answer mode of a reader who has not chosen one: generative only once the model is ready."""
+        return default_mode(self.model_status(), self.generative_configured)

@@ -63,9 +63,12 @@ class LlamaEngine:
         if not Path(path).is_file():
             raise ModelMissingError(f"model file {path} does not exist (assemble it: python scripts/setup_llm.py)")
         o = self.options
-        params = {"n_ctx": o.n_ctx, "n_threads": o.n_threads, "n_threads_batch": o.n_threads, "n_batch": o.n_batch}
+        params = {"n_ctx": o.n_ctx, "n_threads": o.n_threads, "n_batch": o.n_batch}
         try:
-            llama = llama_cpp.Llama(model_path=path, seed=o.seed, verbose=False, **params)
+            llama = llama_cpp.Llama(
+                model_path=path, seed=o.seed, verbose=False, n_ctx=o.n_ctx, n_threads=o.n_threads,
+                n_threads_batch=o.n_threads, n_batch=o.n_batch,
+            )  # fmt: skip
         except MemoryError as exc:
             raise LLMUnavailableError(f"out of memory loading {path} with {params}") from exc
         except (ValueError, RuntimeError, OSError) as exc:
