@@ -10,12 +10,15 @@ starts one and serves extractive answers meanwhile).
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -90,22 +93,43 @@ def is_portable_build() -> bool:
     return stamp is not None and list(stamp.get("cmake_args", [])) == list(PORTABLE_CMAKE_ARGS)
 
 
-def install_runtime(requirement: str = LLAMA_CPP_REQUIREMENT) -> None:
-    """Build and install llama-cpp-python on the portable baseline (minutes: it compiles llama.cpp).
+def wheel_cache_dir(requirement: str = LLAMA_CPP_REQUIREMENT) -> Path:
+    """Where the portable wheel is kept once built, keyed by the requirement, the flags and this Python: a later
+    setup on the same machine (a new clone, CI) installs it in seconds instead of compiling again. Unlike pip's
+    own cache, a wheel built with other flags can never be picked up from here."""
+    key = hashlib.sha256(f"{requirement}|{' '.join(PORTABLE_CMAKE_ARGS)}|{sys.version_info[:2]}".encode()).hexdigest()
+    root = Path(os.environ.get("GFMD_WHEEL_CACHE") or Path.home() / ".cache" / "gfmd" / "wheels")
+    return root / key[:16]
 
-    `--no-cache-dir`: pip would otherwise reuse a wheel it built earlier with other flags (a native one).
+
+def install_runtime(requirement: str = LLAMA_CPP_REQUIREMENT) -> None:
+    """Build (or take from `wheel_cache_dir`) and install llama-cpp-python on the portable baseline.
+
+    Building compiles llama.cpp (minutes). `--no-cache-dir`: pip would otherwise reuse a wheel it built earlier
+    with other flags (a native one).
     """
-    env = {**os.environ, "CMAKE_ARGS": " ".join(PORTABLE_CMAKE_ARGS)}
-    env.setdefault("CMAKE_BUILD_PARALLEL_LEVEL", str(os.cpu_count() or 2))
-    command = [sys.executable, "-m", "pip", "install", "--no-cache-dir", "--force-reinstall", "--no-deps", requirement]
-    subprocess.run(command, env=env, check=True)
-    deps = [sys.executable, "-m", "pip", "install", requirement]  # its pure-Python dependencies, if any are missing
-    subprocess.run(deps, env=env, check=True)
+    cache = wheel_cache_dir(requirement)
+    wheels = sorted(cache.glob("llama_cpp_python-*.whl"))
+    if not wheels:
+        env = {**os.environ, "CMAKE_ARGS": " ".join(PORTABLE_CMAKE_ARGS)}
+        env.setdefault("CMAKE_BUILD_PARALLEL_LEVEL", str(os.cpu_count() or 2))
+        with tempfile.TemporaryDirectory(prefix="gfmd-wheel-") as tmp:
+            build = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-cache-dir", "-w", tmp, requirement]
+            subprocess.run(build, env=env, check=True)
+            cache.mkdir(parents=True, exist_ok=True)
+            for built in Path(tmp).glob("llama_cpp_python-*.whl"):
+                shutil.move(str(built), cache / built.name)
+        wheels = sorted(cache.glob("llama_cpp_python-*.whl"))
+    if not wheels:
+        raise RuntimeError(f"building {requirement} produced no wheel")
+    pip = [sys.executable, "-m", "pip", "install"]
+    subprocess.run([*pip, "--no-deps", "--force-reinstall", str(wheels[-1])], check=True)
+    subprocess.run([*pip, str(wheels[-1])], check=True)  # its pure-Python dependencies, if any are missing
     where = package_dir()
     if where is None:
         raise RuntimeError(f"{requirement} was installed but llama_cpp cannot be found")
-    stamp = {"requirement": requirement, "cmake_args": list(PORTABLE_CMAKE_ARGS), "built_at": time.time()}
-    (where / STAMP).write_text(json.dumps(stamp, indent=2), encoding="utf-8")
+    stamp = {"requirement": requirement, "cmake_args": list(PORTABLE_CMAKE_ARGS), "wheel": wheels[-1].name}
+    (where / STAMP).write_text(json.dumps({**stamp, "installed_at": time.time()}, indent=2), encoding="utf-8")
 
 
 # --- the background setup's progress, shared through a file in the virtual environment

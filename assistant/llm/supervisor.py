@@ -280,8 +280,10 @@ class ModelWorker:
     # --- life cycle
     def _set(self, state: ModelState, message: str) -> None:
         with self._state_lock:
+            changed = (state, message) != (self._state, self._message)
             self._state, self._message = state, message
-        log.warning("generative model: %s (%s)", state, message)
+        if changed:
+            log.warning("generative model: %s (%s)", state, message)
 
     def _bring_up(self) -> None:
         """Prepare (waiting while the runtime is being built), spawn, wait for ready, self-test."""

@@ -77,3 +77,12 @@ def test_installed_runtime_is_the_portable_build_without_avx512_or_amx() -> None
         code = subprocess.run([objdump, "-d", "--no-show-raw-insn", str(lib)], capture_output=True, text=True).stdout
         found = {marker: code.count(marker) for marker in OUTSIDE_BASELINE if marker in code}
         assert not found, f"{lib.name} uses instructions outside the AVX2 baseline: {found}"
+
+
+def test_the_wheel_cache_is_keyed_by_the_flags(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """pip's own cache hands back a wheel built with other flags; ours cannot."""
+    monkeypatch.setenv("GFMD_WHEEL_CACHE", str(tmp_path))
+    portable = runtime.wheel_cache_dir()
+    assert portable.parent == tmp_path and portable == runtime.wheel_cache_dir()
+    monkeypatch.setattr(runtime, "PORTABLE_CMAKE_ARGS", ("-DGGML_NATIVE=ON",))
+    assert runtime.wheel_cache_dir() != portable
