@@ -72,11 +72,15 @@ FORWARD = re.compile(
 
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _MONTH = re.compile(rf"\b(?:{MONTHS})\b", re.IGNORECASE)
-# A place in a sentence: a country, or a capitalised name after a preposition of place ("held in Riohacha", "based
-# in the Regional Office ... (Bangkok)", "en Nueva York", "à Genève"), or a capitalised name in brackets.
+# A place in a sentence: a country, or a capitalised name after a preposition of place in en/es/fr ("held in X",
+# "hosted at the X", "in the city of X", "en la ciudad de X", "à X", "dans la ville de X").
+_PLACE_NOUN = (
+    r"(?:city|town|village|capital|municipality|province|region|district|state|ciudad|localidad|capital|municipio|"
+    r"provincia|regi[oó]n|departamento|estado|ville|commune|capitale|province|r[ée]gion|d[ée]partement)"
+)
 _AT_NAME = re.compile(
-    r"\b(?:in|at|en|à|au|aux|dans)\s+(?:(?:the|la|el|le|les|los|las)\s+|l['’])?(?P<name>[A-ZÀ-Ý][\w'-]+)|"
-    r"\((?P<bracketed>[A-ZÀ-Ý][\w'-]+(?: [A-ZÀ-Ý][\w'-]+)*)\)"
+    r"\b(?:in|at|en|à|au|aux|dans)\s+(?:(?:the|la|el|le|les|los|las)\s+|l['’])?"
+    rf"(?:{_PLACE_NOUN}\s+(?:of|de|d['’])\s*)?(?P<name>[A-ZÀ-Ý][\w'-]+)"
 )
 PERCENT = re.compile(r"%|\b(?:per ?cent|percent|por ciento|pour ?cent|porcentaje|pourcentage)\b", re.IGNORECASE)
 FRACTION = re.compile(
@@ -144,14 +148,10 @@ def has_share(text: str) -> bool:
 
 
 def has_place(text: str) -> bool:
-    """A country, or a capitalised name after a preposition of place or in brackets (not a month: "in May")."""
+    """A country, or a capitalised name after a preposition of place (not a month: "in May")."""
     if countries_in(text):
         return True
-    for match in _AT_NAME.finditer(text):
-        name = match.group("name") or match.group("bracketed")
-        if not _MONTH.fullmatch(name.split()[0]):
-            return True
-    return False
+    return any(not _MONTH.fullmatch(match.group("name")) for match in _AT_NAME.finditer(text))
 
 
 def after_document(dated: Sequence[str], year: int | None, question: str) -> bool:

@@ -22,6 +22,7 @@ import numpy as np
 
 from assistant.asks import QUANTITY, after_document, has_quantity, missing
 from assistant.countries import absent_countries
+from assistant.docmatch import document_reference, symbols_of
 from assistant.glossary import spelled_out
 from assistant.names import ACRONYM_EQUIVALENTS
 from assistant.terms import (
@@ -89,9 +90,17 @@ def extract(
     `following` gives the passage after a passage in its document: a sentence a page break cut is completed from it.
     """
     terms = analyse(question)
+    # A masthead or distribution line describes its document; it answers nothing (ingest.furniture).
+    passages = [p for p in passages if p.chunk.kind != "furniture"]
     top = passages[:k]
     if not top:
         return Extraction(True, "no passage retrieved", [], [], 0.0)
+    # A question naming a resolution by symbol is answered from that resolution or not at all: a look-alike of
+    # another year says something else (retrieval keeps to the named document when it is indexed).
+    reference = document_reference(question)
+    named = set(reference.symbols) if reference is not None else set()
+    if named and not any(symbols_of(p.chunk.source, p.chunk.title) & named for p in passages):
+        return Extraction(True, f"no indexed document is resolution {', '.join(sorted(named))}", [], [], 0.0)
     documents = _documents(passages)
     pool = top[:3]
     if not any(_grounded(terms, p.chunk, documents) for p in pool):

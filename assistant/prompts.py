@@ -65,7 +65,8 @@ QUOTES_PROMPT = ChatPromptTemplate.from_messages([("system", QUOTES_SYSTEM), ("h
 # one quote at a time: the bundled 0.5B model, asked to answer from a Spanish quote in English, mostly echoed the
 # question or wrote Spanish; asked to translate, it wrote the question's language for 10 of 12 golden quotes.
 # Fixed system message and worked examples (kept in llama.cpp's KV cache); the examples teach "mil millones" =
-# "billion", the magnitude the model got wrong without them ($554 billion written as $554 million).
+# "billion", the magnitude the model got wrong without them ("mil millones" written as "million"). The examples are
+# invented: a corpus fact in them would hand the model the answer to the questions on it.
 TRANSLATE_SYSTEM = (
     "You are a translator. Translate the text between <<< and >>> into the language asked. "
     "Keep every number, date and name exactly. Reply with the translation only."
@@ -75,9 +76,8 @@ TRANSLATE_EXAMPLES = [
     (
         "Spanish",
         "English",
-        "En 2019, las remesas a los países de ingresos bajos alcanzaron 554 mil millones de dólares "
-        "(Banco Mundial 2020).",
-        "In 2019, remittances to low-income countries reached 554 billion dollars (World Bank 2020).",
+        "En 2021, la cooperativa Quuxal invirtió 37 mil millones de pesos en viviendas (Informe anual 2022).",
+        "In 2021, the Quuxal cooperative invested 37 billion pesos in housing (Annual report 2022).",
     ),
     (
         "English",

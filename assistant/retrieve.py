@@ -7,15 +7,16 @@ Each stage reports its own candidates so evaluation can measure what each one ad
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.docmatch import document_scores
+from assistant.docmatch import document_reference, document_scores, referenced_sources
 from assistant.glossary import expansions, translate_words
 from assistant.rerank import Signals, rerank
 from gfmd.index import Index
-from gfmd.records import Filters, ScoredChunk
+from gfmd.records import Document, Filters, ScoredChunk
 from gfmd.settings import Settings
 from ingest.lang import LANGUAGES, detect_language
 
@@ -47,6 +48,7 @@ class Retriever:
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         store = self.index.store
+        filters = _named_documents(query, filters, store.documents())
         question_lang = detect_language(query, default="en")
         langs = [filters.lang] if filters.lang else sorted({d.lang for d in store.documents().values()} & LANGS)
         # Cross-lingual: a word-by-word glossary rendering of the question in each other corpus language.
@@ -150,6 +152,17 @@ class Retriever:
             signals=signals,
             rendered_vectors=lang_vectors,
         )
+
+
+def _named_documents(query: str, filters: Filters, documents: Mapping[str, Document]) -> Filters:
+    """A question that names its resolution ("resolution 78/217", "the 2024 resolution") is answered from that
+    document: retrieval keeps to the indexed documents it names. A symbol no document carries changes nothing here;
+    the answerer refuses it (assistant.extractive)."""
+    reference = document_reference(query)
+    if reference is None or filters.sources:
+        return filters
+    sources = referenced_sources(reference, documents)
+    return filters.model_copy(update={"sources": sources}) if sources else filters
 
 
 def rrf(rankings: list[list[tuple[str, float]]], k: int, weights: list[float] | None = None) -> list[tuple[str, float]]:

@@ -11,7 +11,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 DocKind = Literal["pdf", "text", "markdown"]
-BlockKind = Literal["body", "footnote"]
+# "furniture": mastheads, symbol and distribution lines (ingest.furniture): searched, never quoted as an answer.
+BlockKind = Literal["body", "footnote", "furniture"]
 
 
 def content_hash(data: bytes | str, length: int = 20) -> str:

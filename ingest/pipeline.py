@@ -36,7 +36,8 @@ Status = Literal["added", "updated", "unchanged", "failed"]
 # The version of what a file becomes (loaders, sentence splitting, chunking, embedded text). Bump it when a
 # change alters the passages of files already indexed, so that the next ingest re-chunks them.
 # 2: heading paths as Markdown sections; UN preambular paragraphs split into sentences.
-PIPELINE_VERSION = 2
+# 3: document furniture (UN mastheads, job-number running headers) in passages of their own kind.
+PIPELINE_VERSION = 3
 
 
 @dataclass

@@ -13,6 +13,7 @@ from collections import Counter
 
 from gfmd.records import Block
 from gfmd.textnorm import MONTHS
+from ingest.furniture import furniture_indexes
 
 _FOOTNOTE_START = re.compile(r"^(\d{1,3}) \S")
 _TEXT_HEADING = re.compile(r"^\s*(\d{1,2})\.\s+(\S.{0,110})$")
@@ -132,9 +133,16 @@ def find_pdf_headings(page_texts: list[str]) -> list[Block]:
     blocks: list[Block] = []
     section: str | None = None
     for number, lines in enumerate(pages_lines, start=1):
+        # Masthead, symbol and distribution lines: a block of their own that is searched but never quoted.
+        furniture = furniture_indexes(lines)
+        edges = _edges(lines)
+        if furniture:
+            kept = "\n".join(lines[i] for i in sorted(furniture) if not _running(lines[i], repeated, edges))
+            if kept:
+                blocks.append(Block(page=number, text=kept, kind="furniture", section=section))
         buffer: list[str] = []
-        for line in lines:
-            if not line or line in repeated or _PAGE_NUMBER.match(line):
+        for i, line in enumerate(lines):
+            if not line or i in furniture or _running(line, repeated, edges) or _PAGE_NUMBER.match(line):
                 continue
             if _looks_like_heading(line):
                 if buffer:
@@ -148,14 +156,45 @@ def find_pdf_headings(page_texts: list[str]) -> list[Block]:
 
 
 def _running_lines(pages_lines: list[list[str]]) -> set[str]:
-    """Lines printed on many pages (headers, footers, document titles in the margin)."""
+    """Lines printed on many pages (headers, footers, document titles in the margin), as they are and, for short
+    lines that carry a page or job number ("23-25999 2/14", "Report 2024 | 7"), with their digits masked."""
     if len(pages_lines) < 4:
         return set()
     counts: Counter[str] = Counter()
     for lines in pages_lines:
-        counts.update({ln for ln in lines if 3 <= len(ln) <= 120})
+        found = {ln for ln in lines if 3 <= len(ln) <= 120}
+        counts.update(found | {masked for ln in _edges(lines) if (masked := _masked(ln))})
     threshold = max(3, int(0.3 * len(pages_lines)))
     return {line for line, n in counts.items() if n >= threshold}
+
+
+_DIGITS = re.compile(r"\d+")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+EDGE_LINES = 3  # a running header or footer is among the first or last lines of its page
+
+
+def _edges(lines: list[str]) -> set[str]:
+    filled = [ln for ln in lines if ln]
+    return set(filled[:EDGE_LINES] + filled[-EDGE_LINES:])
+
+
+def _masked(line: str) -> str | None:
+    """A short line with numbers, its numbers masked ("# #/#"); None for other lines, which must repeat as they are
+    (a heading like "Objective 3: ..." differs from page to page by more than its number)."""
+    if not _DIGITS.search(line) or len(line) > 60 or len(_WORD.findall(line)) > 3:
+        return None
+    return "\x00" + _DIGITS.sub("#", line)
+
+
+def _running(line: str, repeated: set[str], edges: set[str]) -> bool:
+    """A line printed on many pages; with its numbers masked, only at the top or bottom of the page (a table row
+    "Total 12 34" repeated mid-page is text)."""
+    if line in repeated:
+        return True
+    masked = _masked(line) if line in edges else None
+    return masked is not None and masked in repeated
 
 
 def _looks_like_heading(line: str) -> bool:

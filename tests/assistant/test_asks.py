@@ -36,14 +36,30 @@ def test_gives_a_date_as_a_year_or_a_month() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "Welcoming the fifteenth summit, chaired by Colombia, held in Riohacha from 2 to 4 September 2025,",
-        "The Hub, based in the Regional Office for Asia and the Pacific (Bangkok), was established in 2020.",
-        "El CFF se expandió en la Cumbre de Líderes en Nueva York.",
-        "Le sommet se tiendra à Genève.",
+        # Invented names: the rule reads the preposition and the capital, not a list of places.
+        "Welcoming the summit, held in Quuxhaven from 2 to 4 September 2025,",
+        "The forum was hosted in the city of Quuxhaven.",
+        "The Hub is based at the Quuxfield Regional Office.",
+        "La reunión se celebró en la ciudad de Villaquux.",
+        "El CFF se expandió en la Cumbre de Líderes en Nueva Quuxia.",
+        "Le sommet se tiendra à Quuxville.",
+        "L'atelier a eu lieu dans la ville de Quuxbourg.",
     ],
 )
 def test_has_place(text: str) -> None:
     assert has_place(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The meeting was held in the city of the future.",
+        "The programme (Quuxhaven) ended.",  # a name in brackets, with no preposition of place, is not a place
+        "The fund was created in March 2016.",
+    ],
+)
+def test_a_name_without_a_preposition_of_place_is_not_a_place(text: str) -> None:
+    assert not has_place(text)
 
 
 def test_a_date_or_a_resolution_is_not_a_place() -> None:

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from assistant.docmatch import document_scores, document_terms
+import pytest
+
+from assistant.docmatch import (
+    DocumentReference,
+    document_reference,
+    document_scores,
+    document_terms,
+    referenced_sources,
+    symbols_of,
+)
 from gfmd.records import Document
 
 
@@ -55,3 +64,54 @@ def test_a_question_naming_no_document_scores_none() -> None:
 def test_document_terms_read_the_file_name_and_title() -> None:
     terms = document_terms(next(iter(DOCS.values())))
     assert {"4.1", "2019", "iom"} <= terms and ("handbook" in terms or "handbook" in {t[:8] for t in terms})
+
+
+def _dated(source: str, title: str, year: int) -> Document:
+    return _doc(source, title).model_copy(update={"year": year})
+
+
+RESOLUTIONS = {
+    d.source: d
+    for d in [
+        _dated("UNGA_A-RES-78-217_2023_Protection-of-migrants_en.pdf", "Protection of migrants", 2023),
+        _dated("UNGA_A-RES-80-218_2025_Protection-of-migrants_en.pdf", "Protection of migrants", 2025),
+        _dated("UNGA_A-RES-79-156_2024_Office-of-the-UNHCR_en.pdf", "Office of the UNHCR", 2024),
+        _dated("UNGA_A-RES-80-187_2025_Office-of-the-UNHCR_en.pdf", "Office of the UNHCR", 2025),
+        _dated("IOM_2024_Accountability-to-Affected-Populations_Evaluation-Report_en.pdf", "AAP evaluation", 2024),
+    ]
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "symbols", "year"),
+    [
+        ("What does resolution 78/217 call upon States to do?", ("78/217",), None),
+        ("Which report does A/RES/79/156 endorse?", ("79/156",), None),
+        ("Que demande la résolution 80/187 au Haut-Commissaire ?", ("80/187",), None),
+        ("¿Qué pide la resolución 78/185 a los Estados?", ("78/185",), None),
+        ("How do resolutions 78/217 and A/RES/80/218 differ on detention?", ("78/217", "80/218"), None),
+        ("What did the 2024 resolution say about pledges?", (), 2024),
+        ("In its 2025 resolution on the UNHCR, what did the Assembly welcome?", (), 2025),
+        ("Selon la résolution de 2023, que doivent faire les États ?", (), 2023),
+    ],
+)
+def test_a_question_names_a_resolution_by_symbol_or_year(question: str, symbols: tuple[str, ...], year: int) -> None:
+    assert document_reference(question) == DocumentReference(symbols, year)
+
+
+def test_a_question_that_names_no_resolution_has_no_reference() -> None:
+    assert document_reference("How many migrants were there in 2019 according to the 2020 paper?") is None
+    assert document_reference("What does objective 22 of the Global Compact say about 3/4 of pensions?") is None
+
+
+def test_the_named_resolution_is_the_indexed_document_that_carries_its_symbol_or_year() -> None:
+    by_symbol = referenced_sources(DocumentReference(("80/218",)), RESOLUTIONS)
+    assert by_symbol == ("UNGA_A-RES-80-218_2025_Protection-of-migrants_en.pdf",)
+    # A year names the resolutions of that year, not every document of it.
+    assert referenced_sources(DocumentReference((), 2024), RESOLUTIONS) == (
+        "UNGA_A-RES-79-156_2024_Office-of-the-UNHCR_en.pdf",
+    )
+    assert len(referenced_sources(DocumentReference((), 2025), RESOLUTIONS)) == 2
+    # No indexed document is resolution 76/172: nothing is named, and the answerer refuses (test_extractive).
+    assert referenced_sources(DocumentReference(("76/172",)), RESOLUTIONS) == ()
+    assert symbols_of("GCM_A-RES-73-195_2018_23-Objectives-and-Actions_extract_en.md", "GCM") == {"73/195"}

@@ -324,3 +324,31 @@ def test_a_heading_run_into_its_sentence_is_not_quoted() -> None:
     own = "Private sector engagement is what returnees and their communities need for livelihood opportunities."
     kept = ask("What do returnees need?", [glued.model_copy(update={"chunk": chunk.model_copy(update={"text": own})})])
     assert kept.citations[0].quote == own
+
+
+def test_a_masthead_is_never_quoted_as_an_answer() -> None:
+    # A UN masthead (ingest.furniture) shares the question's words; it is kept out of the answer all the same.
+    masthead = "United Nations A/RES/78/217 General Assembly Distr.: General 22 December 2023 Seventy-eighth session"
+    furniture = MIGRANTS.model_copy(
+        update={"chunk": MIGRANTS.chunk.model_copy(update={"chunk_id": "c9", "kind": "furniture", "text": masthead})}
+    )
+    adoption = scored(
+        1, "Resolution adopted by the General Assembly on 19 December 2023 on the report of the Third Committee.", 0.5
+    )
+    result = ask("When was resolution 78/217 of the General Assembly adopted?", [furniture, adoption], min_support=0.0)
+    assert all(c.chunk_id != "c9" for c in result.citations), result
+
+
+def test_a_question_naming_a_resolution_no_document_is_is_refused() -> None:
+    # The 2023 resolution on the protection of migrants is indexed; the question asks about the 2021 one.
+    chunk = MIGRANTS.chunk.model_copy(
+        update={
+            "source": "UNGA_A-RES-78-217_2023_Protection-of-migrants_en.pdf",
+            "text": "Calls upon all States to protect the human rights of migrants, regardless of migration status.",
+        }
+    )
+    look_alike = MIGRANTS.model_copy(update={"chunk": chunk})
+    refused = ask("What does resolution 76/172 call upon all States to do?", [look_alike], min_support=0.0)
+    assert refused.refused and refused.reason == "no indexed document is resolution 76/172"
+    answered = ask("What does resolution A/RES/78/217 call upon all States to do?", [look_alike], min_support=0.0)
+    assert not answered.refused, answered.reason

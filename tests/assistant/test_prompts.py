@@ -49,3 +49,12 @@ def test_the_system_message_is_the_same_for_every_question() -> None:
         return QUOTES_PROMPT.format_messages(question=question, **values)[0].text
 
     assert quotes_system("Spanish (español)", "¿Qué?") == quotes_system("English", "What?") == QUOTES_SYSTEM
+
+
+def test_the_translators_examples_are_invented_not_corpus_facts() -> None:
+    from assistant.prompts import TRANSLATE_EXAMPLES
+
+    text = " ".join(" ".join(example) for example in TRANSLATE_EXAMPLES)
+    # The seed paper's remittance figure once served as an example: it answered a golden question by itself.
+    assert "554" not in text and "Banco Mundial" not in text
+    assert any("mil millones" in source and "billion" in target for _, _, source, target in TRANSLATE_EXAMPLES)

@@ -127,3 +127,34 @@ def test_passages_of_the_document_the_question_names_carry_its_doc_match(index: 
         by_source.setdefault(candidate.chunk.source, set()).add(retrieval.signals[candidate.chunk.chunk_id].doc_match)
     assert by_source["remittances-note_2020_en.txt"] == {1.0}
     assert all(max(values) < 1.0 for source, values in by_source.items() if source != "remittances-note_2020_en.txt")
+
+
+def test_a_question_naming_an_indexed_resolution_keeps_to_it() -> None:
+    from assistant.retrieve import _named_documents
+    from gfmd.records import Document
+
+    docs = {
+        source: Document(
+            doc_id=source,
+            source=source,
+            title="Protection of migrants",
+            lang="en",
+            kind="pdf",
+            pages=14,
+            paginated=True,
+            year=year,
+        )
+        for source, year in [
+            ("UNGA_A-RES-78-217_2023_Protection-of-migrants_en.pdf", 2023),
+            ("UNGA_A-RES-80-218_2025_Protection-of-migrants_en.pdf", 2025),
+        ]
+    }
+    named = _named_documents("What does resolution 80/218 request?", Filters(), docs)
+    assert named.sources == ("UNGA_A-RES-80-218_2025_Protection-of-migrants_en.pdf",)
+    by_year = _named_documents("What did the 2023 resolution on migrants note?", Filters(), docs)
+    assert by_year.sources == ("UNGA_A-RES-78-217_2023_Protection-of-migrants_en.pdf",)
+    # A symbol no document carries, or no reference at all, leaves retrieval as it was; a user's filter stands.
+    assert _named_documents("What does resolution 76/172 request?", Filters(), docs) == Filters()
+    assert _named_documents("How are migrants protected?", Filters(), docs) == Filters()
+    mine = Filters(sources=("UNGA_A-RES-78-217_2023_Protection-of-migrants_en.pdf",))
+    assert _named_documents("What does resolution 80/218 request?", mine, docs) == mine
