@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from evals.metrics.answer_language import score_answer_language
+from evals.metrics.answered_wrong import score_answered_but_wrong
 from evals.metrics.base import ItemRun, MetricResult, subset
 from evals.metrics.citation_support import (
     DEFAULT_THRESHOLD,
@@ -23,6 +24,7 @@ from evals.metrics.refusal import score_refusal
 from evals.metrics.retrieval import STAGE_K, STAGES, score_retrieval
 
 HEADLINE = (
+    "answered_but_wrong",  # first: the figure a delegate cares about most
     "hit@1",
     "hit@3",
     "hit@5",
@@ -41,6 +43,7 @@ OTHER_METRICS = (
     "answer_language",
 )
 BREAKDOWN_METRICS = (
+    "answered_but_wrong",
     "hit@5",
     "mrr",
     "citation_validity",
@@ -51,10 +54,17 @@ BREAKDOWN_METRICS = (
 )
 LATENCY_NAME = re.compile(r"latency_p(50|95)_(\w+)")
 DIMENSIONS: dict[str, Callable[[ItemRun], str]] = {
+    "family": lambda run: run.item.family or "n/a",
+    "names document": lambda run: {True: "names it", False: "does not", None: "n/a"}[run.item.names_document],
     "question language": lambda run: run.item.lang,
     "document language": lambda run: run.doc_lang,
     "cross-lingual": lambda run: run.crosslingual,
     "category": lambda run: run.item.category,
+}
+# Labels only some golden files carry: their breakdown is shown only when an item of the run has the label.
+LABELLED = {
+    "family": lambda run: bool(run.item.family),
+    "names document": lambda run: run.item.names_document is not None,
 }
 
 
@@ -63,7 +73,7 @@ def is_known_metric(name: str) -> bool:
 
 
 def lower_is_better(name: str) -> bool:
-    return name == "false_refusal_rate" or name.startswith("latency_")
+    return name in ("false_refusal_rate", "answered_but_wrong") or name.startswith("latency_")
 
 
 @dataclass
@@ -103,7 +113,7 @@ def evaluate(
     with_calibration: bool = False,
 ) -> SystemEval:
     # 1. Every metric over every run.
-    metrics: dict[str, MetricResult] = {}
+    metrics: dict[str, MetricResult] = {"answered_but_wrong": score_answered_but_wrong(runs)}
     metrics.update(score_retrieval(runs).metrics())
     metrics["citation_validity"] = score_citation_validity(runs, pages)
     metrics.update(score_citation_support(runs, similarity, threshold).metrics())
@@ -113,7 +123,11 @@ def evaluate(
     latency = score_latency(runs)
     result = SystemEval(name, metrics, latency, support_threshold=threshold)
     # 2. The same metrics per group of items, for each dimension.
-    result.breakdowns = {dim: breakdown(runs, metrics, key) for dim, key in DIMENSIONS.items()}
+    result.breakdowns = {
+        dim: breakdown(runs, metrics, key)
+        for dim, key in DIMENSIONS.items()
+        if dim not in LABELLED or any(LABELLED[dim](run) for run in runs)
+    }
     # 3. What went wrong with each item.
     result.failures = {run.item.id: failed_checks(run.item.id, metrics) for run in runs}
     # 4. The semantic-support threshold these runs would calibrate to (reported, not applied).
@@ -135,7 +149,8 @@ def breakdown(
         row: dict[str, Any] = {"items": len(members)}
         for name, result in metrics.items():  # every metric in report.json; report.md shows BREAKDOWN_METRICS
             part = subset(result, ids)
-            row[name] = {"value": part.value, "count": part.count}
+            share = part.share()
+            row[name] = {"value": part.value, "count": part.count, **(share.to_json() if share else {})}
         totals = [run.answer.timings_ms["total"] for run in members if "total" in run.answer.timings_ms]
         row["latency_p50_total"] = percentiles(totals).p50 if totals else None
         table[group] = row
@@ -143,6 +158,7 @@ def breakdown(
 
 
 FAILURE_CHECKS = {
+    "answered_but_wrong": "answered, but wrong",
     "hit@5": "gold passage not in top 5",
     "citation_validity": "quote not verbatim",
     "citation_support": "sentence not supported",

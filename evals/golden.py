@@ -2,22 +2,28 @@
 
 One JSON object per line:
     {"id", "question", "lang", "answerable", "category", "facts": [[alternatives...], ...],
-     "gold": [{"source", "page", "quote"}]}
+     "gold": [{"source", "page", "quote"}],
+     optional: "split": "dev"|"test", "family": "<topic family>", "names_document": true|false}
 A `facts` group is met when any one of its alternatives appears in the answer. `source` is a file name,
 resolved against the corpus folders given to the evaluation. Every error names the file, the line and the field.
+
+Splits: evals/golden/*.jsonl is the dev split (what changes are tried on), evals/golden/test/*.jsonl the frozen
+test split (what a change is finally measured on, rarely). An item without "split" belongs to its file's split.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
+TEST_DIR = GOLDEN_DIR / "test"
 LANGS = frozenset({"en", "es", "fr"})
+SPLITS = ("dev", "test")
 _LANG_SUFFIX = re.compile(r"_(en|es|fr)$")
 
 
@@ -42,14 +48,29 @@ class GoldenItem:
     facts: tuple[tuple[str, ...], ...]
     gold: tuple[GoldPassage, ...]
     origin: str = ""  # "file:line", for messages
+    split: str = "dev"
+    family: str = ""  # topic family ("hoa-ji", "off-topic"...); "" when the file does not say
+    names_document: bool | None = None  # whether the question names its document; None when the file does not say
 
     @property
     def sources(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(g.source for g in self.gold))
 
 
-def default_golden_files() -> list[Path]:
-    return sorted(GOLDEN_DIR.glob("*.jsonl"))
+def default_golden_files(split: str = "dev") -> list[Path]:
+    """The golden files that may hold items of `split` ("dev", "test" or "all"). Test files are read only when
+    the test split is asked for, so a dev run never depends on them; the folder may not exist."""
+    if split not in (*SPLITS, "all"):
+        raise GoldenError(f"unknown split {split!r}: use dev, test or all")
+    files = sorted(GOLDEN_DIR.glob("*.jsonl"))  # dev files; an item in them may still say "split": "test"
+    if split != "dev" and TEST_DIR.is_dir():
+        files += sorted(TEST_DIR.glob("*.jsonl"))
+    return files
+
+
+def file_split(path: Path) -> str:
+    """The split of an item that does not say: "test" inside a folder named test, else "dev"."""
+    return "test" if Path(path).parent.name == "test" else "dev"
 
 
 def load_golden(paths: Iterable[Path]) -> list[GoldenItem]:
@@ -79,11 +100,11 @@ def load_file(path: Path) -> list[GoldenItem]:
             raw = json.loads(line)
         except ValueError as exc:
             raise GoldenError(f"{where}: invalid JSON ({exc})") from exc
-        items.append(parse_item(raw, where))
+        items.append(parse_item(raw, where, file_split(path)))
     return items
 
 
-def parse_item(raw: Any, where: str) -> GoldenItem:
+def parse_item(raw: Any, where: str, default_split: str = "dev") -> GoldenItem:
     """Validate one decoded line. Unknown keys (notes, authors...) are allowed and ignored."""
     if not isinstance(raw, dict):
         raise GoldenError(f"{where}: expected a JSON object, got {type(raw).__name__}")
@@ -140,7 +161,35 @@ def parse_item(raw: Any, where: str) -> GoldenItem:
         raise GoldenError(f"{where}: field 'gold' is empty, but an answerable item needs at least one passage")
     if not answerable and facts:
         raise GoldenError(f"{where}: field 'facts' must be empty for an unanswerable item")
-    return GoldenItem(item_id, question, lang, answerable, category, tuple(facts), tuple(gold), where)
+
+    # 5. Optional labels: split, family, whether the question names its document.
+    split = raw.get("split", default_split)
+    if split not in SPLITS:
+        raise GoldenError(f"{where}: field 'split' must be one of {list(SPLITS)}, got {split!r}")
+    family = raw.get("family", "")
+    if not isinstance(family, str) or ("family" in raw and not family.strip()):
+        raise GoldenError(f"{where}: field 'family' must be a non-empty string")
+    names_document = raw.get("names_document")
+    if names_document is not None and not isinstance(names_document, bool):
+        raise GoldenError(f"{where}: field 'names_document' must be bool, got {type(names_document).__name__}")
+    return GoldenItem(
+        item_id, question, lang, answerable, category, tuple(facts), tuple(gold), where,
+        split, family.strip(), names_document,
+    )  # fmt: skip
+
+
+def select(items: Sequence[GoldenItem], split: str = "dev", families: Iterable[str] = ()) -> list[GoldenItem]:
+    """Items of `split` ("dev", "test" or "all"), and of the given families when some are given. A family no item
+    has is an error (a typo would otherwise evaluate nothing of it, silently)."""
+    if split not in (*SPLITS, "all"):
+        raise GoldenError(f"unknown split {split!r}: use dev, test or all")
+    wanted = set(families)
+    known = {item.family for item in items if item.family}
+    unknown = sorted(wanted - known)
+    if unknown:
+        listed = ", ".join(sorted(known)) or "none: the golden files give no family"
+        raise GoldenError(f"unknown family {', '.join(unknown)} (families: {listed})")
+    return [item for item in items if (split == "all" or item.split == split) and (not wanted or item.family in wanted)]
 
 
 def in_corpus(items: Iterable[GoldenItem], corpus: Mapping[str, Path]) -> tuple[list[GoldenItem], list[GoldenItem]]:

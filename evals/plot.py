@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from evals.evaluate import lower_is_better
 from evals.report import EvalOutcome
 
 PLOTTED = (
+    "answered_but_wrong",
     "hit@1",
     "hit@5",
     "mrr",
@@ -30,7 +32,15 @@ def plot_metrics(outcome: EvalOutcome, path: Path) -> None:
     for i, system in enumerate(systems):
         xs = [x + (i - (len(systems) - 1) / 2) * width for x in range(len(PLOTTED))]
         values = [system.value(name) for name in PLOTTED]
-        bars = ax.bar(xs, [v or 0.0 for v in values], width, label=system.name)
+        # Error bars: the Wilson 95 % interval of each proportion (none for MRR or a metric not scored).
+        errors = [[0.0] * len(PLOTTED), [0.0] * len(PLOTTED)]
+        for j, name in enumerate(PLOTTED):
+            result = system.metrics.get(name)
+            share = result.share() if result is not None else None
+            if share is not None and share.value is not None:
+                lo, hi = share.interval
+                errors[0][j], errors[1][j] = share.value - lo, hi - share.value
+        bars = ax.bar(xs, [v or 0.0 for v in values], width, label=system.name, yerr=errors, capsize=2)
         for bar, value in zip(bars, values, strict=True):
             label = "n/s" if value is None else f"{value:.2f}"
             ax.annotate(
@@ -43,7 +53,7 @@ def plot_metrics(outcome: EvalOutcome, path: Path) -> None:
                 textcoords="offset points",
             )
     ax.set_xticks(range(len(PLOTTED)))
-    ax.set_xticklabels([f"{n}\n(lower is better)" if n == "false_refusal_rate" else n for n in PLOTTED], fontsize=8)
+    ax.set_xticklabels([f"{n}\n(lower is better)" if lower_is_better(n) else n for n in PLOTTED], fontsize=7)
     ax.set_ylim(0, 1.1)
     ax.set_ylabel("share")
     ax.set_title(f"GFMD assistant evaluation: {len(outcome.product_runs)} items ({outcome.mode})")

@@ -30,6 +30,7 @@ class EvalOutcome:
     errors: dict[str, str] = field(default_factory=dict)  # item id -> exception raised while answering
     settings: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
+    selection: dict[str, Any] = field(default_factory=dict)  # split, families, subset the items were chosen by
 
     @property
     def passed(self) -> bool:
@@ -65,6 +66,7 @@ def write_reports(outcome: EvalOutcome) -> None:
 
 
 SUMMARY = (
+    "answered_but_wrong",
     "hit@1",
     "hit@5",
     "mrr",
@@ -156,6 +158,9 @@ def to_json(outcome: EvalOutcome) -> dict[str, Any]:
             "doc_lang": run.doc_lang,
             "crosslingual": run.crosslingual,
             "category": item.category,
+            "split": item.split,
+            "family": item.family or None,
+            "names_document": item.names_document,
             "answerable": item.answerable,
             "facts": [list(group) for group in item.facts],
             "gold": [g.__dict__ for g in item.gold],
@@ -174,6 +179,7 @@ def to_json(outcome: EvalOutcome) -> dict[str, Any]:
         "index_dir": str(outcome.index_dir),
         "settings": outcome.settings,
         "golden": {
+            "selection": outcome.selection,
             "files": [str(p) for p in outcome.golden_files],
             "items": len(outcome.product_runs),
             "skipped_sources_not_in_corpus": len(outcome.skipped),

@@ -11,6 +11,13 @@ from evals.report import EvalOutcome, failures_by_category
 MAX_FAILED_ITEMS = 60
 
 DEFINITIONS = """\
+- **answered_but_wrong** (lower is better): share of all items where the assistant answered and was wrong: an
+  unanswerable item answered, or an answerable one answered with none of its required facts and none of its gold
+  passages cited. Refusals never count here (see false_refusal_rate).
+- **Intervals**: `0.79 [0.68, 0.87] (56/71)` is 56 successes of 71 units and the Wilson 95 % score interval. A
+  difference between two runs whose intervals overlap widely may be noise. Units are items, except citations
+  (citation_validity) and sentences (citation_support), which are not independent within one answer: read their
+  intervals as too narrow.
 - **hit@k / mrr**: an item hits when one of its gold passages is among the first k passages retrieved (same source,
   and at least 60 % of the gold quote inside the passage, whitespace aside); MRR over the first 10.
   `hit@5_<stage>` is the same test on each retrieval stage's own ranking (dense, lexical, fused, reranked).
@@ -28,8 +35,19 @@ DEFINITIONS = """\
 - *not scored* means the metric had nothing to score (e.g. no unanswerable item in the run), never a silent zero."""
 
 
-def _fmt(value: float | None, digits: int = 3) -> str:
-    return "not scored" if value is None else f"{value:.{digits}f}"
+def _display(system: SystemEval, name: str) -> str:
+    """A metric as the report shows it: with its interval when it is a proportion."""
+    result = system.metrics.get(name)
+    return result.display() if result is not None else "not scored"
+
+
+def _selection(outcome: EvalOutcome) -> str:
+    chosen = outcome.selection
+    parts = [f"split **{chosen.get('split', 'dev')}**"]
+    parts.append("families " + (", ".join(chosen["families"]) if chosen.get("families") else "all"))
+    if chosen.get("subset"):
+        parts.append(f"subset **{chosen['subset']}** (corpus narrowed to the files it needs)")
+    return "- selection: " + "; ".join(parts)
 
 
 def _row(cells: list[Any]) -> str:
@@ -50,6 +68,7 @@ def render_markdown(outcome: EvalOutcome) -> str:
         f"**{len(outcome.skipped)} skipped** (gold sources not in the corpus)",
         f"- corpus: {len(outcome.corpus)} files; index `{outcome.index_dir}`; mode {outcome.mode}; "
         f"embedding model {outcome.settings.get('embedding_model', '?')}; {outcome.seconds} s in all",
+        _selection(outcome),
     ]
     if outcome.errors:
         lines.append(f"- **{len(outcome.errors)} items raised an error** while answering (see report.json)")
@@ -57,6 +76,10 @@ def render_markdown(outcome: EvalOutcome) -> str:
 
     # 2. Headline metrics, product and baseline side by side.
     lines += ["## Headline", ""]
+    wrong = product.metrics.get("answered_but_wrong")
+    if wrong is not None:
+        shown = wrong.display() if wrong.value is not None else f"not scored ({wrong.reason})"
+        lines += [f"**Answered but wrong: {shown}** (lower is better; see the definitions at the end)", ""]
     header = ["metric", "product", *(["baseline"] if both else []), "scored (product)"]
     rows: list[list[Any]] = []
     for name in (*HEADLINE, "citation_support_lexical", "citation_support_semantic", "answer_language"):
@@ -64,7 +87,8 @@ def render_markdown(outcome: EvalOutcome) -> str:
         if result is None:
             continue
         scored = f"{result.count} {result.unit}" if result.value is not None else result.reason
-        rows.append([name, _fmt(result.value), *([_fmt(baseline.value(name))] if baseline else []), scored])
+        base_cell = [_display(baseline, name)] if baseline is not None else []
+        rows.append([name, result.display(), *base_cell, scored])
     lines += _table(header, rows)
 
     # 3. Retrieval stages.
@@ -72,7 +96,7 @@ def render_markdown(outcome: EvalOutcome) -> str:
     rows = []
     for stage in STAGES:
         name = f"hit@{STAGE_K}_{stage}"
-        rows.append([stage, _fmt(product.value(name)), *([_fmt(baseline.value(name))] if baseline else [])])
+        rows.append([stage, *(_display(system, name) for system in (product, baseline) if system is not None)])
     lines += _table(["stage", "product", *(["baseline (dense only)"] if both else [])], rows)
 
     # 4. Latency.
@@ -140,7 +164,13 @@ def render_markdown(outcome: EvalOutcome) -> str:
 
 
 def _cell(mine: dict[str, Any] | None, theirs: dict[str, Any] | None, both: bool) -> str:
-    text = "–" if not mine or mine.get("value") is None else f"{mine['value']:.2f} ({mine['count']})"
+    """'0.75 [0.30, 0.95] (3/4)' for a proportion, '0.81 (4)' otherwise, '–' when not scored."""
+    if not mine or mine.get("value") is None:
+        text = "–"
+    elif "lo" in mine:
+        text = f"{mine['value']:.2f} [{mine['lo']:.2f}, {mine['hi']:.2f}] ({mine['k']}/{mine['n']})"
+    else:
+        text = f"{mine['value']:.2f} ({mine['count']})"
     if both:
         text += " / " + ("–" if not theirs or theirs.get("value") is None else f"{theirs['value']:.2f}")
     return text

@@ -1,7 +1,7 @@
 """`gfmd eval`: put every golden question to the assistant (and the tutorial baseline), score, report.
 
-Steps: thresholds → corpus → golden items → index (built once per corpus and model, then reused) → runs →
-metrics → report.md, report.json, metrics.png under the output folder → quality gates.
+Steps: thresholds → corpus → golden items (split, families, subset) → index (built once per corpus and model,
+then reused) → runs → metrics → report.md, report.json, metrics.png under the output folder → quality gates.
 """
 
 from __future__ import annotations
@@ -18,12 +18,21 @@ from tqdm import tqdm
 from assistant.api import Assistant
 from evals.baseline import TutorialBaseline, baseline_dir
 from evals.evaluate import evaluate
-from evals.golden import GoldenItem, default_golden_files, in_corpus, load_golden, round_robin, source_lang
+from evals.golden import (
+    GoldenItem,
+    default_golden_files,
+    in_corpus,
+    load_golden,
+    round_robin,
+    select,
+    source_lang,
+)
 from evals.metrics.base import ItemRun, Passage
 from evals.metrics.citation_support import DEFAULT_THRESHOLD, Similarity
 from evals.metrics.citation_validity import PageTexts
 from evals.metrics.retrieval import KS, STAGE_K
 from evals.report import EvalOutcome, write_reports
+from evals.subset import load_subset
 from evals.thresholds import check, parse_all
 from gfmd.embeddings import ModelEmbeddings, get_embeddings
 from gfmd.records import Answer, Document
@@ -39,7 +48,10 @@ class EvalError(Exception):
 
 @dataclass
 class EvalOptions:
-    golden: list[Path] = field(default_factory=list)  # empty: every evals/golden/*.jsonl
+    golden: list[Path] = field(default_factory=list)  # empty: the golden files of `split`
+    split: str | None = None  # dev, test or all; None: dev, or all of the files given in `golden`
+    families: list[str] = field(default_factory=list)  # empty: every family
+    subset: str | None = None  # a named list of items (evals/golden/<name>_subset.txt); narrows the corpus too
     corpus: list[Path] = field(default_factory=list)  # empty: Settings().corpus_dir
     index: Path | None = None  # empty: <out>/index-<hash of corpus and model>
     mode: str = "extractive"
@@ -101,11 +113,17 @@ def run_eval(
     if not corpus:
         raise EvalError("the corpus holds no supported file")
 
-    # 3. Golden items whose sources are all in the corpus, at most `limit`, taken in turn from each file.
-    golden_files = options.golden or default_golden_files()
+    # 3. Golden items of the split and families asked for (and of the subset), whose sources are all in the
+    #    corpus; at most `limit`, taken in turn from each file.
+    split = options.split or ("all" if options.golden else "dev")
+    golden_files = options.golden or default_golden_files(split)
     if not golden_files:
         raise EvalError("no golden file: give --golden PATH or add evals/golden/*.jsonl")
-    items = load_golden(golden_files)
+    items = select(load_golden(golden_files), split, options.families)
+    if options.subset:
+        subset = load_subset(options.subset)
+        items = subset.pick(items)
+        corpus = subset.narrow(corpus, items)  # index only what the subset needs: a subset run must be quick
     kept, skipped = in_corpus(items, corpus)
     by_file: dict[str, list[GoldenItem]] = {}
     for item in kept:
@@ -173,6 +191,7 @@ def run_eval(
         index_dir=index_dir,
         golden_files=[Path(p) for p in golden_files],
         skipped=skipped,
+        selection={"split": split, "families": sorted(options.families), "subset": options.subset},
         product_runs=product_runs,
         product=product,
         baseline_runs=baseline_runs,

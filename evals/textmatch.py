@@ -1,13 +1,22 @@
-"""Text comparison the metrics share: whitespace, case, accents and number formats made irrelevant."""
+"""Text comparison the metrics share: whitespace, case, accents and number formats made irrelevant.
+
+Built on the judge's own tables (`evals.tables`), never on the product's glossary or normalisers.
+"""
 
 from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
 
-from assistant.glossary import equivalents_of_word
-from assistant.names import EQUIVALENT_WORDS, PREFIX
-from gfmd.textnorm import STOP, fold, normalize_number
+from evals.tables import (
+    FUNCTION_WORDS,
+    NUMBER_WORDS,
+    PREFIX,
+    equivalents_of_word,
+    fold,
+    normalize_number,
+    same_word_group,
+)
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # "10 000" / "10 000" (French thousands): joined before numbers are compared. A leading \b keeps "2019 272"
@@ -16,6 +25,9 @@ _SPACED_THOUSANDS = re.compile(r"\b\d{1,3}(?:[ \u00a0\u202f]\d{3})+\b")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"', "\u00a0": " "})
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
 _OPENERS = frozenset('.:;!?¿¡"“«(-–—•')
+_NUMBER_WORD = re.compile(
+    r"(?<![\w-])(" + "|".join(sorted(map(re.escape, NUMBER_WORDS), key=len, reverse=True)) + r")(?![\w-])"
+)
 
 
 def normalize_ws(text: str) -> str:
@@ -35,6 +47,11 @@ def numbers(text: str) -> set[str]:
     return set(_NUMBER.findall(canonical(text)))
 
 
+def spelled_numbers(text: str) -> set[str]:
+    """Numbers a text writes as words, as figures ("eleven donors", "doce donantes": {"11", "12"})."""
+    return {NUMBER_WORDS[word] for word in _NUMBER_WORD.findall(canonical(text))}
+
+
 def names(text: str) -> set[str]:
     """Capitalised words and acronyms past the first word of each sentence, folded."""
     text = normalize_ws(text)
@@ -45,7 +62,7 @@ def names(text: str) -> set[str]:
         if not word[0].isupper() or not before or before[-1] in _OPENERS:
             continue  # lower case, or the first word of a sentence or clause (capitalised by grammar)
         folded = fold(word.translate(_QUOTES))
-        if folded in STOP:
+        if folded in FUNCTION_WORDS:
             continue  # "The", "Las" after a heading run into the sentence: articles are never names
         out.add(folded)
     return out
@@ -76,14 +93,14 @@ def has_word(haystack_canonical: str, word: str) -> bool:
 def has_name(haystack_canonical: str, name: str) -> bool:
     """A name of an answer sentence in its cited passages, allowing for translation (answers may be written in
     another language than the passage): the name itself; a month or language name in any language; an
-    equivalent from the product's en/es/fr glossary ("World Bank" for "Banco Mundial"; the tables are shared with
-    the product's verifier, so a wrong row would mislead both); or, for a word of 6+ letters, a word starting with
-    its first 5 letters ("Mexican" for "México", "Venezuelans" for "venezolanos")."""
+    equivalent from the judge's en/es/fr table ("Bank" for "Banco Mundial", "Turkey" for "Turquía"); or, for a
+    word of 6+ letters, a word starting with its first 5 letters ("Mexican" for "México", "Venezuelans" for
+    "venezolanos")."""
     if has_word(haystack_canonical, name):
         return True
-    month = next((group for group in EQUIVALENT_WORDS if name in group), None)
-    if month is not None:
-        return any(has_word(haystack_canonical, m) for m in month)
+    group = same_word_group(name)
+    if group is not None:
+        return any(has_word(haystack_canonical, m) for m in group)
     if any(has_word(haystack_canonical, term) for term in equivalents_of_word(name)):
         return True
     return len(name) > PREFIX and re.search(r"(?<!\w)" + re.escape(name[:PREFIX]), haystack_canonical) is not None

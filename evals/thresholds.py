@@ -38,8 +38,9 @@ def parse(spec: str, fail_over: bool = False) -> Threshold:
     metric, op, raw = match.groups()
     if not is_known_metric(metric):
         raise ThresholdError(
-            f"unknown metric {metric!r} in {spec!r}; use hit@1/3/5/10, mrr, hit@5_<stage>, citation_validity, "
-            "citation_support, fact_recall, refusal_accuracy, false_refusal_rate, latency_p50_total..."
+            f"unknown metric {metric!r} in {spec!r}; use answered_but_wrong, hit@1/3/5/10, mrr, hit@5_<stage>, "
+            "citation_validity, citation_support, fact_recall, refusal_accuracy, false_refusal_rate, "
+            "latency_p50_total..."
         )
     if fail_over:
         if op == ">=":

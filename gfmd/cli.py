@@ -234,7 +234,28 @@ def config(markdown: Annotated[bool, typer.Option("--markdown", help="Print the 
 @app.command("eval")
 def eval_(
     golden: Annotated[
-        list[Path] | None, typer.Option("--golden", help="Golden JSONL file (repeatable; default: evals/golden/*).")
+        list[Path] | None,
+        typer.Option("--golden", help="Golden JSONL file (repeatable; default: the golden files of --split)."),
+    ] = None,
+    split: Annotated[
+        str | None,
+        typer.Option(
+            "--split",
+            help="dev (evals/golden/*.jsonl), test (evals/golden/test/: for a final measurement, rarely) or all. "
+            "Default: dev; with --golden, every item of the files given.",
+        ),
+    ] = None,
+    family: Annotated[
+        list[str] | None,
+        typer.Option("--family", help="Only items of this family (hoa-ji, off-topic...). Repeatable."),
+    ] = None,
+    subset: Annotated[
+        str | None,
+        typer.Option(
+            "--subset",
+            help="Only the items listed in evals/golden/NAME_subset.txt (or a list file), over only the corpus "
+            "files they cite and its distractors: `--subset ci` is the CI guard.",
+        ),
     ] = None,
     corpus: Annotated[
         list[Path] | None, typer.Option("--corpus", help="Corpus file or folder (repeatable; default: bundled corpus).")
@@ -277,6 +298,9 @@ def eval_(
 
     options = EvalOptions(
         golden=list(golden or []),
+        split=split,
+        families=list(family or []),
+        subset=subset,
         corpus=list(corpus or []),
         index=index,
         mode=mode,

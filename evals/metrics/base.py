@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from evals.golden import GoldenItem
+from evals.stats import Proportion
 from gfmd.records import Answer, Chunk
 
 
@@ -69,6 +70,13 @@ class MetricResult:
     verdicts: list[Verdict] = field(default_factory=list)
     reason: str = ""
     higher_is_better: bool = True
+    proportion: bool = True  # every unit scores 0 or 1 (False for MRR): the value is k of `count`
+
+    def share(self) -> Proportion | None:
+        """k of n units, with its Wilson interval; None for a metric that is not a proportion or not scored."""
+        if not self.proportion or self.value is None:
+            return None
+        return Proportion(round(self.value * self.count), self.count)
 
     def to_json(self, with_verdicts: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -77,6 +85,9 @@ class MetricResult:
             "unit": self.unit,
             "higher_is_better": self.higher_is_better,
         }
+        share = self.share()
+        if share is not None:
+            out.update(share.to_json())  # value, lo, hi, n, k
         if self.value is None:
             out["not_scored"] = self.reason
         if with_verdicts:
@@ -84,7 +95,11 @@ class MetricResult:
         return out
 
     def display(self) -> str:
-        return "not scored" if self.value is None else f"{self.value:.3f}"
+        """'0.79 [0.68, 0.87] (56/71)' for a proportion, '0.812' otherwise, 'not scored' without units."""
+        if self.value is None:
+            return "not scored"
+        share = self.share()
+        return share.display() if share is not None else f"{self.value:.3f}"
 
 
 def aggregate(
@@ -94,14 +109,19 @@ def aggregate(
     unit: str = "items",
     empty_reason: str = "nothing to score",
     higher_is_better: bool = True,
+    proportion: bool = True,
 ) -> MetricResult:
-    """Micro-average of the scored verdicts; value None (with the reason) when none was scored."""
+    """Micro-average of the scored verdicts; value None (with the reason) when none was scored.
+
+    `proportion`: each unit is a success or a failure (an item's score is the share of its units that succeed), so
+    the value is k successes of `count` units and gets an interval; False for averages of graded scores (MRR).
+    """
     scored = [v for v in verdicts if v.scored]
     total = sum(v.weight for v in scored)
     if not total:
-        return MetricResult(name, None, 0, unit, verdicts, empty_reason, higher_is_better)
+        return MetricResult(name, None, 0, unit, verdicts, empty_reason, higher_is_better, proportion)
     value = sum((v.score or 0.0) * v.weight for v in scored) / total
-    return MetricResult(name, value, total, unit, verdicts, "", higher_is_better)
+    return MetricResult(name, value, total, unit, verdicts, "", higher_is_better, proportion)
 
 
 def subset(result: MetricResult, item_ids: Iterable[str]) -> MetricResult:
@@ -113,6 +133,7 @@ def subset(result: MetricResult, item_ids: Iterable[str]) -> MetricResult:
         unit=result.unit,
         empty_reason="no item of this group scored",
         higher_is_better=result.higher_is_better,
+        proportion=result.proportion,
     )
 
 

@@ -2,9 +2,9 @@
 
 A sentence is supported when both checks pass:
   (a) lexical: every figure or date, and every capitalised name or acronym of the sentence, appears in the
-      text of its cited passages (number formats normalised: 3,5 = 3.5, 5,500 = 5500; names allowing for
-      translation, `evals.textmatch.has_name`: a generated answer may be written in another language than its
-      sources);
+      text of its cited passages (number formats normalised: 3,5 = 3.5, 5,500 = 5500; a figure may be spelled
+      out in the passage: 11 = "eleven"; names allowing for translation, `evals.textmatch.has_name`: a generated
+      answer may be written in another language than its sources);
   (b) semantic: the e5 similarity (passage role for both, cosine) between the sentence and its best cited
       passage reaches `threshold` (default 0.80; `calibrate_threshold` derives one from true vs shuffled pairs).
 A sentence without a citation, or citing a number with no citation behind it, is unsupported.
@@ -20,7 +20,7 @@ import numpy as np
 
 from evals.metrics.base import Embedder, ItemRun, MetricResult, Verdict, aggregate
 from evals.metrics.retrieval import hits
-from evals.textmatch import canonical, has_name, names, numbers
+from evals.textmatch import canonical, has_name, names, numbers, spelled_numbers
 
 DEFAULT_THRESHOLD = 0.80
 
@@ -63,7 +63,7 @@ class Similarity:
 def lexical_gaps(sentence: str, passages: Sequence[str]) -> list[str]:
     """Figures and names of the sentence that none of its cited passages contains."""
     context = canonical(" ".join(passages))
-    context_numbers = numbers(context)
+    context_numbers = numbers(context) | spelled_numbers(context)
     missing = sorted(n for n in numbers(sentence) if n not in context_numbers)
     missing += sorted(name for name in names(sentence) if not has_name(context, name))
     return missing

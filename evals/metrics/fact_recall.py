@@ -19,6 +19,12 @@ def answer_text(run: ItemRun) -> str:
     return canonical(" ".join([answer.answer, *(c.quote for c in answer.citations)]))
 
 
+def missing_groups(run: ItemRun) -> list[tuple[str, ...]]:
+    """The item's fact groups none of whose alternatives the answer states."""
+    text = answer_text(run)
+    return [group for group in run.item.facts if not any(contains_phrase(text, alt) for alt in group)]
+
+
 def score_fact_recall(runs: Sequence[ItemRun]) -> MetricResult:
     verdicts: list[Verdict] = []
     for run in runs:
@@ -35,8 +41,7 @@ def score_fact_recall(runs: Sequence[ItemRun]) -> MetricResult:
             verdicts.append(Verdict(item.id, 0.0, 1, "refused"))
             continue
         # 3. Every group needs one of its alternatives in the answer.
-        text = answer_text(run)
-        missing = [group for group in item.facts if not any(contains_phrase(text, alt) for alt in group)]
+        missing = missing_groups(run)
         detail = "all facts stated" if not missing else "missing: " + "; ".join(" | ".join(g) for g in missing)
         verdicts.append(Verdict(item.id, float(not missing), 1, detail))
     return aggregate("fact_recall", verdicts, empty_reason="no answerable item with facts")

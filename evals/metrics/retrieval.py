@@ -70,6 +70,7 @@ def score_retrieval(runs: Sequence[ItemRun], ks: Sequence[int] = KS) -> Retrieva
         "mrr",
         [verdict(run, reciprocal, _rank_detail(ranks.get(run.item.id))) for run in runs],
         empty_reason="no answerable item with gold passages",
+        proportion=False,  # a mean of reciprocal ranks, not a share: no interval
     )
 
     # 3. hit@5 of each stage's own ranking: what dense, lexical, fusion and reranking each contribute.

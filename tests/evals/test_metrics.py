@@ -398,7 +398,7 @@ def test_answer_language_ignores_citation_markers_and_counts_unreadable_text_as_
 @pytest.mark.parametrize(
     ("name", "passage", "found"),
     [
-        ("bank", "Las remesas (Banco Mundial 2020) crecieron.", True),  # glossary: World Bank = Banco Mundial
+        ("bank", "Las remesas (Banco Mundial 2020) crecieron.", True),  # the judge's table: World Bank = Banco Mundial
         ("june", "A 10 de junio, Colombia ha otorgado documentos.", True),  # a month in another language
         ("mexican", "El Gobierno de México pretende ampliar el programa.", True),  # first five letters
         ("ecuador", "El Gobierno de México pretende ampliar el programa.", False),  # another country

@@ -132,7 +132,7 @@ def test_cli_gate_fails_with_exit_1_and_names_the_metric(tmp_path: Path, corpus:
     assert "FAIL hit@10" in result.output and "ok   mrr" in result.output
     passing = CliRunner().invoke(app, [*args, "--fail-over", "false_refusal_rate=1", "--fail-under", "hit@1>=0.5"])
     assert passing.exit_code == 0, passing.output
-    assert "product: hit@1" in passing.output and (tmp_path / "out" / "report.md").exists()
+    assert "product: answered_but_wrong" in passing.output and (tmp_path / "out" / "report.md").exists()
 
 
 @pytest.mark.usefixtures("fake_embeddings")
