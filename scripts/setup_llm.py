@@ -31,7 +31,8 @@ def main(argv: list[str]) -> int:
         runtime.write_setup_state("running", "the model runtime (llama.cpp) is being built")
     try:
         if install and not runtime.is_portable_build():
-            print("==> building llama-cpp-python for any x86-64 CPU with AVX2 (several minutes)", flush=True)
+            print("==> installing llama-cpp-python built for any x86-64 CPU with AVX2", flush=True)
+            print("    (it compiles llama.cpp, several minutes, unless this machine built it before)", flush=True)
             runtime.install_runtime()
         elif runtime.package_dir() is None:
             print("warning: llama-cpp-python is not installed; rerun with --install-llama", file=sys.stderr)
