@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from assistant.condense import condense
-from assistant.extractive import extract
-from assistant.messages import (
+from assistant.answer.condense import condense
+from assistant.answer.extractive import extract
+from assistant.answer.messages import (
     EMPTY_INDEX,
     EMPTY_QUESTION,
     LANG_NAMES,
@@ -28,11 +28,11 @@ from assistant.messages import (
     TOO_LONG,
     say,
 )
-from assistant.retrieve import Retrieval, Retriever
+from assistant.retrieval.retrieve import Retrieval, Retriever
 from gfmd.index import Index
 from gfmd.records import Answer, Filters, ModelStatus, ScoredChunk, StreamEvent
 from gfmd.settings import Settings, get_settings, quotes_suffice
-from ingest.lang import detect_language
+from gfmd.text.languages import detect_language
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ class Assistant:
             return
         llm = self.llm() if mode == "generative" else None
         if llm is not None:
-            from assistant.generative import condense_with_model
+            from assistant.generation.generative import condense_with_model
 
             query = condense_with_model(llm, question, history)
         else:
@@ -102,8 +102,8 @@ class Assistant:
             yield from _sentence_events(extractive)
             yield StreamEvent(kind="answer", answer=extractive)
             return
-        from assistant.generative import quoted_context
-        from assistant.translate import needs_translation
+        from assistant.generation.generative import quoted_context
+        from assistant.generation.translate import needs_translation
 
         # A sentence a page break cut is also quoted from the next passage, which retrieval may not have returned.
         missing = {c.chunk_id for c in extractive.citations} - {p.chunk.chunk_id for p in passages}
@@ -125,7 +125,7 @@ class Assistant:
             yield from _sentence_events(fallback)
             yield StreamEvent(kind="answer", answer=fallback)
             return
-        from assistant.generative import generate
+        from assistant.generation.generative import generate
 
         yield from generate(self, llm, query, lang, passages, extractive, dict(timings), query_vector=retrieval.vector)
 
@@ -274,7 +274,7 @@ def make_llm(settings: Settings) -> Any:
     """The chat model named by the settings (`GFMD_LLM_BACKEND`), or None when it is 'none'."""
     if settings.llm_backend == "none":
         return None
-    from assistant.llm.backends import make_chat_model
+    from assistant.generation.llm.backends import make_chat_model
 
     common: dict[str, Any] = {"max_tokens": settings.llm_max_tokens, "timeout": settings.llm_timeout}
     if settings.llm_backend == "local":

@@ -132,7 +132,7 @@ def serve_cold_start(index_dir: Path, port: int, load_sessions: int = 4, timeout
     env = {**os.environ, "GFMD_ANSWER_MODE": "extractive", "GFMD_LLM_BACKEND": "none"}
     started = time.monotonic()
     process = subprocess.Popen(
-        [sys.executable, "-m", "gfmd.cli", "serve", "--index", str(index_dir), "--port", str(port)],
+        [sys.executable, "-m", "ui.cli", "serve", "--index", str(index_dir), "--port", str(port)],
         cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"

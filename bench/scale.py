@@ -84,7 +84,7 @@ def baseline_collection(directory: Path) -> Any:
 def run_scale(
     source_index: Path, work: Path, sizes: list[int], questions: list[str], embeddings: Any, baseline: bool = True
 ) -> list[dict[str, Any]]:
-    from assistant.retrieve import Retriever
+    from assistant.retrieval.retrieve import Retriever
 
     chunks, vectors = real_passages(source_index, embeddings)
     log.warning("scale: %d real passages from %s", len(chunks), source_index)
@@ -143,7 +143,7 @@ def probe_filters(index_dir: Path, questions: list[str], embeddings: Any) -> dic
     retrievals by stage, to show which part of the query cost grows with the index."""
     from collections import Counter
 
-    from assistant.retrieve import Retriever
+    from assistant.retrieval.retrieve import Retriever
 
     index = Index(Settings(index_dir=index_dir, cross_lingual=True), embeddings=embeddings)
     store = index.store

@@ -1,4 +1,4 @@
-"""Fit and cross-validate the reranker's weights (assistant/rerank.py) on the golden set.
+"""Fit and cross-validate the reranker's weights (assistant/retrieval/rerank.py) on the golden set.
 
 Every answerable golden item goes through the product's retriever once; each pooled candidate becomes a row of
 reranker features labelled "holds a gold quote" or not. A logistic regression (scikit-learn, installed with
@@ -24,15 +24,15 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.rerank import WEIGHTS, features
-from assistant.retrieve import Retriever
+from assistant.retrieval.rerank import WEIGHTS, features
+from assistant.retrieval.retrieve import Retriever
 from evals.golden import default_golden_files, in_corpus, load_golden, source_lang
 from evals.metrics.base import Passage
 from evals.metrics.retrieval import hits
 from evals.runner import corpus_files
 from gfmd.index import Index
 from gfmd.settings import Settings
-from ingest.lang import detect_language
+from gfmd.text.languages import detect_language
 
 NAMES = list(WEIGHTS)
 

@@ -27,8 +27,8 @@ from gfmd.embeddings import ModelEmbeddings
 from gfmd.records import Answer, AnswerSentence, Citation, content_hash
 from gfmd.settings import Settings
 from gfmd.store import make_client
+from gfmd.text.languages import detect_language
 from ingest.errors import IngestError
-from ingest.lang import detect_language
 from ingest.loaders import load_file
 
 log = logging.getLogger(__name__)

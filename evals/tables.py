@@ -3,7 +3,7 @@
 The metrics decide whether an answer states a fact or whether its cited passage supports a name. If they used the
 product's glossary and normalisers, a wrong row would mislead the product and its judge alike, and tuning the
 glossary would move the figures that are meant to check it. These tables are small, written for the judge, and
-deliberately independent of `assistant/` and `gfmd/textnorm.py`: a row earns its place by a class of names
+deliberately independent of `assistant/` and `gfmd/text/normalize.py`: a row earns its place by a class of names
 delegates write in one language about documents in another (institutions, countries, months), not by one item.
 """
 

@@ -31,7 +31,7 @@ import bm25s
 import numpy as np
 
 from gfmd.records import Chunk
-from gfmd.textnorm import query_tokens, tokens
+from gfmd.text.normalize import query_tokens, tokens
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.ERROR)

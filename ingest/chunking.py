@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from gfmd.records import Block, Chunk, content_hash, heading_of
-from ingest.lang import detect_language
+from gfmd.text.languages import detect_language
+from gfmd.text.sentences import split_sentences
 from ingest.loaders import LoadedFile
-from ingest.sentences import split_sentences
 
 
 def normalize_ws(text: str) -> str:

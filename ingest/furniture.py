@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from gfmd.textnorm import MONTHS
+from gfmd.text.normalize import MONTHS
 
 _ORGANISATION = r"(?:United Nations|Nations Unies|Naciones Unidas)"
 # "A/RES/78/217", "A/78/L.45", "E/CN.6/2024/3", "A/HRC/RES/53/24". Its last part holds a figure: "N/A" in a table

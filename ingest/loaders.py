@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gfmd.records import SECTION_SEP, Block, DocKind, content_hash
+from gfmd.text.languages import detect_language
 from ingest.errors import IngestError
-from ingest.lang import detect_language
 from ingest.structure import find_pdf_headings, split_text_pages
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 
 from gfmd.records import Block
-from gfmd.textnorm import MONTHS
+from gfmd.text.normalize import MONTHS
 from ingest.furniture import furniture_indexes
 
 _FOOTNOTE_START = re.compile(r"^(\d{1,3}) \S")

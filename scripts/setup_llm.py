@@ -7,7 +7,7 @@
 
 `--install-llama` compiles llama.cpp (minutes). It rebuilds an installed llama-cpp-python that this script did not
 build with the portable flags: a default build targets the build machine's own CPU and faults on others. The
-progress is recorded in the virtual environment (`assistant.llm.runtime.setup_state`), so a web chat started
+progress is recorded in the virtual environment (`assistant.generation.llm.runtime.setup_state`), so a web chat started
 meanwhile says generative answers are being prepared, and turns them on when this is done.
 
 Prints the model's path on success; exits 1 with the reason otherwise.
@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.llm import runtime
-from assistant.llm.model_files import main as assemble
+from assistant.generation.llm import runtime
+from assistant.generation.llm.model_files import main as assemble
 
 
 def main(argv: list[str]) -> int:

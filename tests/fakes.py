@@ -24,7 +24,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import Field
 
-from gfmd.textnorm import fold
+from gfmd.text.normalize import fold
 
 DIM = 384
 _WORD = re.compile(r"\w+", re.UNICODE)

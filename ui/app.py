@@ -33,7 +33,7 @@ def ensure_corpus(settings: Settings) -> None:
     Files that fail are named in a warning and the chat starts with the others; when the folder is missing, or
     none of its files can be indexed, it does not start (`StartupError`, one line from `gfmd serve`).
     """
-    from assistant import library
+    from assistant.library import documents as library
 
     if library.list_documents(settings):
         return

@@ -12,9 +12,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from assistant.library.feedback import FeedbackStore
 from gfmd.errors import IndexError_
 from gfmd.records import Answer, Filters, StreamEvent
-from ui.feedback import FeedbackStore
 from ui.render import (
     answer_to_markdown,
     escape_markdown,

@@ -6,11 +6,11 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant import library
+from assistant.library import documents as library
+from assistant.library.feedback import FeedbackStore, feedback_path
 from gfmd.errors import IndexError_
 from gfmd.records import Document, ModelStatus
 from gfmd.settings import Settings
-from ui.feedback import FeedbackStore, feedback_path
 from ui.model_status import configured_generative, default_mode, read_status
 from ui.sessions import SessionStore, sessions_path
 

@@ -1,4 +1,4 @@
-"""The library tab and the page viewer, as plain functions over `assistant.library` (no gradio here).
+"""The library tab and the page viewer, as plain functions over `assistant.library.documents` (no gradio here).
 
 Uploads are checked (`ui.uploads`) before they are staged and ingested; the viewer opens only the page of a
 citation the reader was shown, resolved through the registry, never a path sent by the browser.
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant import library
+from assistant.library import documents as library
 from gfmd.errors import IndexError_
 from gfmd.records import Answer, Document
 from gfmd.settings import Settings

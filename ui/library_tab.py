@@ -7,7 +7,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.library import SUPPORTED_TYPES
+from assistant.library.documents import SUPPORTED_TYPES
 from ui.chat_tab import ChatTab, refresh_filters
 from ui.context import AppContext
 from ui.library import COLUMNS, document_rows, ingest_uploads, outcomes_html, remove

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.library import SUPPORTED_TYPES
+from assistant.library.documents import SUPPORTED_TYPES
 
 DEFAULT_MAX_UPLOAD_MB = 20
 DEFAULT_MAX_UPLOAD_PAGES = 500

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from evals.metrics.base import ItemRun, MetricResult, Verdict, aggregate
-from ingest.lang import detect_language
+from gfmd.text.languages import detect_language
 
 _MARKER = re.compile(r"\[\d+(?:\s*[,;]\s*\d+)*\]")
 

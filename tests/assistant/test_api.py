@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answer.messages import EMPTY_INDEX, EMPTY_QUESTION, REFUSAL, TOO_LONG
 from assistant.api import Assistant, get_assistant
-from assistant.messages import EMPTY_INDEX, EMPTY_QUESTION, REFUSAL, TOO_LONG
 from gfmd.index import Index
 from gfmd.records import Filters
 from gfmd.settings import Settings

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answer.messages import MODEL_UNAVAILABLE
 from assistant.api import Assistant
-from assistant.llm.local import LocalLlamaChat, close_workers
-from assistant.messages import MODEL_UNAVAILABLE
+from assistant.generation.llm.local import LocalLlamaChat, close_workers
 from gfmd.records import Answer
 
 QUESTION = "How much did Nigeria raise with its first diaspora bond?"
@@ -30,7 +30,7 @@ def _stop_workers() -> Iterator[None]:
 def assistant(generative: Callable[..., Assistant], tmp_path: Path) -> Assistant:
     model = tmp_path / "m.gguf"
     model.write_bytes(b"GGUF")
-    llm = LocalLlamaChat(model_path=str(model), engine="tests.assistant.llm.fake_engine:slow", timeout=30)
+    llm = LocalLlamaChat(model_path=str(model), engine="tests.assistant.generation.llm.fake_engine:slow", timeout=30)
     # "restate": the model is asked even when the quotes are in the question's language
     return generative(llm, llm_same_language="restate")
 

@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 import evals.runner  # noqa: F401  (bound before `fake_embeddings` patches get_embeddings)
 from evals.runner import EvalOptions, run_eval
-from gfmd.cli import app
 from tests.fakes import HashEmbeddings
+from ui.cli import app
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 BRIEF = "partnerships-brief_2022_en.md"

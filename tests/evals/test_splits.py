@@ -17,8 +17,8 @@ import evals.golden
 from evals.golden import GoldenError, default_golden_files, load_golden, select
 from evals.runner import EvalOptions, run_eval
 from evals.subset import load_subset, subset_path
-from gfmd.cli import app
 from tests.fakes import HashEmbeddings
+from ui.cli import app
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 BRIEF = "partnerships-brief_2022_en.md"

@@ -26,7 +26,8 @@ def test_the_judge_imports_nothing_of_the_product_matching() -> None:
     code = (
         "import sys\n"
         f"for name in {JUDGE_MODULES!r}: __import__(name)\n"
-        "print(' '.join(sorted(m for m in sys.modules if m.startswith(('assistant', 'ingest', 'gfmd.textnorm')))))"
+        "print(' '.join(sorted(m for m in sys.modules "
+        "if m.startswith(('assistant', 'ingest', 'gfmd.text.normalize')))))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == ""

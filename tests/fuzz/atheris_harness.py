@@ -18,10 +18,10 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports():
+    from gfmd.text.sentences import sentence_spans
     from ingest.chunking import chunk_file
     from ingest.errors import IngestError
     from ingest.loaders import LoadedFile, _load_markdown, _load_pdf
-    from ingest.sentences import sentence_spans
     from ingest.structure import find_pdf_headings, split_text_pages
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from gfmd.records import Block
+from gfmd.text.sentences import split_sentences
 from ingest.chunking import chunk_file, normalize_ws, pack
 from ingest.loaders import LoadedFile, load_file
-from ingest.sentences import split_sentences
 from tests.conftest import Samples
 
 

@@ -48,7 +48,7 @@ def main() -> None:
     fake = ReportingEmbeddings()
     gfmd.index.get_embeddings = lambda settings: fake  # type: ignore[assignment]
     Collection.upsert = _reporting_upsert  # type: ignore[method-assign]
-    from gfmd.cli import app
+    from ui.cli import app
 
     app(sys.argv[1:], prog_name="gfmd")
 

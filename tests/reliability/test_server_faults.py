@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant.api import Assistant
-from assistant.library import uploads_dir
+from assistant.library.documents import uploads_dir
 from gfmd.index import Index
 from gfmd.settings import Settings
 from gfmd.store import WRITE_BATCH, IndexError_

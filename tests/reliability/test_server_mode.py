@@ -9,13 +9,13 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.api import Assistant
-from gfmd.cli import app
 from gfmd.index import Index
 from gfmd.settings import Settings
 from ingest.pipeline import ingest_paths
 from tests.fakes import HashEmbeddings
 from tests.reliability.chroma_server import ChromaServer
 from tests.reliability.conftest import REMITTANCE_QUESTION, REMITTANCE_SOURCE, permissive
+from ui.cli import app
 
 pytestmark = pytest.mark.slow  # a real Chroma server per test: seconds to start
 

@@ -45,8 +45,8 @@ def tiny_settings(root: Path, **overrides: Any) -> Settings:
 
 def build_tiny_assistant(root: Path, **overrides: Any) -> Any:
     """A real `Assistant` over a small real index of tests/data (plus a document full of markup)."""
-    from assistant import library
     from assistant.api import Assistant
+    from assistant.library import documents as library
     from gfmd.index import Index
 
     settings = tiny_settings(root, **overrides)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import library
+from assistant.library import documents as library
 from gfmd.errors import StartupError
 from gfmd.settings import Settings
 from tests.conftest import Samples

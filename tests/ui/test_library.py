@@ -1,4 +1,5 @@
-"""The document library (assistant/library.py and ui/library.py) on a tiny real index with the fake embedder."""
+"""The document library (assistant/library/documents.py and ui/library.py) on a tiny real index with the fake
+embedder."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from assistant import library
+from assistant.library import documents as library
 from tests.ui.conftest import citation, make_answer
 from tests.ui.pdfs import write_pdf
 from ui.library import document_rows, filter_choices, ingest_uploads, open_citation, outcomes_html, remove
@@ -145,9 +146,9 @@ def test_empty_removal_request() -> None:
 
 
 def test_an_unavailable_index_shows_the_documents_last_seen(tiny_assistant: Any, monkeypatch: Any) -> None:
+    from assistant.library.feedback import FeedbackStore
     from gfmd.errors import IndexError_
     from ui.context import AppContext
-    from ui.feedback import FeedbackStore
 
     ctx = AppContext(
         tiny_assistant.settings, tiny_assistant, FeedbackStore(tiny_assistant.settings.index_dir / "fb.db")

@@ -1,0 +1,162 @@
+"""What a question asks for, and whether the evidence gives it.
+
+A sentence can be close to a question in meaning and still not answer it: "how much did the fund raise?" is not
+answered by the fund's purpose, "in which city will the forum meet?" not by a sentence that looks forward to the
+forum, "when was the Forum founded?" not by one on its youth forum. The extractive answerer refuses when none of
+its quoted sentences gives the kind of thing asked for: a figure, a rate, a date, a place. And a document cannot
+report what happened after it was written: a 2020 paper may give a target for 2023, never the 2023 outcome.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+from assistant.retrieval.terms import numbers_in
+from gfmd.text.countries import countries_in
+from gfmd.text.normalize import MONTHS
+
+Kind = Literal["figure", "rate", "date", "place"]
+
+QUANTITY = re.compile(
+    r"\b(how (many|much)|what (share|percentage|proportion|amount)|cu[aá]nt[oa]s?|qu[eé] (porcentaje|cantidad)|"
+    r"combien|montant|quel (pourcentage|nombre)|quelle (part|proportion))\b",
+    re.IGNORECASE,
+)
+# Questions for a rate or a share: only a percentage answers them ("what interest rate" is not "$330 million").
+RATE = re.compile(
+    r"\b((interest|unemployment|employment|exchange|growth|return|poverty|mortality) rate|what (share|percentage|"
+    r"proportion)|tasa|porcentaje|qu[eé] proporci[oó]n|taux|pourcentage|quelle (part|proportion))\b",
+    re.IGNORECASE,
+)
+# "When was it founded / launched / held?", "in what year ...": the date of an event. A bare "when" is not
+# enough ("when should support start?" is answered by a stage, not a date).
+_WHEN = r"(?:\bwhen\b|\bcu[aá]ndo\b|\bquand\b)"
+_EVENT = (
+    r"(?:found(?:ed)?|establish(?:ed)?|creat(?:ed|e)|launch(?:ed)?|set up|inaugurat(?:ed|e)|held|adopt(?:ed)?|"
+    r"sign(?:ed)?|cre[oó]|cread[oa]s?|fund[oó]|fundad[oa]s?|establec\w*|lanz[oó]|lanzad[oa]s?|puso en marcha|"
+    r"puesto en marcha|inaugur\w*|celebr[oó]|firm[oó]|firmad[oa]s?|constitu\w*|cr[ée][ée]e?s?|fond[ée]e?s?|"
+    r"[ée]tabli[es]?|lanc[ée]e?s?|mise? en place|tenue?s?|sign[ée]e?s?)"
+)
+DATE_QUESTION = re.compile(
+    rf"{_WHEN}.*\b{_EVENT}\b|\b{_EVENT}\b.*{_WHEN}|\b(?:in )?(?:what|which) year\b|\ben qu[eé] a[nñ]o\b|"
+    r"\ben quelle ann[ée]e\b|\bdepuis quand\b|\bdesde cu[aá]ndo\b",
+    re.IGNORECASE,
+)
+# "When should support start?", "when are consultations usually held?": a stage or a habit, not the date of one event.
+_NOT_ONE_EVENT = re.compile(
+    r"\b(should|must|ought|debe|deben|deber[ií]an?|doit|doivent|devrait|devraient|usually|generally|typically|"
+    r"normally|suel[ea]n?|normalmente|generalmente|habituellement|g[ée]n[ée]ralement|normalement)\b",
+    re.IGNORECASE,
+)
+# "Where is it held / based?", "in which city ...": a place. A bare "where" is not enough ("where does the paper
+# discuss X?" asks for a passage, not a place).
+PLACE_QUESTION = re.compile(
+    r"\b(?:which|what) (?:city|town|country|venue|capital|location)\b|\bwhere\b.*\b(?:held|hosted|located|based|"
+    r"headquartered|take place|took place|convened?|meet|met)\b|\b(?:qu[eé]|cu[aá]l) (?:ciudad|pa[ií]s|lugar|"
+    r"sede)\b|\bd[oó]nde\b.*\b(?:sede|celebr\w*|ubica\w*|encuentra|tiene lugar|tuvo lugar|reuni\w*)\b|"
+    r"\b(?:quelle|dans quelle) (?:ville|capitale)\b|\bquel (?:pays|lieu)\b|(?<!\w)où\b.*\b(?:tenu\w*|tiendra|"
+    r"si[èe]ge|situ\w*|trouve|lieu|r[ée]uni\w*)\b",
+    re.IGNORECASE,
+)
+# A question about what will or could be, or about a target: a document may well answer it about a later year.
+FORWARD = re.compile(
+    r"\b(will|would|could|might|may|shall|expect\w*|target\w*|goals?|aim\w*|plan\w*|project(?:ed|ions?)|forecast\w*|"
+    r"pledg\w*|commit\w*|intend\w*|objectives?|estimat\w*|podr\w+|deber\w+|habr[aá]n?|ser[aá]n?|tendr[aá]n?|"
+    r"prev[eé]\w*|previst\w*|metas?|objetivos?|proyectad\w*|proyecci\w+|estim\w*|pretend\w*|aspira\w*|compromet\w*|espera\w*|"
+    r"pourr\w+|devr\w+|sera|seront|aura|auront|pr[ée]vu\w*|pr[ée]vision\w*|objectifs?|cibles?|vis(?:e|ent|ait|aient|er|[ée]e?s?)|projet[ée]\w*|projection\w*|"
+    r"attendu\w*|engag\w*|promesse\w*|d'ici)\b",
+    re.IGNORECASE,
+)
+
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_MONTH = re.compile(rf"\b(?:{MONTHS})\b", re.IGNORECASE)
+# A place in a sentence: a country, or a capitalised name after a preposition of place in en/es/fr ("held in X",
+# "hosted at the X", "in the city of X", "en la ciudad de X", "à X", "dans la ville de X").
+_PLACE_NOUN = (
+    r"(?:city|town|village|capital|municipality|province|region|district|state|ciudad|localidad|capital|municipio|"
+    r"provincia|regi[oó]n|departamento|estado|ville|commune|capitale|province|r[ée]gion|d[ée]partement)"
+)
+_AT_NAME = re.compile(
+    r"\b(?:in|at|en|à|au|aux|dans)\s+(?:(?:the|la|el|le|les|los|las)\s+|l['’])?"
+    rf"(?:{_PLACE_NOUN}\s+(?:of|de|d['’])\s*)?(?P<name>[A-ZÀ-Ý][\w'-]+)"
+)
+PERCENT = re.compile(r"%|\b(?:per ?cent|percent|por ciento|pour ?cent|porcentaje|pourcentage)\b", re.IGNORECASE)
+FRACTION = re.compile(
+    r"\b(?:(?:one|two|three|four|five|six|seven|eight|nine)[\s-]+(?:in|out of)[\s-]+\w+|half|(?:one|two)[\s-]+thirds?|"
+    r"(?:one|three)[\s-]+quarters?|(?:un[oa]?|dos|tres|cuatro|cinco|seis|siete|ocho|nueve)\s+de\s+cada\s+\w+|"
+    r"la\s+mitad|(?:un|dos)\s+tercios?|(?:un|tres)\s+cuartos?|(?:un|deux|trois|quatre|cinq|six|sept|huit|neuf)\s+"
+    r"sur\s+\w+|la\s+moiti[eé]|(?:un|deux)\s+tiers|(?:un|trois)\s+quarts?)\b",
+    re.IGNORECASE,
+)
+_ARTICLE_BEFORE = re.compile(r"\b(the|these|those|les|ces|los|las|estos|estas|ambos)\s+$", re.IGNORECASE)
+_NUMBER_WORDS = re.compile(
+    r"\b(two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|hundred|dos|tres|cuatro|cinco|"
+    r"seis|siete|ocho|nueve|diez|veinte|treinta|cuarenta|cincuenta|cien|mil|deux|trois|quatre|cinq|sept|huit|"
+    r"neuf|dix|vingt|trente|quarante|cinquante|cent|mille|millones|millions|billion)\b",
+    re.IGNORECASE,
+)
+
+
+def asked(question: str) -> list[Kind]:
+    """The kinds of thing the question asks for, each of which its answer must give."""
+    kinds: list[Kind] = []
+    if QUANTITY.search(question):
+        kinds.append("figure")
+    if RATE.search(question):
+        kinds.append("rate")
+    if DATE_QUESTION.search(question) and not _NOT_ONE_EVENT.search(question):
+        kinds.append("date")
+    if PLACE_QUESTION.search(question):
+        kinds.append("place")
+    return kinds
+
+
+def gives(kind: Kind, text: str, given: Sequence[str] = ()) -> bool:
+    """Whether `text` gives a `kind` (a figure other than the `given` ones the question already states)."""
+    if kind == "figure":
+        return has_quantity(text, given)
+    if kind == "rate":
+        return has_share(text)
+    if kind == "date":
+        return bool(YEAR.search(text) or _MONTH.search(text))
+    return has_place(text)
+
+
+def missing(question: str, texts: Iterable[str], given: Sequence[str] = ()) -> Kind | None:
+    """The first kind the question asks for that none of `texts` gives, or None."""
+    texts = list(texts)
+    for kind in asked(question):
+        if not any(gives(kind, text, given) for text in texts):
+            return kind
+    return None
+
+
+def has_quantity(text: str, given: Sequence[str] = ()) -> bool:
+    """A figure (not a year, not one of the `given` ones already in the question) or a number word."""
+    figures = {n for n in numbers_in(text) - set(given) if not YEAR.fullmatch(n)}
+    if figures:
+        return True
+    # "six service windows" counts; "the two countries" / "les deux pays" refers back, it does not count.
+    return any(not _ARTICLE_BEFORE.search(text[: m.start()]) for m in _NUMBER_WORDS.finditer(text))
+
+
+def has_share(text: str) -> bool:
+    """A percentage or a share in words ("two thirds", "nueve de cada diez", "la moitié")."""
+    return bool(PERCENT.search(text) or FRACTION.search(text))
+
+
+def has_place(text: str) -> bool:
+    """A country, or a capitalised name after a preposition of place (not a month: "in May")."""
+    if countries_in(text):
+        return True
+    return any(not _MONTH.fullmatch(match.group("name")) for match in _AT_NAME.finditer(text))
+
+
+def after_document(dated: Sequence[str], year: int | None, question: str) -> bool:
+    """The question dates a past fact (`dated`: "raised by the end of 2023") later than the document's `year`: the
+    document can only have forecast it. Questions on targets, plans or what could be are exempt."""
+    if year is None or not dated or FORWARD.search(question):
+        return False
+    return max(int(y) for y in dated) > year

@@ -1,0 +1,129 @@
+"""Cross-lingual generative answers: the extractive answer's quotes, translated into the question's language.
+
+When the evidence is written in another language than the question (an English question about the Spanish seed
+paper), the model translates each quote the extractive gates chose, one at a time, and each translated sentence
+cites the passage it came from. Every sentence is verified like any generated one (figures and their magnitude,
+names, order of figures, language, semantic support). A quote whose translation fails is shown verbatim instead,
+saying so: a translator's mistake never costs the answer a fact, and never shows a wrong one.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.output_parsers import StrOutputParser
+
+from assistant.answer.messages import KEPT_IN_SOURCE, TRANSLATED, say
+from assistant.generation.llm.model_files import LLMUnavailableError
+from assistant.generation.prompts import PLAIN_LANGUAGE_NAMES, TRANSLATE_PROMPT
+from assistant.generation.verify import verify
+from gfmd.records import AnswerSentence, ScoredChunk, StreamEvent
+from gfmd.text.languages import detect_language
+from gfmd.text.sentences import split_sentences
+
+if TYPE_CHECKING:
+    from assistant.api import Assistant
+
+log = logging.getLogger(__name__)
+
+_TOKENS_PER_CHAR = 0.5  # a generous budget: a translation runs ~1 token per 3-4 characters
+
+
+@dataclass
+class Translation:
+    verdicts: list[AnswerSentence]  # in answer order: kept translations, failed ones (reported), verbatim quotes
+    notice: str
+    failure: str = ""  # why the model stopped translating (unavailable, timeout), if it did
+
+    def any_kept(self, quotes: list[str]) -> bool:
+        """Whether a verified translation survived (otherwise the answer is the extractive one)."""
+        verbatim = {part for quote in quotes for part in quote.split(" … ")}
+        return any(v.supported and v.text not in verbatim for v in self.verdicts)
+
+
+def quote_language(text: str, passage: ScoredChunk) -> str:
+    """The language a quote is written in; its passage's language when the detector cannot tell."""
+    return detect_language(text, default=passage.chunk.lang or "und")
+
+
+def needs_translation(context: list[ScoredChunk], quotes: list[str], lang: str) -> bool:
+    return any(quote_language(q, p) != lang for p, q in zip(context, quotes, strict=True))
+
+
+def translated_answer(
+    assistant: Assistant,
+    llm: BaseChatModel,
+    question: str,
+    lang: str,
+    context: list[ScoredChunk],
+    quotes: list[str],
+    timings: dict[str, float],
+) -> Generator[StreamEvent, None, Translation]:
+    """Stream each quote's translation, then verify them.
+
+    Quotes already in the question's language are kept verbatim. Verdicts of translations that failed are kept
+    (reported, unsupported) next to the verbatim quote that replaces them.
+    """
+    settings = assistant.settings
+    started = time.perf_counter()
+    deadline = started + settings.llm_timeout
+    pieces: dict[int, str] = {}
+    failure = ""
+    for n, (passage, quote) in enumerate(zip(context, quotes, strict=True), start=1):
+        source = quote_language(quote, passage)
+        if source == lang or time.perf_counter() > deadline:
+            continue
+        budget = max(settings.llm_max_tokens, int(len(quote) * _TOKENS_PER_CHAR))
+        chain = TRANSLATE_PROMPT | llm.bind(max_tokens=budget) | StrOutputParser()
+        inputs = {
+            "source": PLAIN_LANGUAGE_NAMES.get(source, "Spanish"),
+            "language": PLAIN_LANGUAGE_NAMES.get(lang, "English"),
+            "text": quote.replace("<<<", "«").replace(">>>", "»"),
+        }
+        written: list[str] = []
+        try:
+            for token in chain.stream(inputs):
+                if "first_token" not in timings:
+                    timings["first_token"] = round((time.perf_counter() - started) * 1000, 2)
+                written.append(token)
+                yield StreamEvent(kind="token", text=token)
+        except LLMUnavailableError as exc:
+            log.warning("translation failed (%s); the remaining quotes are shown verbatim", exc)
+            failure = str(exc)
+            break
+        yield StreamEvent(kind="token", text=f" [{n}] ")
+        pieces[n] = "".join(written).strip()
+    timings["generate"] = round((time.perf_counter() - started) * 1000, 2)
+
+    t_verify = time.perf_counter()
+    marked = " ".join(
+        f"{sentence} [{n}]" for n, text in pieces.items() for sentence in split_sentences(text) if sentence.strip()
+    )
+    checked = verify(
+        marked, [p.chunk for p in context], assistant.embed_sentences, settings.support_threshold, question, lang
+    )
+    timings["verify"] = round((time.perf_counter() - t_verify) * 1000, 2)
+    by_passage: dict[int, list[AnswerSentence]] = {}
+    for verdict in checked.sentences:
+        by_passage.setdefault(verdict.citations[0] if verdict.citations else 0, []).append(verdict)
+    verdicts: list[AnswerSentence] = [v for v in by_passage.get(0, [])]  # sentences without a marker: reported
+    kept_in_source = 0
+    for n, quote in enumerate(quotes, start=1):
+        translated = by_passage.get(n, [])
+        if translated and all(v.supported for v in translated):
+            verdicts += translated
+            continue
+        verdicts += translated  # the failed translation, reported with its reason
+        verdicts += [
+            AnswerSentence(text=part, citations=[n], supported=True, support_score=1.0) for part in quote.split(" … ")
+        ]
+        kept_in_source += n in pieces or quote_language(quote, context[n - 1]) != lang
+    notice = say(TRANSLATED, lang)
+    if kept_in_source:
+        notice = f"{say(KEPT_IN_SOURCE, lang, n=kept_in_source)} {notice}"
+    return Translation(verdicts, notice, failure)

@@ -1,0 +1,103 @@
+import pytest
+
+from assistant.answer.asks import after_document, asked, gives, has_place, missing
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("How much did the trust fund raise?", ["figure"]),
+        ("What was the unemployment rate of returnees?", ["rate"]),
+        ("When was the Global Forum on Migration and Development founded?", ["date"]),
+        ("¿Cuándo y bajo qué marco se creó la Asociación para la Inclusión?", ["date"]),
+        ("Quand le Processus de Quito a-t-il été lancé ?", ["date"]),
+        ("En quelle année le Processus de Quito a-t-il été lancé ?", ["date"]),
+        ("In which city will the second International Migration Review Forum be held?", ["place"]),
+        ("¿Dónde tiene su sede el Centro Regional de Datos?", ["place"]),
+        ("Où s'est tenu le quinzième sommet du Forum mondial ?", ["place"]),
+        # A bare "when" or "where" asks for a stage or a passage, not a date or a place.
+        ("When should reintegration support at the structural level start?", []),
+        ("When should partnerships with local authorities be established?", []),
+        ("¿Cuándo suelen celebrarse las consultas regionales?", []),
+        ("Where does the paper discuss remittances?", []),
+        ("Ou bien les partenariats échouent-ils ?", []),  # "ou" (or) is not "où" (where)
+    ],
+)
+def test_asked(question: str, kinds: list[str]) -> None:
+    assert asked(question) == kinds
+
+
+def test_gives_a_date_as_a_year_or_a_month() -> None:
+    assert gives("date", "The Regional Conference on Migration was established in 1996.")
+    assert gives("date", "La reunión se celebró en septiembre.")
+    assert not gives("date", "Las negociaciones culminaron en el Foro de la Juventud celebrado antes de la Cumbre.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Invented names: the rule reads the preposition and the capital, not a list of places.
+        "Welcoming the summit, held in Quuxhaven from 2 to 4 September 2025,",
+        "The forum was hosted in the city of Quuxhaven.",
+        "The Hub is based at the Quuxfield Regional Office.",
+        "La reunión se celebró en la ciudad de Villaquux.",
+        "El CFF se expandió en la Cumbre de Líderes en Nueva Quuxia.",
+        "Le sommet se tiendra à Quuxville.",
+        "L'atelier a eu lieu dans la ville de Quuxbourg.",
+    ],
+)
+def test_has_place(text: str) -> None:
+    assert has_place(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The meeting was held in the city of the future.",
+        "The programme (Quuxhaven) ended.",  # a name in brackets, with no preposition of place, is not a place
+        "The fund was created in March 2016.",
+    ],
+)
+def test_a_name_without_a_preposition_of_place_is_not_a_place(text: str) -> None:
+    assert not has_place(text)
+
+
+def test_a_date_or_a_resolution_is_not_a_place() -> None:
+    sentence = (
+        "Welcoming the first International Migration Review Forum, held from 17 to 20 May 2022, endorsed by the "
+        "General Assembly in its resolution 76/266 of 7 June 2022, and looking forward to the second Forum in 2026,"
+    )
+    assert not has_place(sentence)
+    assert not has_place("The report was published in May 2023.")
+
+
+def test_missing_names_the_first_kind_no_text_gives() -> None:
+    question = "When and where was the Concessional Financing Facility created, and how much was pledged?"
+    created = "The facility was created in April 2016 in Washington, D.C."
+    assert missing(question, [created]) == "figure"
+    assert missing(question, [created, "More than US$140 million was pledged."]) is None
+    # A figure the question already states is not news.
+    assert (
+        missing("How many migrants lived there in 2019?", ["In 2019 many migrants lived there."], ["2019"]) == "figure"
+    )
+
+
+def test_a_document_cannot_report_what_came_after_it() -> None:
+    question = "How much money had the Trust Fund raised by the end of 2023?"
+    assert after_document(("2023",), 2020, question)
+    assert not after_document(("2023",), 2024, question)
+    assert not after_document(("2023",), None, question)
+    assert not after_document((), 2020, question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much does the KNOMAD fund aim to raise by the end of 2023?",
+        "Combien de personnes pourraient souffrir de la faim fin 2021 ?",
+        "¿De cuánto podría disponer el Instrumento de Vecindad durante 2021?",
+        "What target did the paper set for 2030?",
+    ],
+)
+def test_questions_on_targets_and_forecasts_may_be_later_than_the_document(question: str) -> None:
+    assert not after_document(("2030", "2021", "2023"), 2020, question)
