@@ -1,7 +1,7 @@
 """One Settings object for the whole product. Every field reads `GFMD_<NAME>` from the environment.
 
-The README's configuration table is generated from this class (`gfmd config --markdown`) and a test keeps the
-two in step.
+docs/configuration.md's settings table is generated from this class (`gfmd config --markdown`) and a test keeps
+the two in step.
 """
 
 from __future__ import annotations
@@ -72,10 +72,10 @@ class Settings(BaseSettings):
     embed_renderings: bool = Field(
         default=True,
         description=(
-            "Embed the question's glossary renderings for the per-language dense searches (costs ~30 ms per "
-            "rendering on 2 cores); off, those searches use the question's own vector, the renderings serve "
-            "BM25 only, and sentences in another language are compared with the question alone "
-            "(GFMD_MIN_SUPPORT_CROSS was calibrated with renderings)."
+            "Embed the question's glossary renderings for the per-language dense searches (one more query "
+            "embedding per rendering, and embedding is most of a question's retrieval time); off, those searches "
+            "use the question's own vector, the renderings serve BM25 only, and sentences in another language are "
+            "compared with the question alone (GFMD_MIN_SUPPORT_CROSS assumes the renderings)."
         ),
     )
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
@@ -120,8 +120,8 @@ class Settings(BaseSettings):
         default="auto",
         description="With 'quotes' grounding, when the evidence is already in the question's language: 'restate' "
         "asks the model to answer from the quotes, 'quote' shows the verified quotes without calling it. 'auto': "
-        "quote with the bundled 0.5B model (of 15 such golden questions it restated 5 verifiably, 4 of them by "
-        "copying the quote word for word), restate with any other model.",
+        "quote with the bundled 0.5B model (its restatements seldom pass verification, and those that do mostly "
+        "copy the quote), restate with any other model.",
     )
     llm_context_passages: int = Field(
         default=3, ge=1, le=10, description="Passages given to the model (with GFMD_LLM_GROUNDING=passages)."
@@ -129,8 +129,8 @@ class Settings(BaseSettings):
     llm_threads: int = Field(
         default=2,
         ge=1,
-        description="CPU threads of the local model (llama.cpp). 2 halves the first-token time of one question on "
-        "2 idle cores; 1 is kinder to a server busy with many sessions.",
+        description="CPU threads of the local model (llama.cpp). 2 gives one question a faster first token on 2 "
+        "idle cores; 1 is kinder to a server busy with many sessions.",
     )
     llm_memory_mb: int = Field(
         default=4096,

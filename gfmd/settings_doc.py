@@ -1,4 +1,4 @@
-"""The README's configuration table, generated from `Settings` so the two cannot drift."""
+"""docs/configuration.md's settings table, generated from `Settings` so the two cannot drift."""
 
 from __future__ import annotations
 

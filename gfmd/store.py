@@ -203,7 +203,7 @@ class Store:
 
     def _scan(self, include: list[str]) -> dict[str, list[Any]]:
         """Every passage, read in pages: one embedded `get()` of more than ~32,000 rows fails in SQLite
-        ("too many SQL variables"), which broke the BM25 rebuild somewhere between 30,000 and 100,000 passages."""
+        ("too many SQL variables"), and the BM25 rebuild and garbage collection read every passage."""
         out: dict[str, list[Any]] = {"ids": [], **{field: [] for field in include}}
         offset = 0
         while True:

@@ -45,7 +45,24 @@ def view(items: list[BriefItem], title: str, selected: int | None = None) -> tup
     return items, brief.preview_html(items, title), gr.update(choices=choices, value=selected)
 
 
-def build_brief_tab() -> BriefTab:
+@dataclass
+class _Widgets:
+    items: gr.State
+    title: gr.Textbox
+    preview: gr.HTML
+    picker: gr.Dropdown
+    up: gr.Button
+    down: gr.Button
+    delete: gr.Button
+    heading: gr.Textbox
+    text: gr.Textbox
+    save: gr.Button
+    export: gr.Button
+    markdown_file: gr.File
+    docx_file: gr.File
+
+
+def _layout() -> _Widgets:
     items = gr.State([])
     with gr.Row():
         with gr.Column(scale=3):
@@ -63,56 +80,71 @@ def build_brief_tab() -> BriefTab:
             export = gr.Button("Export Markdown and Word", variant="primary", elem_id="gfmd-brief-export")
             markdown_file = gr.File(label="Markdown", interactive=False, elem_id="gfmd-brief-md")
             docx_file = gr.File(label="Word", interactive=False, elem_id="gfmd-brief-docx")
+    return _Widgets(
+        items, title, preview, picker, up, down, delete, heading, text, save, export, markdown_file, docx_file
+    )
 
-    def load_item(value: Any, index: Any) -> tuple[str, str]:
-        current = _items(value)
-        if not isinstance(index, int) or not 0 <= index < len(current):
-            return "", ""
-        return current[index].heading, current[index].text
 
-    def shift(delta: int) -> Any:
-        def handler(value: Any, index: Any, title_: str) -> tuple[Any, Any, Any]:
-            if not isinstance(index, int):
-                return view(_items(value), title_)
-            return view(brief.move(_items(value), index, delta), title_, index + delta)
+# --- event handlers: the brief's items come in as a gr.State value, the picked item as the picker's value
 
-        return handler
 
-    def drop(value: Any, index: Any, title_: str) -> tuple[Any, Any, Any]:
-        current = _items(value)
-        if isinstance(index, int):
-            current = brief.remove(current, index)
-        return view(current, title_, min(index, len(current) - 1) if isinstance(index, int) else None)
+def load_item(value: Any, index: Any) -> tuple[str, str]:
+    current = _items(value)
+    if not isinstance(index, int) or not 0 <= index < len(current):
+        return "", ""
+    return current[index].heading, current[index].text
 
-    def keep(value: Any, index: Any, heading_: str, text_: str, title_: str) -> tuple[Any, Any, Any]:
-        current = _items(value)
-        if isinstance(index, int) and heading_.strip() and text_.strip():
-            current = brief.edit(current, index, heading_, text_)
-            gr.Info("Saved.", duration=3)
-        return view(current, title_, index if isinstance(index, int) else None)
 
-    def export_brief(value: Any, title_: str) -> tuple[Any, Any]:
-        current = _items(value)
-        if not current:
-            gr.Warning("The brief is empty: add answers from the chat first.")
-            return None, None
-        markdown, docx = export_files(current, title_)
-        return str(markdown), str(docx)
+def shift(delta: int) -> Any:
+    def handler(value: Any, index: Any, title_: str) -> tuple[Any, Any, Any]:
+        if not isinstance(index, int):
+            return view(_items(value), title_)
+        return view(brief.move(_items(value), index, delta), title_, index + delta)
 
-    shown = [items, preview, picker]
-    picker.change(load_item, [items, picker], [heading, text], api_visibility="private", queue=False)
+    return handler
+
+
+def drop(value: Any, index: Any, title_: str) -> tuple[Any, Any, Any]:
+    current = _items(value)
+    if isinstance(index, int):
+        current = brief.remove(current, index)
+    return view(current, title_, min(index, len(current) - 1) if isinstance(index, int) else None)
+
+
+def keep(value: Any, index: Any, heading_: str, text_: str, title_: str) -> tuple[Any, Any, Any]:
+    current = _items(value)
+    if isinstance(index, int) and heading_.strip() and text_.strip():
+        current = brief.edit(current, index, heading_, text_)
+        gr.Info("Saved.", duration=3)
+    return view(current, title_, index if isinstance(index, int) else None)
+
+
+def export_brief(value: Any, title_: str) -> tuple[Any, Any]:
+    current = _items(value)
+    if not current:
+        gr.Warning("The brief is empty: add answers from the chat first.")
+        return None, None
+    markdown, docx = export_files(current, title_)
+    return str(markdown), str(docx)
+
+
+def build_brief_tab() -> BriefTab:
+    w = _layout()
+    items, picker, title = w.items, w.picker, w.title
+    shown = [items, w.preview, picker]
+    picker.change(load_item, [items, picker], [w.heading, w.text], api_visibility="private", queue=False)
     changes = [
-        up.click(shift(-1), [items, picker, title], shown, api_name="brief_up"),
-        down.click(shift(1), [items, picker, title], shown, api_name="brief_down"),
-        delete.click(drop, [items, picker, title], shown, api_name="brief_remove"),
-        save.click(keep, [items, picker, heading, text, title], shown, api_name="brief_edit"),
+        w.up.click(shift(-1), [items, picker, title], shown, api_name="brief_up"),
+        w.down.click(shift(1), [items, picker, title], shown, api_name="brief_down"),
+        w.delete.click(drop, [items, picker, title], shown, api_name="brief_remove"),
+        w.save.click(keep, [items, picker, w.heading, w.text, title], shown, api_name="brief_edit"),
         title.change(
-            lambda value, title_: brief.preview_html(_items(value), title_), [items, title], preview,
+            lambda value, title_: brief.preview_html(_items(value), title_), [items, title], w.preview,
             api_visibility="private",
         ),
     ]  # fmt: skip
-    export.click(export_brief, [items, title], [markdown_file, docx_file], api_name="brief_export")
-    return BriefTab(items, preview, picker, title, changes)
+    w.export.click(export_brief, [items, title], [w.markdown_file, w.docx_file], api_name="brief_export")
+    return BriefTab(items, w.preview, picker, title, changes)
 
 
 def wire_pin(pin: gr.Button, conversation: gr.State, tab: BriefTab) -> None:

@@ -35,7 +35,35 @@ def _conversation(value: Any) -> Conversation:
     return value if isinstance(value, Conversation) else Conversation()
 
 
+@dataclass
+class _Widgets:
+    conversation: gr.State
+    banner: gr.HTML
+    docs: gr.Dropdown
+    lang: gr.Dropdown
+    year: gr.Dropdown
+    mode: gr.Radio
+    k: gr.Slider
+    chatbot: gr.Chatbot
+    box: gr.Textbox
+    ask: gr.Button
+    pin: gr.Button
+    new: gr.Button
+    panel: gr.HTML
+    image: gr.Image
+    viewer: gr.HTML
+    file: gr.File
+
+
 def build_chat_tab(ctx: AppContext) -> ChatTab:
+    w = _layout(ctx)
+    _wire_asking(ctx, w)
+    _wire_sources(ctx, w)
+    _wire_feedback_and_reset(ctx, w)
+    return ChatTab(w.conversation, w.docs, w.lang, w.year, w.pin, w.mode, w.banner)
+
+
+def _layout(ctx: AppContext) -> _Widgets:
     settings = ctx.settings
     sources, langs, years = filter_choices(ctx.documents())
     conversation = gr.State(Conversation())
@@ -80,6 +108,14 @@ def build_chat_tab(ctx: AppContext) -> ChatTab:
             )  # fmt: skip
             viewer = gr.HTML("", js_on_load=VIEWER_JS, elem_id="gfmd-viewer")
             file = gr.File(label="Document", visible=False, interactive=False, elem_id="gfmd-document")
+    return _Widgets(
+        conversation, banner, docs, lang, year, mode, k, chatbot, box, ask, pin, new, panel, image, viewer, file
+    )
+
+
+def _wire_asking(ctx: AppContext, w: _Widgets) -> None:
+    """A question from the box, the Ask button or an example streams its answer into the chat (the "/ask" API)."""
+    settings = ctx.settings
 
     def respond(question: str, conv: Any, docs_: list[str], lang_: str, year_: str, mode_: str, k_: float) -> Iterator:
         conv = _conversation(conv)
@@ -98,6 +134,20 @@ def build_chat_tab(ctx: AppContext) -> ChatTab:
     def take_example(evt: gr.SelectData) -> str:
         value = evt.value if isinstance(evt.value, dict) else {}
         return str(value.get("text", ""))[: settings.max_question_chars]
+
+    ask_inputs = [w.box, w.conversation, w.docs, w.lang, w.year, w.mode, w.k]
+    ask_outputs = [w.chatbot, w.panel, w.conversation, w.box]
+    limit = ctx.concurrency
+    w.box.submit(respond, ask_inputs, ask_outputs, api_name="ask", concurrency_limit=limit, concurrency_id="ask")
+    w.ask.click(respond, ask_inputs, ask_outputs, api_visibility="private", concurrency_id="ask")
+    w.chatbot.example_select(take_example, None, w.box, api_visibility="private", queue=False).then(
+        respond, ask_inputs, ask_outputs, api_visibility="private", concurrency_id="ask"
+    )
+
+
+def _wire_sources(ctx: AppContext, w: _Widgets) -> None:
+    """A citation opens its page in the viewer; selecting an earlier answer shows its sources."""
+    settings = ctx.settings
 
     def open_source(conv: Any, evt: gr.EventData) -> tuple[Any, ...]:
         conv = _conversation(conv)
@@ -129,6 +179,14 @@ def build_chat_tab(ctx: AppContext) -> ChatTab:
         conv.selected = index // 2
         return sources_panel(answer, conv.selected, show_question=True), conv
 
+    opened = [w.panel, w.viewer, w.image, w.file, w.conversation]
+    w.panel.click(open_source, w.conversation, opened, api_visibility="private")
+    w.chatbot.select(select_message, w.conversation, [w.panel, w.conversation], api_visibility="private")
+
+
+def _wire_feedback_and_reset(ctx: AppContext, w: _Widgets) -> None:
+    """Ratings of answers are stored once per change; "New conversation" (or clearing the chat) starts afresh."""
+
     def on_feedback(conv: Any, data: gr.LikeData, request: gr.Request) -> None:
         index = data.index if isinstance(data.index, int) else data.index[0]
         rating = feedback_rating(data.liked)
@@ -143,21 +201,10 @@ def build_chat_tab(ctx: AppContext) -> ChatTab:
         hidden = gr.update(value=None, visible=False)
         return [], no_sources_html(), Conversation(), "", hidden, hidden
 
-    ask_inputs = [box, conversation, docs, lang, year, mode, k]
-    ask_outputs = [chatbot, panel, conversation, box]
-    limit = ctx.concurrency
-    box.submit(respond, ask_inputs, ask_outputs, api_name="ask", concurrency_limit=limit, concurrency_id="ask")
-    ask.click(respond, ask_inputs, ask_outputs, api_visibility="private", concurrency_id="ask")
-    chatbot.example_select(take_example, None, box, api_visibility="private", queue=False).then(
-        respond, ask_inputs, ask_outputs, api_visibility="private", concurrency_id="ask"
-    )
-    panel.click(open_source, conversation, [panel, viewer, image, file, conversation], api_visibility="private")
-    chatbot.select(select_message, conversation, [panel, conversation], api_visibility="private")
-    chatbot.like(on_feedback, conversation, None, api_visibility="private")
-    reset = [chatbot, panel, conversation, viewer, image, file]
-    new.click(new_conversation, None, reset, api_name="new_conversation")
-    chatbot.clear(new_conversation, None, reset, api_visibility="private")
-    return ChatTab(conversation, docs, lang, year, pin, mode, banner)
+    w.chatbot.like(on_feedback, w.conversation, None, api_visibility="private")
+    reset = [w.chatbot, w.panel, w.conversation, w.viewer, w.image, w.file]
+    w.new.click(new_conversation, None, reset, api_name="new_conversation")
+    w.chatbot.clear(new_conversation, None, reset, api_visibility="private")
 
 
 def _image(png: bytes | None) -> Any:

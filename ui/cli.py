@@ -9,13 +9,16 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from pydantic import ValidationError
 
 from gfmd.errors import IndexError_, StartupError
 from gfmd.settings import Settings
+
+if TYPE_CHECKING:
+    from evals.report import EvalOutcome
 
 # The model's worker loads the model and answers a self-test; on a slow, busy machine that may take minutes.
 MODEL_START_WAIT_S = 300.0
@@ -231,6 +234,8 @@ def config(markdown: Annotated[bool, typer.Option("--markdown", help="Print the 
         typer.echo(f"GFMD_{name.upper()}={value}")
 
 
+# `eval_` is long for its option declarations (typer reads them from the signature); its body builds the options,
+# runs the evaluation and hands the outcome to `_print_eval_outcome`.
 @app.command("eval")
 def eval_(
     golden: Annotated[
@@ -317,6 +322,11 @@ def eval_(
             outcome = run_eval(options)
         except (EvalError, GoldenError, ThresholdError) as exc:
             _fail(str(exc))
+    _print_eval_outcome(outcome)
+
+
+def _print_eval_outcome(outcome: EvalOutcome) -> None:
+    """One summary line per system, where the reports are, each quality gate's verdict; exit 1 when one failed."""
     from evals.report import summary_line
 
     for system, _ in outcome.systems():

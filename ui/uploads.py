@@ -2,7 +2,7 @@
 
 The type is read from the content, not trusted from the name: a `.pdf` must start like a PDF and open with
 pdfium; a `.txt`/`.md` must be text (no NUL bytes, decodable). Size and page limits come from the settings
-(`max_upload_mb`, `max_upload_pages`, with defaults until those fields exist). No gradio here.
+(`max_upload_mb`, `max_upload_pages`; defaults for a settings object without them). No gradio here.
 """
 
 from __future__ import annotations

@@ -63,7 +63,7 @@ QUOTES_PROMPT = ChatPromptTemplate.from_messages([("system", QUOTES_SYSTEM), ("h
 
 # Evidence in another language than the question's (an English question about the Spanish seed paper) is translated,
 # one quote at a time: the bundled 0.5B model, asked to answer from a Spanish quote in English, mostly echoed the
-# question or wrote Spanish; asked to translate, it wrote the question's language for 10 of 12 golden quotes.
+# question or wrote Spanish; asked to translate, it mostly writes the question's language.
 # Fixed system message and worked examples (kept in llama.cpp's KV cache); the examples teach "mil millones" =
 # "billion", the magnitude the model got wrong without them ("mil millones" written as "million"). The examples are
 # invented: a corpus fact in them would hand the model the answer to the questions on it.
