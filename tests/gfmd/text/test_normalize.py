@@ -69,3 +69,9 @@ def test_query_tokens_cover_every_corpus_language() -> None:
     # Every index-side stem of the word, in any language, is among the query-side stems.
     for lang in ("en", "es", "fr"):
         assert set(tokens("migrations", lang)) <= set(toks)
+
+
+def test_normalize_ws() -> None:
+    from ingest.chunking import normalize_ws
+
+    assert normalize_ws("  La  migración\n intrarregional\t en 2019 \u00a0 ") == "La migración intrarregional en 2019"
