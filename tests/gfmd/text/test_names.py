@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from assistant.answer.names import ACRONYM_EQUIVALENTS
-from assistant.generation.verify import _names as statement_names
-from assistant.retrieval.terms import analyse
-
-
-def question_names(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    terms = analyse(question)
-    return terms.acronyms, terms.names
+from gfmd.text.names import (
+    ACRONYM_EQUIVALENTS,
+    LANGUAGE_NAME_GROUPS,
+    NOT_NAMES_IN_QUESTIONS,
+    question_names,
+    statement_names,
+)
 
 
 def test_question_names_skip_question_words_forum_words_and_english_months() -> None:
@@ -54,3 +53,16 @@ def test_acronym_equivalents_across_languages() -> None:
     assert frozenset({"iom", "oim"}) in groups
     assert frozenset({"unhcr", "acnur", "hcr"}) in groups
     assert all(name == name.lower() for group in groups for name in group)
+
+
+def test_language_names_in_every_language() -> None:
+    assert [set(g) for g in LANGUAGE_NAME_GROUPS] == [
+        {"english", "ingles", "anglais"},
+        {"spanish", "espanol", "espagnol"},
+        {"french", "frances", "francais"},
+    ]
+
+
+def test_not_names_are_folded() -> None:
+    assert {"segun", "cuantos", "gfmd", "january", "friday"} <= NOT_NAMES_IN_QUESTIONS
+    assert "saturday" not in NOT_NAMES_IN_QUESTIONS and "enero" not in NOT_NAMES_IN_QUESTIONS

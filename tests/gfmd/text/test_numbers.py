@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.generation.verify import _figures as figures_in_order
-from assistant.generation.verify import numbers_in as figure_forms
-from assistant.retrieval.terms import numbers_in
-from gfmd.text.normalize import normalize_number
+from gfmd.text.numbers import figure_forms, figures_in_order, has_year, is_year, normalize_number, numbers_in
 
 BUDGET = (
     "a été mis en œuvre conjointement par l'OIM et le PNUD sur une période de 44 mois, d'avril 2021 à novembre "
@@ -17,7 +14,16 @@ BUDGET = (
 
 @pytest.mark.parametrize(
     ("raw", "normal"),
-    [("5,500", "5500"), ("5.500", "5500"), ("1,234,567", "1234567"), ("3,5", "3.5"), ("10.7.1", "10.7.1")],
+    [
+        ("5,500", "5500"),
+        ("5.500", "5500"),
+        ("1,000,000", "1000000"),
+        ("3,5", "3.5"),
+        ("12,34", "12.34"),
+        ("3.5", "3.5"),
+        ("2019", "2019"),
+        ("10.7.1", "10.7.1"),
+    ],
 )
 def test_normalize_number(raw: str, normal: str) -> None:
     assert normalize_number(raw) == normal
@@ -45,3 +51,9 @@ def test_figures_in_order_join_spaced_thousands() -> None:
 def test_figure_forms_add_the_comma_less_form() -> None:
     assert figure_forms("In 2019, US$ 5,500.25 were sent") == {"2019", "5,500.25", "5500.25"}
     assert figure_forms(BUDGET) == {"44", "2021", "2024", "3000000"}
+
+
+def test_years() -> None:
+    assert [is_year(f) for f in ("2019", "1999", "2100", "1850", "20190")] == [True, True, False, False, False]
+    assert has_year("adopted on 19 December 2023")
+    assert not has_year("job number 2325999") and not has_year("3 000 000 USD")
