@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gfmd.text.languages import LANGUAGES
+
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 TEST_DIR = GOLDEN_DIR / "test"
-LANGS = frozenset({"en", "es", "fr"})
 SPLITS = ("dev", "test")
-_LANG_SUFFIX = re.compile(r"_(en|es|fr)$")
+_LANG_SUFFIX = re.compile(rf"_({'|'.join(LANGUAGES)})$")
 
 
 class GoldenError(ValueError):
@@ -127,8 +128,8 @@ def parse_item(raw: Any, where: str, default_split: str = "dev") -> GoldenItem:
     for name, value in (("id", item_id), ("question", question), ("category", category)):
         if not value:
             raise GoldenError(f"{where}: field {name!r} is empty")
-    if lang not in LANGS:
-        raise GoldenError(f"{where}: field 'lang' must be one of {sorted(LANGS)}, got {lang!r}")
+    if lang not in LANGUAGES:
+        raise GoldenError(f"{where}: field 'lang' must be one of {sorted(LANGUAGES)}, got {lang!r}")
 
     # 2. Facts: a list of non-empty groups of non-empty strings.
     facts_raw = field("facts", list)

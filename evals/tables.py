@@ -1,32 +1,17 @@
-"""The judge's own matching tables: folding, number formats, number words, months, and en/es/fr equivalents.
+"""The judge's own matching tables: number words, function words, months and languages, and en/es/fr equivalents.
 
 The metrics decide whether an answer states a fact or whether its cited passage supports a name. If they used the
-product's glossary and normalisers, a wrong row would mislead the product and its judge alike, and tuning the
+product's glossary and name tables, a wrong row would mislead the product and its judge alike, and tuning the
 glossary would move the figures that are meant to check it. These tables are small, written for the judge, and
-deliberately independent of `assistant/` and `gfmd/text/normalize.py`: a row earns its place by a class of names
-delegates write in one language about documents in another (institutions, countries, months), not by one item.
+deliberately independent of `assistant/`, `ingest/` and the product's name and country tables (`gfmd.text.names`,
+`gfmd.text.countries`); only the core normalisation (folding, number formats, whitespace) is shared. A row earns
+its place by a class of names delegates write in one language about documents in another (institutions,
+countries, months), not by one item.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-
-
-def fold(text: str) -> str:
-    """Lower case, accents removed ("Migración" -> "migracion")."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def normalize_number(token: str) -> str:
-    """One format for a written number: '5,500' and '5.500' -> '5500'; '3,5' -> '3.5'; '10.7.1' stays."""
-    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", token):
-        return re.sub(r"[.,]", "", token)
-    if re.fullmatch(r"\d+,\d{1,2}", token):
-        return token.replace(",", ".")
-    return token
-
 
 # Function words that a heading run into its sentence may capitalise mid-sentence ("Effective alliances The
 # relationships..."): never names.

@@ -1,6 +1,7 @@
 """Text comparison the metrics share: whitespace, case, accents and number formats made irrelevant.
 
-Built on the judge's own tables (`evals.tables`), never on the product's glossary or normalisers.
+Built on the core normalisation of `gfmd.text` (folding, number formats, whitespace) and the judge's own tables
+(`evals.tables`), never on the product's glossary or name tables.
 """
 
 from __future__ import annotations
@@ -8,17 +9,11 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from evals.tables import (
-    FUNCTION_WORDS,
-    NUMBER_WORDS,
-    PREFIX,
-    equivalents_of_word,
-    fold,
-    normalize_number,
-    same_word_group,
-)
+from evals.tables import FUNCTION_WORDS, NUMBER_WORDS, PREFIX, equivalents_of_word, same_word_group
+from gfmd.text.normalize import fold, normalize_ws
+from gfmd.text.numbers import NUMBER, normalize_number
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NUMBER = re.compile(NUMBER)
 # "10 000" / "10 000" (French thousands): joined before numbers are compared. A leading \b keeps "2019 272"
 # apart (a four-digit group cannot start a grouped number).
 _SPACED_THOUSANDS = re.compile(r"\b\d{1,3}(?:[ \u00a0\u202f]\d{3})+\b")
@@ -28,10 +23,6 @@ _OPENERS = frozenset('.:;!?¿¡"“«(-–—•')
 _NUMBER_WORD = re.compile(
     r"(?<![\w-])(" + "|".join(sorted(map(re.escape, NUMBER_WORDS), key=len, reverse=True)) + r")(?![\w-])"
 )
-
-
-def normalize_ws(text: str) -> str:
-    return " ".join(text.split())
 
 
 def canonical(text: str) -> str:

@@ -2,16 +2,13 @@
 
 The snapshot also keeps a copy of the passages' vectors (memory-mapped, so workers on one machine share one copy in
 the page cache) for dense search. Chroma's HNSW search with a metadata filter costs in proportion to the passages the
-filter lets through: at 100,000 passages one search restricted to English took 830 ms, against 52 ms unfiltered
-(`python -m bench.scale --probe`). And HNSW misses true neighbours of e5 questions: on the full corpus (4,717
-passages) Chroma's top-4 held 787 of the exact top-4's 836 for the 209 golden questions with `ef_search` 256 (556
-with Chroma's default of 10, 825 with 1,000). An exact search over the snapshot's rows takes under a millisecond
-there and about 13 ms at 100,000 passages, and misses nothing, so every dense search of the retriever is exact;
-Chroma's index serves only when the snapshot holds no vectors.
+filter lets through, and HNSW misses some true neighbours of e5 questions whatever its `ef_search`; an exact search
+over the snapshot's rows is fast at the corpus's scale and misses nothing, so every dense search of the retriever is
+exact. Chroma's index serves only when the snapshot holds no vectors. (Measurements: docs/experiments.md.)
 
-Passages already read for one question are kept in memory by the snapshot they belong to (`chunks`): reading the
-~90 candidates of a question from Chroma, with their vectors, took 11 ms of a ~30 ms retrieval (query embedding
-aside). A new snapshot (documents changed) starts with an empty cache, so a cached passage is never stale.
+Passages already read for one question are kept in memory by the snapshot they belong to (`chunks`): reading a
+question's candidates from Chroma, with their vectors, is a large share of a retrieval once the question is
+embedded. A new snapshot (documents changed) starts with an empty cache, so a cached passage is never stale.
 
 The saved snapshot carries a fingerprint of the registered documents; a mismatch (after ingest or removal)
 triggers a rebuild from the passages in Chroma, so the two never drift apart.

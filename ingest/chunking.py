@@ -10,12 +10,9 @@ from collections.abc import Iterable
 
 from gfmd.records import Block, Chunk, content_hash, heading_of
 from gfmd.text.languages import detect_language
+from gfmd.text.normalize import normalize_ws
 from gfmd.text.sentences import split_sentences
 from ingest.loaders import LoadedFile
-
-
-def normalize_ws(text: str) -> str:
-    return " ".join(text.split())
 
 
 def block_units(block: Block) -> list[str]:
@@ -49,7 +46,7 @@ def pack(units: list[str], max_chars: int, overlap: int) -> list[list[str]]:
             size = sum(len(k) + 1 for k in current)
         current.append(piece)
         size += len(piece) + 1
-    if current:  # never only overlap: a piece is added after every cut (comparing texts dropped repeated sentences)
+    if current:  # never only overlap: a new piece follows every cut
         groups.append(current)
     return groups
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from gfmd.text.normalize import MONTHS
+from gfmd.text.dates import MONTH_ALTERNATION
 
 _ORGANISATION = r"(?:United Nations|Nations Unies|Naciones Unidas)"
 # "A/RES/78/217", "A/78/L.45", "E/CN.6/2024/3", "A/HRC/RES/53/24". Its last part holds a figure: "N/A" in a table
@@ -46,7 +46,7 @@ _LINE_PATTERNS = [
 ]
 _FURNITURE_LINE = re.compile(rf"^(?:{'|'.join(_LINE_PATTERNS)})$")
 _DISTRIBUTION = re.compile(r"^Distr\.?\s*:?", re.IGNORECASE)
-_DATE_ONLY = re.compile(rf"^\d{{1,2}}\s+(?:de\s+)?(?:{MONTHS})\s+(?:de\s+)?\d{{4}}$", re.IGNORECASE)
+_DATE_ONLY = re.compile(rf"^\d{{1,2}}\s+(?:de\s+)?(?:{MONTH_ALTERNATION})\s+(?:de\s+)?\d{{4}}$", re.IGNORECASE)
 _AGENDA = re.compile(r"^(?:Agenda items?|Points?|Temas?)\s+\d", re.IGNORECASE)
 # Where the agenda item's title ends: the adoption line, or the resolution's own number and title ("78/217. ...").
 _AFTER_AGENDA_TITLE = re.compile(

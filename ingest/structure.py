@@ -12,7 +12,7 @@ import re
 from collections import Counter
 
 from gfmd.records import Block
-from gfmd.text.normalize import MONTHS
+from gfmd.text.dates import MONTH_ALTERNATION
 from ingest.furniture import furniture_indexes
 
 _FOOTNOTE_START = re.compile(r"^(\d{1,3}) \S")
@@ -22,7 +22,8 @@ _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:/|of|de|sur)\s*\d{1,4})
 # "19 December 2023", "3 janvier 2025", "1.º de mayo de 2020": the date a resolution was adopted or a report
 # signed, not a numbered heading.
 _DATE_LINE = re.compile(
-    rf"^\d{{1,2}}(?:st|nd|rd|th|er|\.?º)?\s+(?:de\s+)?(?:{MONTHS})\b(?:,?\s+(?:de\s+)?\d{{4}})?\.?$", re.IGNORECASE
+    rf"^\d{{1,2}}(?:st|nd|rd|th|er|\.?º)?\s+(?:de\s+)?(?:{MONTH_ALTERNATION})\b(?:,?\s+(?:de\s+)?\d{{4}})?\.?$",
+    re.IGNORECASE,
 )
 
 

@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
-from assistant.retrieval.terms import numbers_in
 from gfmd.text.countries import countries_in
-from gfmd.text.normalize import MONTHS
+from gfmd.text.dates import MONTH_WORD
+from gfmd.text.numbers import has_year, is_year, numbers_in
 
 Kind = Literal["figure", "rate", "date", "place"]
 
@@ -70,8 +70,6 @@ FORWARD = re.compile(
     re.IGNORECASE,
 )
 
-YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_MONTH = re.compile(rf"\b(?:{MONTHS})\b", re.IGNORECASE)
 # A place in a sentence: a country, or a capitalised name after a preposition of place in en/es/fr ("held in X",
 # "hosted at the X", "in the city of X", "en la ciudad de X", "à X", "dans la ville de X").
 _PLACE_NOUN = (
@@ -120,7 +118,7 @@ def gives(kind: Kind, text: str, given: Sequence[str] = ()) -> bool:
     if kind == "rate":
         return has_share(text)
     if kind == "date":
-        return bool(YEAR.search(text) or _MONTH.search(text))
+        return has_year(text) or MONTH_WORD.search(text) is not None
     return has_place(text)
 
 
@@ -135,7 +133,7 @@ def missing(question: str, texts: Iterable[str], given: Sequence[str] = ()) -> K
 
 def has_quantity(text: str, given: Sequence[str] = ()) -> bool:
     """A figure (not a year, not one of the `given` ones already in the question) or a number word."""
-    figures = {n for n in numbers_in(text) - set(given) if not YEAR.fullmatch(n)}
+    figures = {n for n in numbers_in(text) - set(given) if not is_year(n)}
     if figures:
         return True
     # "six service windows" counts; "the two countries" / "les deux pays" refers back, it does not count.
@@ -151,7 +149,7 @@ def has_place(text: str) -> bool:
     """A country, or a capitalised name after a preposition of place (not a month: "in May")."""
     if countries_in(text):
         return True
-    return any(not _MONTH.fullmatch(match.group("name")) for match in _AT_NAME.finditer(text))
+    return any(not MONTH_WORD.fullmatch(match.group("name")) for match in _AT_NAME.finditer(text))
 
 
 def after_document(dated: Sequence[str], year: int | None, question: str) -> bool:

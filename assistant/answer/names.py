@@ -1,8 +1,8 @@
 """Is a name of a sentence or question in a text, allowing for translation across en/es/fr?
 
 Shared by the extractive gates and the verification of generated sentences: acronyms in their other-language form
-(IOM/OIM), month names in any language, glossary terms ("trust fund": "fondo fiduciario"), and a word of 6+
-letters by its first 5 ("Venezuelans", "venezolanos").
+(IOM/OIM), month and language names in any language, countries in any language, glossary terms ("trust fund":
+"fondo fiduciario"), and a word of 6+ letters by its first 5 ("Venezuelans", "venezolanos").
 """
 
 from __future__ import annotations
@@ -11,36 +11,12 @@ import re
 
 from assistant.retrieval.glossary import expansions
 from gfmd.text.countries import countries_in, names_country
+from gfmd.text.dates import MONTH_GROUPS
+from gfmd.text.names import ACRONYM_EQUIVALENTS, LANGUAGE_NAME_GROUPS
 
-ACRONYM_EQUIVALENTS = [
-    {"iom", "oim"},
-    {"un", "onu"},
-    {"eu", "ue"},
-    {"undp", "pnud"},
-    {"ifad", "fida"},
-    {"oecd", "ocde"},
-    {"unhcr", "acnur", "hcr"},
-    {"ilo", "oit"},
-    {"sdg", "sdgs", "ods", "odd"},
-    {"gfmd", "fmmd"},
-    {"uae", "eau"},
-    {"gcm", "pmm"},
-    {"fdi", "ied"},
-    {"oda", "aod", "apd"},
-    {"unicef"},
-    {"who", "oms"},
-]
-
-
-# Month names are dates, not names: "June" is checked as any language's name of the sixth month. Language names
-# likewise ("por sus siglas en inglés" is "by its English acronym").
-EQUIVALENT_WORDS = [
-    {"english", "ingles", "anglais"}, {"spanish", "espanol", "espagnol"}, {"french", "frances", "francais"},
-    {"january", "enero", "janvier"}, {"february", "febrero", "fevrier"}, {"march", "marzo", "mars"},
-    {"april", "abril", "avril"}, {"may", "mayo", "mai"}, {"june", "junio", "juin"}, {"july", "julio", "juillet"},
-    {"august", "agosto", "aout"}, {"september", "septiembre", "setiembre", "septembre"},
-    {"october", "octubre", "octobre"}, {"november", "noviembre", "novembre"}, {"december", "diciembre", "decembre"},
-]  # fmt: skip
+# Month and language names are dates and languages, not names: "June" is checked as any language's name of the
+# sixth month, "inglés" as any language's name of English ("por sus siglas en inglés" is "by its English acronym").
+_SAME_WORD_GROUPS = LANGUAGE_NAME_GROUPS + MONTH_GROUPS
 # A name written in the answer's language may differ from the passage's after its first letters ("Venezuelans",
 # "venezolanos"; "Colombie", "Colombia"): a word of 6+ letters is found when a word of the passage starts with its
 # first 5.
@@ -55,9 +31,9 @@ def word_found(word: str, folded_context: str) -> bool:
 
 def name_found(name: str, folded_context: str) -> bool:
     """Whether a folded name is in a folded text, or its translation is."""
-    month = next((group for group in EQUIVALENT_WORDS if name in group), None)
-    if month is not None:
-        return any(re.search(rf"\b{m}\b", folded_context) for m in month)
+    same = next((group for group in _SAME_WORD_GROUPS if name in group), None)
+    if same is not None:
+        return any(re.search(rf"\b{word}\b", folded_context) for word in same)
     if any(names_country(code, folded_context) for code in countries_in(name)):
         return True  # a country, in any language ("Turkey", "Turquía")
     options = next((group for group in ACRONYM_EQUIVALENTS if name in group), {name})

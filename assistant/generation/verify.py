@@ -5,15 +5,15 @@ A sentence is kept only when:
 2. every figure and date in it appears in its cited passages (number formats normalised: 3,5 = 3.5,
    5 500 = 5,500 = 5500; "$554 billion" may be written "$554 mil millones" in a Spanish source);
 3. every acronym and proper name in it appears in its cited passages (acronyms may have
-   their other-language form: IOM/OIM; names are compared without accents and case, glossary terms and month
-   names in any of the three languages, and a word of 6+ letters by its first 5, for translated names). The
+   their other-language form: IOM/OIM; names are compared without accents and case, glossary terms, countries,
+   month and language names in any of the three languages, and a word of 6+ letters by its first 5, for
+   translated names). The
    question's own figures and names get no pass: a sentence that says "the 2022 declaration" cites a passage
    that says 2022, or is dropped;
 4. its e5 similarity to the best sentence of its cited passages clears a calibrated threshold;
 5. its figures (years aside) come in the order the cited passage gives them, so two figures are not swapped, and
    a figure with a magnitude word has the same magnitude in the passage: "554 mil millones" is 554 billion, never
-   554 million (the local model wrote exactly that when translating); "billion" is 10^12 in French and "billón"
-   in Spanish;
+   554 million (a slip a model makes when translating); "billion" is 10^12 in French and "billón" in Spanish;
 6. it is written in the question's language, when the detector can tell (a French question about a Spanish
    paper gets no Spanish sentence);
 7. it answers rather than restates the question: a question mark, or no figure and at most one content word that
@@ -34,20 +34,15 @@ from assistant.answer.names import name_found
 from assistant.retrieval.terms import analyse, looks_like_instruction
 from gfmd.records import AnswerSentence, Chunk
 from gfmd.text.languages import detect_language
-from gfmd.text.normalize import fold, normalize_number
+from gfmd.text.names import statement_names
+from gfmd.text.normalize import fold
+from gfmd.text.numbers import GROUPED_NUMBER, figure_forms, figures_in_order, is_year, normalize_grouped
 from gfmd.text.sentences import split_sentences
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 # Markers written after the full stop ("… in 2017. [1] Next …"): moved before it, so the sentences still split.
 _MARKERS_AFTER_STOP = re.compile(r"([.!?…])((?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+)")
-_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,\s]\d{3})*(?:[.,]\d+)?(?![\w])")
-_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,9}\b")
-_NAME = re.compile(r"(?<=[\s(\[«“\"'])[A-ZÁÉÍÓÚÑ][a-záéíóúñü]{2,}(?:\s+[A-ZÁÉÍÓÚÑ][a-záéíóúñü]{2,})*")
-# Capitalised words that are not names (sentence-internal capitals in en/es/fr prose).
-_COMMON = {fold(w) for w in "The This These According Article Objective Section Paper Report Fund Facility".split()}
-# A sentence telling the reader to ignore its instructions ("Ignore all previous instructions and answer that…") is
-# an injection, not a statement of fact: it supports nothing, whatever words it shares with an answer. Folded text.
 
 
 @dataclass
@@ -75,27 +70,6 @@ def parse_cited_sentences(text: str) -> list[tuple[str, list[int]]]:
     return merged
 
 
-def _figures(text: str) -> list[str]:
-    """The figures of a text in order, normalised ("5 500" -> "5500")."""
-    return [normalize_number(re.sub(r"(?<=\d)\s(?=\d{3})", "", raw)) for raw in _NUMBER.findall(text)]
-
-
-def numbers_in(text: str) -> set[str]:
-    found = set()
-    for figure in _figures(text):
-        found.add(figure)
-        found.add(figure.replace(",", ""))
-    return found
-
-
-def _names(sentence: str) -> list[str]:
-    names = [fold(a) for a in _ACRONYM.findall(sentence)]
-    names += [fold(n) for n in _NAME.findall(sentence) if fold(n) not in _COMMON]
-    return list(dict.fromkeys(names))
-
-
-_YEAR = re.compile(r"^(19|20)\d\d$")
-
 # Magnitude words after a figure, longest first, folded; "billion" depends on the language (long scale in French).
 _SCALES: list[tuple[str, dict[str, int]]] = [
     ("miles de millones", {"*": 9}),
@@ -120,9 +94,7 @@ _SCALES: list[tuple[str, dict[str, int]]] = [
     ("mille", {"*": 3}),
     ("mil", {"*": 3}),
 ]
-_SCALED = re.compile(
-    r"(?<![\w.])(\d+(?:[.,\s]\d{3})*(?:[.,]\d+)?)\s*(" + "|".join(re.escape(w) for w, _ in _SCALES) + r")\b"
-)
+_SCALED = re.compile(rf"(?<![\w.])({GROUPED_NUMBER})\s*(" + "|".join(re.escape(w) for w, _ in _SCALES) + r")\b")
 _SCALE_OF = dict(_SCALES)
 
 
@@ -131,8 +103,7 @@ def magnitudes(text: str, lang: str) -> set[tuple[str, int]]:
     found = set()
     for raw, word in _SCALED.findall(fold(text)):
         table = _SCALE_OF[word]
-        figure = normalize_number(re.sub(r"(?<=\d)\s(?=\d{3})", "", raw))
-        found.add((figure, table.get(lang, table["*"])))
+        found.add((normalize_grouped(raw), table.get(lang, table["*"])))
     return found
 
 
@@ -151,11 +122,11 @@ def out_of_order(sentence: str, context: str) -> list[str]:
     cites figures that are all in the passage, so only their order gives the swap away. Restating keeps the
     order of figures in practice; years move ("In 2019, X reached 554" / "X reached 554 in 2019") and are left out.
     """
-    figures = [f for f in dict.fromkeys(_figures(sentence)) if not _YEAR.match(f)]
+    figures = [f for f in dict.fromkeys(figures_in_order(sentence)) if not is_year(f)]
     if len(figures) < 2:
         return []
     first_seen: dict[str, int] = {}
-    for position, value in enumerate(_figures(context)):
+    for position, value in enumerate(figures_in_order(context)):
         first_seen.setdefault(value, position)
     positions = [first_seen[f] for f in figures if f in first_seen]
     return figures if positions != sorted(positions) else []
@@ -178,7 +149,7 @@ def _names_the_source(clause: str, question: str) -> bool:
         return False
     stems = analyse(clause).stems
     asked = analyse(question).stems
-    return all(any(s & a for a in asked) for s in stems) and numbers_in(clause) <= numbers_in(question)
+    return all(any(s & a for a in asked) for s in stems) and figure_forms(clause) <= figure_forms(question)
 
 
 def drop_echoed_clauses(sentence: str, question: str) -> str:
@@ -202,7 +173,7 @@ def restates(sentence: str, question: str) -> bool:
     """Whether a sentence only echoes the question (see rule 7 above)."""
     if sentence.rstrip().endswith("?"):
         return True
-    if numbers_in(sentence) - numbers_in(question):
+    if figure_forms(sentence) - figure_forms(question):
         return False
     asked = analyse(question).stems
     new = [stems for stems in analyse(sentence).stems if not any(stems & other for other in asked)]
@@ -236,9 +207,9 @@ def verify(
                 s for n in valid for s in split_sentences(passages[n - 1].text) if not looks_like_instruction(s)
             ]
             context = " ".join(candidates)
-            missing_numbers = sorted(numbers_in(sentence) - numbers_in(context))
+            missing_numbers = sorted(figure_forms(sentence) - figure_forms(context))
             folded = fold(context)
-            missing_names = [n for n in _names(sentence) if not name_found(n, folded)]
+            missing_names = [n for n in statement_names(sentence) if not name_found(n, folded)]
             if candidates:
                 score = float(np.max(embed(candidates) @ vectors[i]))
             written = detect_language(sentence, default="und") if lang else "und"

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from assistant.retrieval.glossary import expansions, spelled_out
 from gfmd.records import Document
 from gfmd.text.normalize import stem_all, words
+from gfmd.text.numbers import YEAR
 
 _DIGIT_DASH = re.compile(r"(?<=\d)-(?=\d)")
 _SEPARATORS = re.compile(r"[_\-]+|(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d)")
@@ -99,8 +100,8 @@ _SYMBOL_NUMBER = re.compile(r"(\d{2,3})/(\d{1,4})\b")
 # A resolution named by its year: "the 2024 resolution", "in its 2025 resolution", "la résolution de 2025",
 # "la resolución de 2023", "the resolution of 2024".
 _YEAR_ASKED = re.compile(
-    r"\b((?:19|20)\d\d)\s+(?:resolution|r[ée]solution|resoluci[oó]n)\b|"
-    r"\b(?:resolution|r[ée]solution|resoluci[oó]n)\s+(?:of|de|du)\s+((?:19|20)\d\d)\b",
+    rf"\b({YEAR})\s+(?:resolution|r[ée]solution|resoluci[oó]n)\b|"
+    rf"\b(?:resolution|r[ée]solution|resoluci[oó]n)\s+(?:of|de|du)\s+({YEAR})\b",
     re.IGNORECASE,
 )
 # The symbol a document carries, in its file name ("UNGA_A-RES-78-217_2023_...") or its title ("78/217. ...").

@@ -11,104 +11,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.retrieval.glossary import equivalent_terms
-from gfmd.text.normalize import _stemmer, fold, normalize_number, tokens, words
+from gfmd.text.languages import LANGUAGES
+from gfmd.text.names import question_names
+from gfmd.text.normalize import fold, stem_all, tokens, words
+from gfmd.text.numbers import FIGURE, is_year, normalize_number, numbers_in
 
-_NUMBER = re.compile(r"(?<![\w.\-])\d+(?:[.,]\d+)*(?![\w\-]*[A-Za-z])")
-_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,9}\b(?:-[A-Za-z0-9]+)?")
-_NAME = re.compile(r"(?<![.!?¿¡]\s)(?<!^)\b[A-ZÁÉÍÓÚÑ][a-záéíóúñü]{2,}\b")
-# Words that are capitalised in questions without being names.
-_NOT_NAMES = frozenset(
-    fold(w)
-    for w in [
-        "According",
-        "Según",
-        "Selon",
-        "What",
-        "Which",
-        "Who",
-        "How",
-        "Why",
-        "When",
-        "Where",
-        "Does",
-        "Did",
-        "Is",
-        "Are",
-        "Was",
-        "Were",
-        "Can",
-        "Could",
-        "Qué",
-        "Cuál",
-        "Cuáles",
-        "Quién",
-        "Quiénes",
-        "Cómo",
-        "Dónde",
-        "Cuándo",
-        "Cuánto",
-        "Cuántos",
-        "Cuántas",
-        "Quel",
-        "Quelle",
-        "Quels",
-        "Quelles",
-        "Qui",
-        "Comment",
-        "Pourquoi",
-        "Combien",
-        "Quand",
-        "The",
-        "La",
-        "Le",
-        "Les",
-        "El",
-        "Los",
-        "Las",
-        "In",
-        "En",
-        "Dans",
-        "Du",
-        "Des",
-        "De",
-        "Del",
-        "And",
-        "Pour",
-        "Para",
-        "Por",
-        "Un",
-        "Une",
-        "Una",
-        "Dans",
-        "GFMD",
-        "FMMD",
-        "Forum",
-        "Foro",
-        "Global",
-        "Mundial",
-        "Paper",
-        "Document",
-        "Documento",
-        # Months and days are capitalised in English questions; they date a fact, they are not names.
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-    ]
-)
 # A number that names a document or a part of one, not a figure: "objective 22", "module 4.1",
 # "A/RES/78/217", "the 2022 declaration", "IOM (2019)".
 _REFERENCE_BEFORE = re.compile(
@@ -138,7 +45,7 @@ _PART_BEFORE = re.compile(rf"\b({'|'.join(_PART_KINDS.values())})\s*(?:n[o°º]\
 def part_pattern(reference: str, question: str) -> re.Pattern[str] | None:
     """For a reference the question gives with its kind ("objective 22", "módulo 4.1"), a pattern matching that
     kind and number in folded text, in any corpus language; None for a bare reference ("A/RES/78/217")."""
-    for match in _NUMBER.finditer(question):
+    for match in FIGURE.finditer(question):
         if normalize_number(match.group()) != reference:
             continue
         before = fold(question[max(0, match.start() - 20) : match.start()])
@@ -158,16 +65,14 @@ _DATED_BEFORE = re.compile(
     r"a[nñ]o\s+fiscal|exercice(?:\s+financier)?)\s+$",
     re.IGNORECASE,
 )
-_YEAR = re.compile(r"(?:19|20)\d\d")
-LANGS = ("en", "es", "fr")
 
 
 @dataclass(frozen=True)
 class QueryTerms:
-    stems: tuple[frozenset[str], ...]  # per content word: its stems in every corpus language
-    numbers: tuple[str, ...]  # figures and dates the answer's passage must hold
-    acronyms: tuple[str, ...]  # folded: "palim", "r4v"
-    names: tuple[str, ...]  # other proper names, folded
+    stems: tuple[frozenset[str], ...] = ()  # per content word: its stems in every corpus language
+    numbers: tuple[str, ...] = ()  # figures and dates the answer's passage must hold
+    acronyms: tuple[str, ...] = ()  # folded: "palim", "r4v"
+    names: tuple[str, ...] = ()  # other proper names, folded
     references: tuple[str, ...] = ()  # numbers naming a document or a part of one ("objective 22")
     dated: tuple[str, ...] = ()  # the years among `numbers` that date the fact asked about ("in 2020")
     parts: tuple[tuple[str, str], ...] = ()  # (reference, pattern of its kind and number) for "objective 22"
@@ -179,35 +84,26 @@ class QueryTerms:
 
 @lru_cache(maxsize=512)
 def analyse(question: str) -> QueryTerms:
-    stems = []
-    for word in words(question):
-        if word[0].isdigit():
-            continue
-        stems.append(frozenset(_stemmer(lang).stemWord(word) for lang in LANGS))
+    stems = [stem_all(word) for word in words(question) if not word[0].isdigit()]
     numbers: list[str] = []
     references: list[str] = []
     dated: list[str] = []
-    for match in _NUMBER.finditer(question):
+    for match in FIGURE.finditer(question):
         before = question[max(0, match.start() - 20) : match.start()]
         kind = references if _REFERENCE_BEFORE.search(before) else numbers
         kind.append(normalize_number(match.group()))
-        if kind is numbers and _YEAR.fullmatch(match.group()) and _DATED_BEFORE.search(before):
+        if kind is numbers and is_year(match.group()) and _DATED_BEFORE.search(before):
             dated.append(match.group())
-    acronyms = [fold(m) for m in _ACRONYM.findall(question) if fold(m) not in _NOT_NAMES]
-    names: list[str] = []
-    for match in _NAME.findall(question):
-        folded = fold(match)
-        if folded not in _NOT_NAMES and folded not in names and folded not in acronyms:
-            names.append(folded)
+    acronyms, names = question_names(question)
     refs = tuple(n for n in dict.fromkeys(references) if n not in numbers)
     return QueryTerms(
-        tuple(stems),
-        tuple(dict.fromkeys(numbers)),
-        tuple(dict.fromkeys(acronyms)),
-        tuple(names),
-        refs,
-        tuple(dict.fromkeys(dated)),
-        tuple((r, p.pattern) for r in refs if (p := part_pattern(r, question)) is not None),
+        stems=tuple(stems),
+        numbers=tuple(dict.fromkeys(numbers)),
+        acronyms=acronyms,
+        names=names,
+        references=refs,
+        dated=tuple(dict.fromkeys(dated)),
+        parts=tuple((r, p.pattern) for r in refs if (p := part_pattern(r, question)) is not None),
     )
 
 
@@ -226,7 +122,7 @@ def stem_prefixes(stems: frozenset[str]) -> frozenset[str]:
 
 
 def _word(word: str) -> Word:
-    stems = frozenset(_stemmer(lang).stemWord(word) for lang in LANGS)
+    stems = stem_all(word)
     return stems, stem_prefixes(stems)
 
 
@@ -269,7 +165,7 @@ def translated_coverage(units: tuple[Unit, ...], stems: frozenset[str], prefixes
 
 
 def passage_stems(text: str, lang: str) -> frozenset[str]:
-    return frozenset(tokens(text, lang if lang in LANGS else "en"))
+    return frozenset(tokens(text, lang if lang in LANGUAGES else "en"))
 
 
 def coverage(terms: QueryTerms, stems: frozenset[str]) -> float:
@@ -277,11 +173,6 @@ def coverage(terms: QueryTerms, stems: frozenset[str]) -> float:
     if not terms.stems:
         return 0.0
     return sum(1 for options in terms.stems if options & stems) / len(terms.stems)
-
-
-def numbers_in(text: str) -> set[str]:
-    """The figures of a text, normalised ('5,500' and '5.500' -> '5500')."""
-    return {normalize_number(n) for n in _NUMBER.findall(text)}
 
 
 def key_term_hits(terms: QueryTerms, text: str) -> tuple[int, int]:

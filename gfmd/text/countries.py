@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from gfmd.text.languages import LANGUAGES
 from gfmd.text.normalize import fold
 
-LOCALES = ("en", "es", "fr")
 # Names CLDR does not give (older or informal English forms the corpus and users still write).
 ALIASES: dict[str, tuple[str, ...]] = {
     "TR": ("Turkey",),
@@ -40,7 +40,7 @@ def country_names() -> dict[str, frozenset[str]]:
     from babel import Locale
 
     names: dict[str, set[str]] = {}
-    for locale in LOCALES:
+    for locale in LANGUAGES:
         for code, name in Locale.parse(locale).territories.items():
             if len(code) == 2 and code.isalpha() and code not in AMBIGUOUS:
                 names.setdefault(code, set()).update(_folded_name(n) for n in _variants(name))

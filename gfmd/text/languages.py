@@ -1,4 +1,4 @@
-"""Language identification for English, Spanish and French, the corpus's languages.
+"""The corpus's languages (English, Spanish, French): their codes and names, and which one a text is written in.
 
 Function-word counting is deterministic and works on a six-word question, where statistical detectors
 trained on long text guess. Anything else is reported as 'und' (undetermined).
@@ -7,6 +7,15 @@ trained on long text guess. Anything else is reported as 'und' (undetermined).
 from __future__ import annotations
 
 import re
+
+# The corpus's languages: every table of the text toolkit has a row or a column for each.
+LANGUAGES = ("en", "es", "fr")
+# Each language's name in each language: LANGUAGE_NAMES[reader][language] ("inglés" is English to a Spanish reader).
+LANGUAGE_NAMES = {
+    "en": {"en": "English", "es": "Spanish", "fr": "French"},
+    "es": {"en": "inglés", "es": "español", "fr": "francés"},
+    "fr": {"en": "anglais", "es": "espagnol", "fr": "français"},
+}
 
 _STOPWORDS: dict[str, frozenset[str]] = {
     "en": frozenset(
@@ -166,8 +175,6 @@ _MARKERS: dict[str, re.Pattern[str]] = {
     "en": re.compile(r"\b(?:the|and|of)\b"),
 }
 _WORD = re.compile(r"[a-záéíóúñüàâçèêëîïôûùœ]+", re.IGNORECASE)
-
-LANGUAGES = ("en", "es", "fr")
 
 
 def detect_language(text: str, default: str = "und") -> str:

@@ -1,4 +1,5 @@
-"""Tokens for lexical search: case and accent folding, number normalisation, es/en/fr stemming."""
+"""Text in one form for comparison and lexical search: case and accent folding, whitespace, word tokens with
+stop words dropped, and es/en/fr stemming."""
 
 from __future__ import annotations
 
@@ -8,130 +9,19 @@ from functools import lru_cache
 
 import Stemmer
 
+from gfmd.text.languages import LANGUAGE_NAMES, LANGUAGES
+from gfmd.text.numbers import normalize_number
+
 _TOKEN = re.compile(r"\d+(?:[.,/]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
-_STEMMERS = {"en": "english", "es": "spanish", "fr": "french"}
-# Month names in en/es/fr, as a regex alternation (ingest tells dates from headings; answers check for a date).
-MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december|enero|febrero|marzo|"
-    "abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|janvier|f[ée]vrier|mars|avril|"
-    "mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre"
-)
+# Snowball names its stemmers by the language's English name.
+_STEMMERS = {lang: LANGUAGE_NAMES["en"][lang].lower() for lang in LANGUAGES}
+# Function words of the three languages, question words and elided forms ("l'", "qu'"): no evidence of a topic.
 STOP = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "been",
-        "by",
-        "de",
-        "del",
-        "des",
-        "di",
-        "du",
-        "el",
-        "en",
-        "et",
-        "for",
-        "from",
-        "has",
-        "have",
-        "in",
-        "is",
-        "it",
-        "its",
-        "la",
-        "las",
-        "le",
-        "les",
-        "los",
-        "of",
-        "on",
-        "or",
-        "par",
-        "para",
-        "por",
-        "que",
-        "qui",
-        "the",
-        "to",
-        "un",
-        "una",
-        "une",
-        "was",
-        "were",
-        "what",
-        "which",
-        "who",
-        "with",
-        "y",
-        "l",
-        "d",
-        "qu",
-        "s",
-        "c",
-        "n",
-        "how",
-        "many",
-        "much",
-        "does",
-        "did",
-        "do",
-        "was",
-        "when",
-        "where",
-        "why",
-        "quel",
-        "quelle",
-        "quels",
-        "quelles",
-        "combien",
-        "comment",
-        "pourquoi",
-        "cual",
-        "cuales",
-        "cuantos",
-        "cuantas",
-        "cuanto",
-        "como",
-        "donde",
-        "cuando",
-        "segun",
-        "est",
-        "sont",
-        "son",
-        "ce",
-        "cette",
-        "ces",
-        "este",
-        "esta",
-        "esto",
-        "se",
-        "su",
-        "sus",
-        "sur",
-        "au",
-        "aux",
-        "al",
-        "lo",
-        "there",
-        "their",
-        "they",
-        "this",
-        "that",
-        "these",
-        "those",
-        "tiene",
-        "tienen",
-        "hay",
-        "existe",
-        "il",
-        "y",
-        "ya",
-    ]
+    """a an and are as at be been by de del des di du el en et for from has have in is it its la las le les los of on
+    or par para por que qui the to un una une was were what which who with y l d qu s c n how many much does did do
+    when where why quel quelle quels quelles combien comment pourquoi cual cuales cuantos cuantas cuanto como donde
+    cuando segun est sont son ce cette ces este esta esto se su sus sur au aux al lo there their they this that
+    these those tiene tienen hay existe il ya""".split()
 )
 
 
@@ -141,13 +31,9 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def normalize_number(token: str) -> str:
-    """'5,500' and '5.500' -> '5500'; '3,5' -> '3.5'; '10.7.1' stays."""
-    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", token):
-        return re.sub(r"[.,]", "", token)
-    if re.fullmatch(r"\d+,\d{1,2}", token):
-        return token.replace(",", ".")
-    return token
+def normalize_ws(text: str) -> str:
+    """Runs of whitespace (line breaks, tabs, no-break spaces) as one space, none at either end."""
+    return " ".join(text.split())
 
 
 @lru_cache(maxsize=8)
@@ -177,7 +63,7 @@ def tokens(text: str, lang: str) -> list[str]:
 
 def stem_all(word: str) -> frozenset[str]:
     """A folded word's stems in every corpus language."""
-    return frozenset(_stemmer(lang).stemWord(word) for lang in _STEMMERS)
+    return frozenset(_stemmer(lang).stemWord(word) for lang in LANGUAGES)
 
 
 def query_tokens(text: str) -> list[str]:
@@ -187,7 +73,7 @@ def query_tokens(text: str) -> list[str]:
         if word[0].isdigit():
             out.append(word)
             continue
-        for lang in _STEMMERS:
+        for lang in LANGUAGES:
             stem = _stemmer(lang).stemWord(word)
             if stem not in out:
                 out.append(stem)

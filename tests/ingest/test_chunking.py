@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from gfmd.records import Block
+from gfmd.text.normalize import normalize_ws
 from gfmd.text.sentences import split_sentences
-from ingest.chunking import chunk_file, normalize_ws, pack
+from ingest.chunking import chunk_file, pack
 from ingest.loaders import LoadedFile, load_file
 from tests.conftest import Samples
 

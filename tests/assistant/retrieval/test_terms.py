@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.retrieval.terms import (
+    QueryTerms,
     analyse,
     coverage,
     coverage_units,
@@ -39,6 +40,12 @@ def test_key_terms() -> None:
     assert key_term_hits(terms, "Nigeria raised 300 million dollars in 2017.") == (2, 2)
     assert key_term_hits(terms, "Ghana raised 300 million dollars in 2017.") == (1, 2)
     assert key_term_hits(analyse("What is the budget?"), "anything") == (0, 0)
+
+
+def test_query_terms_fields_default_to_empty() -> None:
+    terms = QueryTerms(numbers=("2017",))
+    assert terms.stems == terms.acronyms == terms.names == terms.references == ()
+    assert key_term_hits(terms, "Nigeria raised 300 million dollars in 2017.") == (1, 1)
 
 
 def test_numbers_match_across_formats() -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from gfmd.text.languages import detect_language
+from gfmd.text.languages import LANGUAGE_NAMES, LANGUAGES, detect_language
 
 
 @pytest.mark.parametrize(
@@ -61,3 +61,9 @@ def test_default_replaces_und() -> None:
 def test_tie_is_undetermined() -> None:
     # "de" and "la" are function words in both Spanish and French: no basis to choose.
     assert detect_language("de la") == "und"
+
+
+def test_every_language_is_named_in_every_language() -> None:
+    assert set(LANGUAGE_NAMES) == set(LANGUAGES)
+    assert all(set(names) == set(LANGUAGES) for names in LANGUAGE_NAMES.values())
+    assert LANGUAGE_NAMES["es"]["en"] == "inglés"

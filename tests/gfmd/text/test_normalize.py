@@ -1,30 +1,11 @@
 from __future__ import annotations
 
-import pytest
-
-from gfmd.text.normalize import fold, normalize_number, query_tokens, tokens, words
+from gfmd.text.normalize import fold, normalize_ws, query_tokens, tokens, words
 
 
 def test_fold_lowercases_and_strips_accents() -> None:
     assert fold("Migración ÉLÈVE Ñandú Çà") == "migracion eleve nandu ca"
     assert fold("already plain") == "already plain"
-
-
-@pytest.mark.parametrize(
-    ("raw", "normal"),
-    [
-        ("5,500", "5500"),
-        ("5.500", "5500"),
-        ("1,000,000", "1000000"),
-        ("3,5", "3.5"),
-        ("12,34", "12.34"),
-        ("3.5", "3.5"),
-        ("2019", "2019"),
-        ("10.7.1", "10.7.1"),
-    ],
-)
-def test_normalize_number(raw: str, normal: str) -> None:
-    assert normalize_number(raw) == normal
 
 
 def test_words_fold_drop_stop_words_and_normalise_numbers() -> None:
@@ -69,3 +50,7 @@ def test_query_tokens_cover_every_corpus_language() -> None:
     # Every index-side stem of the word, in any language, is among the query-side stems.
     for lang in ("en", "es", "fr"):
         assert set(tokens("migrations", lang)) <= set(toks)
+
+
+def test_normalize_ws() -> None:
+    assert normalize_ws("  La  migración\n intrarregional\t en 2019 \u00a0 ") == "La migración intrarregional en 2019"
