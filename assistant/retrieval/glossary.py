@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 
 from assistant.retrieval.glossary_data import ACRONYMS, DOMAIN, QUESTION_WORDS
+from gfmd.text.languages import LANGUAGES
 from gfmd.text.normalize import fold
 
 Row = list[list[str]]
@@ -33,7 +34,7 @@ def _longest_first(rows: list[Row]) -> list[tuple[str, Row]]:
 _DOMAIN = _entries(DOMAIN)
 _TERMS = _longest_first(_DOMAIN)
 _RENDER_TERMS = _longest_first(_DOMAIN + _entries(QUESTION_WORDS))
-LANG_INDEX = {"en": 0, "es": 1, "fr": 2}
+LANG_INDEX = {lang: i for i, lang in enumerate(LANGUAGES)}  # the glossary's columns
 
 
 _WORD = re.compile(r"\w+")

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from evals.metrics.base import ItemRun, MetricResult, Verdict, aggregate
-from evals.textmatch import normalize_ws
+from gfmd.text.normalize import normalize_ws
 from ingest.errors import IngestError
 from ingest.loaders import LoadedFile, load_file
 

@@ -12,8 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gfmd.records import Block
+from gfmd.text.normalize import normalize_ws
 from gfmd.text.sentences import sentence_spans, split_sentences
-from ingest.chunking import chunk_file, normalize_ws, pack
+from ingest.chunking import chunk_file, pack
 from ingest.loaders import LoadedFile
 from ingest.structure import find_pdf_headings, split_text_pages
 from tests.fuzz.strategies import FUZZ, hostile_lines, hostile_text, non_space

@@ -19,7 +19,7 @@ from assistant.api import Assistant
 from assistant.generation.llm import LLMUnavailableError, make_chat_model
 from gfmd.settings import Settings
 from gfmd.text.languages import detect_language
-from ingest.chunking import normalize_ws
+from gfmd.text.normalize import normalize_ws
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
