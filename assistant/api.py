@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
+from langchain_core.language_models import BaseChatModel
 
 from assistant.answer.condense import condense
 from assistant.answer.extractive import extract
@@ -28,7 +29,11 @@ from assistant.answer.messages import (
     TOO_LONG,
     say,
 )
+from assistant.generation.deps import GenerationDeps
+from assistant.generation.generative import condense_with_model, generate, quoted_context
+from assistant.generation.translate import needs_translation
 from assistant.retrieval.retrieve import Retrieval, Retriever
+from assistant.shared import index_key, shared_index
 from gfmd.index import Index
 from gfmd.records import Answer, Filters, ModelStatus, ScoredChunk, StreamEvent
 from gfmd.settings import Settings, get_settings, quotes_suffice
@@ -89,45 +94,13 @@ class Assistant:
             yield StreamEvent(kind="answer", answer=self._refusal(question, lang, problem, started, mode))
             return
         llm = self.llm() if mode == "generative" else None
-        if llm is not None:
-            from assistant.generation.generative import condense_with_model
-
-            query = condense_with_model(llm, question, history)
-        else:
-            query = condense(question, history)
+        query = condense_with_model(llm, question, history) if llm is not None else condense(question, history)
         extractive, retrieval, timings = self._extractive(question, query, lang, k, filters, started)
-        passages = retrieval.passages
         if mode != "generative" or extractive.refused:
             # Weak evidence is refused before any generation: the model never sees a question it can't answer.
-            yield from _sentence_events(extractive)
-            yield StreamEvent(kind="answer", answer=extractive)
+            yield from _whole(extractive)
             return
-        from assistant.generation.generative import quoted_context
-        from assistant.generation.translate import needs_translation
-
-        # A sentence a page break cut is also quoted from the next passage, which retrieval may not have returned.
-        missing = {c.chunk_id for c in extractive.citations} - {p.chunk.chunk_id for p in passages}
-        if missing:
-            found, _ = self.index.store.get_chunks(sorted(missing))
-            passages = [*passages, *(ScoredChunk(chunk=chunk, score=0.0) for chunk in found)]
-
-        if quotes_suffice(self.settings) and not needs_translation(*quoted_context(passages, extractive), lang):
-            # The evidence is already in the asker's language, and the bundled model's restatement of it is almost
-            # never verified: the verified quotes are the answer, without the model's seconds.
-            notice = f"{say(QUOTES_IN_YOUR_LANGUAGE, lang)} {extractive.notice}".strip()
-            quoted = extractive.model_copy(update={"notice": notice})
-            yield from _sentence_events(quoted)
-            yield StreamEvent(kind="answer", answer=quoted)
-            return
-        if llm is None:
-            notice = say(MODEL_UNAVAILABLE, lang, reason=self._llm_error or "no generative model configured")
-            fallback = extractive.model_copy(update={"notice": f"{notice} {extractive.notice}".strip()})
-            yield from _sentence_events(fallback)
-            yield StreamEvent(kind="answer", answer=fallback)
-            return
-        from assistant.generation.generative import generate
-
-        yield from generate(self, llm, query, lang, passages, extractive, dict(timings), query_vector=retrieval.vector)
+        yield from self._generative(llm, query, lang, extractive, retrieval, timings)
 
     def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None) -> Retrieval:
         return self.retriever.retrieve(question, k=k, filters=filters)
@@ -186,6 +159,15 @@ class Assistant:
                 while len(self._sentence_cache) > 20000:
                     self._sentence_cache.popitem(last=False)
         return np.stack([self._sentence_cache[s] for s in sentences])
+
+    def generation_deps(self, llm: BaseChatModel) -> GenerationDeps:
+        """What generation needs of this assistant: settings, the chat model `llm` and the two embedders."""
+        return GenerationDeps(
+            settings=self.settings,
+            llm=llm,
+            embed_sentences=self.embed_sentences,
+            embed_query=self.index.embeddings.embed_query,
+        )
 
     # --- stages
     def _validate(self, question: str, lang: str) -> str | None:
@@ -248,6 +230,34 @@ class Assistant:
         )
         return answer, retrieval, timings
 
+    def _generative(
+        self, llm: Any, query: str, lang: str, extractive: Answer, retrieval: Retrieval, timings: dict[str, float]
+    ) -> Iterator[StreamEvent]:
+        """The generative answer to a question the extractive gates answered: the model's, verified; or the
+        quotes, when they suffice or no model can answer now (saying why)."""
+        passages = self._with_cited_passages(retrieval.passages, extractive)
+        if quotes_suffice(self.settings) and not needs_translation(*quoted_context(passages, extractive), lang):
+            # The evidence is already in the asker's language, and the bundled model's restatement of it is almost
+            # never verified: the verified quotes are the answer, without the model's seconds.
+            notice = f"{say(QUOTES_IN_YOUR_LANGUAGE, lang)} {extractive.notice}".strip()
+            yield from _whole(extractive.model_copy(update={"notice": notice}))
+            return
+        if llm is None:
+            notice = say(MODEL_UNAVAILABLE, lang, reason=self._llm_error or "no generative model configured")
+            yield from _whole(extractive.model_copy(update={"notice": f"{notice} {extractive.notice}".strip()}))
+            return
+        deps = self.generation_deps(llm)
+        yield from generate(deps, query, lang, passages, extractive, dict(timings), query_vector=retrieval.vector)
+
+    def _with_cited_passages(self, passages: list[ScoredChunk], extractive: Answer) -> list[ScoredChunk]:
+        """A sentence a page break cut is also quoted from the next passage, which retrieval may not have
+        returned: the passages, plus every passage the extractive answer cites."""
+        missing = {c.chunk_id for c in extractive.citations} - {p.chunk.chunk_id for p in passages}
+        if not missing:
+            return passages
+        found, _ = self.index.store.get_chunks(sorted(missing))
+        return [*passages, *(ScoredChunk(chunk=chunk, score=0.0) for chunk in found)]
+
     def _refusal(self, question: str, lang: str, message: str, started: float, mode: str) -> Answer:
         total = round((time.perf_counter() - started) * 1000, 2)
         return Answer(
@@ -258,6 +268,12 @@ class Assistant:
             lang=lang,
             timings_ms={"retrieve": 0.0, "answer": 0.0, "total": total},
         )
+
+
+def _whole(answer: Answer) -> Iterator[StreamEvent]:
+    """An answer given whole at once, streamed sentence by sentence, then the `Answer` itself."""
+    yield from _sentence_events(answer)
+    yield StreamEvent(kind="answer", answer=answer)
 
 
 def _sentence_events(answer: Answer) -> Iterator[StreamEvent]:
@@ -305,10 +321,10 @@ _lock = threading.Lock()
 
 
 def get_assistant(settings: Settings | None = None) -> Assistant:
-    """One assistant per index per process (models and indexes load once)."""
+    """One assistant per index per process (models and indexes load once), on the index the library shares."""
     settings = settings or get_settings()
-    key = (str(settings.index_dir), settings.chroma_url or "", settings.collection)
+    key = index_key(settings)
     with _lock:
         if key not in _assistants:
-            _assistants[key] = Assistant(settings)
+            _assistants[key] = Assistant(settings, index=shared_index(settings))
         return _assistants[key]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -109,16 +109,7 @@ def parse_item(raw: Any, where: str, default_split: str = "dev") -> GoldenItem:
     """Validate one decoded line. Unknown keys (notes, authors...) are allowed and ignored."""
     if not isinstance(raw, dict):
         raise GoldenError(f"{where}: expected a JSON object, got {type(raw).__name__}")
-
-    def field(name: str, kind: type | tuple[type, ...]) -> Any:
-        if name not in raw:
-            raise GoldenError(f"{where}: field {name!r} is missing")
-        value = raw[name]
-        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
-            expected = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
-            raise GoldenError(f"{where}: field {name!r} must be {expected}, got {type(value).__name__}")
-        return value
-
+    field = _field_reader(raw, where)
     # 1. Scalar fields.
     item_id = field("id", str).strip()
     question = field("question", str).strip()
@@ -130,9 +121,36 @@ def parse_item(raw: Any, where: str, default_split: str = "dev") -> GoldenItem:
             raise GoldenError(f"{where}: field {name!r} is empty")
     if lang not in LANGUAGES:
         raise GoldenError(f"{where}: field 'lang' must be one of {sorted(LANGUAGES)}, got {lang!r}")
+    # 2. Facts and gold passages.
+    facts = _facts(field("facts", list), where)
+    gold = _gold(field("gold", list), where)
+    # 3. Consistency between answerability and evidence.
+    if answerable and not gold:
+        raise GoldenError(f"{where}: field 'gold' is empty, but an answerable item needs at least one passage")
+    if not answerable and facts:
+        raise GoldenError(f"{where}: field 'facts' must be empty for an unanswerable item")
+    # 4. Optional labels: split, family, whether the question names its document.
+    split, family, names_document = _labels(raw, where, default_split)
+    return GoldenItem(item_id, question, lang, answerable, category, facts, gold, where, split, family, names_document)
 
-    # 2. Facts: a list of non-empty groups of non-empty strings.
-    facts_raw = field("facts", list)
+
+def _field_reader(raw: dict[str, Any], where: str) -> Callable[[str, type | tuple[type, ...]], Any]:
+    """A reader of required fields of `raw` that checks their type (a bool is no int)."""
+
+    def field(name: str, kind: type | tuple[type, ...]) -> Any:
+        if name not in raw:
+            raise GoldenError(f"{where}: field {name!r} is missing")
+        value = raw[name]
+        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+            expected = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+            raise GoldenError(f"{where}: field {name!r} must be {expected}, got {type(value).__name__}")
+        return value
+
+    return field
+
+
+def _facts(facts_raw: list[Any], where: str) -> tuple[tuple[str, ...], ...]:
+    """A list of non-empty groups of non-empty strings."""
     facts: list[tuple[str, ...]] = []
     for i, group in enumerate(facts_raw):
         if not isinstance(group, list) or not group:
@@ -140,9 +158,10 @@ def parse_item(raw: Any, where: str, default_split: str = "dev") -> GoldenItem:
         if not all(isinstance(alt, str) and alt.strip() for alt in group):
             raise GoldenError(f"{where}: field 'facts[{i}]' must hold non-empty strings")
         facts.append(tuple(alt.strip() for alt in group))
+    return tuple(facts)
 
-    # 3. Gold passages.
-    gold_raw = field("gold", list)
+
+def _gold(gold_raw: list[Any], where: str) -> tuple[GoldPassage, ...]:
     gold: list[GoldPassage] = []
     for i, entry in enumerate(gold_raw):
         name = f"gold[{i}]"
@@ -156,14 +175,11 @@ def parse_item(raw: Any, where: str, default_split: str = "dev") -> GoldenItem:
         if not isinstance(quote, str) or not quote.strip():
             raise GoldenError(f"{where}: field '{name}.quote' must be a non-empty string")
         gold.append(GoldPassage(source.strip(), page, quote.strip()))
+    return tuple(gold)
 
-    # 4. Consistency between answerability and evidence.
-    if answerable and not gold:
-        raise GoldenError(f"{where}: field 'gold' is empty, but an answerable item needs at least one passage")
-    if not answerable and facts:
-        raise GoldenError(f"{where}: field 'facts' must be empty for an unanswerable item")
 
-    # 5. Optional labels: split, family, whether the question names its document.
+def _labels(raw: dict[str, Any], where: str, default_split: str) -> tuple[str, str, bool | None]:
+    """The optional labels: (split, family, names_document)."""
     split = raw.get("split", default_split)
     if split not in SPLITS:
         raise GoldenError(f"{where}: field 'split' must be one of {list(SPLITS)}, got {split!r}")
@@ -173,10 +189,7 @@ def parse_item(raw: Any, where: str, default_split: str = "dev") -> GoldenItem:
     names_document = raw.get("names_document")
     if names_document is not None and not isinstance(names_document, bool):
         raise GoldenError(f"{where}: field 'names_document' must be bool, got {type(names_document).__name__}")
-    return GoldenItem(
-        item_id, question, lang, answerable, category, tuple(facts), tuple(gold), where,
-        split, family.strip(), names_document,
-    )  # fmt: skip
+    return split, family.strip(), names_document
 
 
 def select(items: Sequence[GoldenItem], split: str = "dev", families: Iterable[str] = ()) -> list[GoldenItem]:

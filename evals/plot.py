@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from evals.evaluate import lower_is_better
-from evals.report import EvalOutcome
+from evals.outcome import EvalOutcome
 
 PLOTTED = (
     "answered_but_wrong",

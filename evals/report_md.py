@@ -6,7 +6,7 @@ from typing import Any
 
 from evals.evaluate import BREAKDOWN_METRICS, FAILURE_CHECKS, HEADLINE, SystemEval
 from evals.metrics.retrieval import STAGE_K, STAGES
-from evals.report import EvalOutcome, failures_by_category
+from evals.outcome import EvalOutcome, failures_by_category
 
 MAX_FAILED_ITEMS = 60
 
@@ -60,10 +60,31 @@ def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
 
 def render_markdown(outcome: EvalOutcome) -> str:
     product, baseline = outcome.product, outcome.baseline
-    both = baseline is not None
     lines = ["# Evaluation report", ""]
-    # 1. What was run.
-    lines += [
+    lines += _what_was_run(outcome)
+    lines += _headline(product, baseline)
+    lines += _stages(product, baseline)
+    lines += _latency(product, baseline)
+    if outcome.checks:
+        lines += ["## Quality gates (product)", ""]
+        lines += [f"- {c.message()}" for c in outcome.checks]
+        lines += ["", "**PASSED**" if outcome.passed else "**FAILED**", ""]
+    lines += _breakdowns(product, baseline)
+    for system, runs in outcome.systems():
+        lines += [f"## Failures by category ({system.name}: items failing each check)", ""]
+        rows = [
+            [category, row["items"], *(row[name] for name in FAILURE_CHECKS)]
+            for category, row in failures_by_category(system, runs).items()
+        ]
+        lines += _table(["category", "items", *FAILURE_CHECKS.values()], rows)
+    lines += _calibration(product)
+    lines += _failing_items(outcome)
+    lines += ["## How to read this report", "", DEFINITIONS, ""]
+    return "\n".join(lines)
+
+
+def _what_was_run(outcome: EvalOutcome) -> list[str]:
+    lines = [
         f"- **{len(outcome.product_runs)} items** from {', '.join(p.name for p in outcome.golden_files)}; "
         f"**{len(outcome.skipped)} skipped** (gold sources not in the corpus)",
         f"- corpus: {len(outcome.corpus)} files; index `{outcome.index_dir}`; mode {outcome.mode}; "
@@ -72,15 +93,17 @@ def render_markdown(outcome: EvalOutcome) -> str:
     ]
     if outcome.errors:
         lines.append(f"- **{len(outcome.errors)} items raised an error** while answering (see report.json)")
-    lines.append("")
+    return [*lines, ""]
 
-    # 2. Headline metrics, product and baseline side by side.
-    lines += ["## Headline", ""]
+
+def _headline(product: SystemEval, baseline: SystemEval | None) -> list[str]:
+    """Headline metrics, product and baseline side by side."""
+    lines = ["## Headline", ""]
     wrong = product.metrics.get("answered_but_wrong")
     if wrong is not None:
         shown = wrong.display() if wrong.value is not None else f"not scored ({wrong.reason})"
         lines += [f"**Answered but wrong: {shown}** (lower is better; see the definitions at the end)", ""]
-    header = ["metric", "product", *(["baseline"] if both else []), "scored (product)"]
+    header = ["metric", "product", *(["baseline"] if baseline is not None else []), "scored (product)"]
     rows: list[list[Any]] = []
     for name in (*HEADLINE, "citation_support_lexical", "citation_support_semantic", "answer_language"):
         result = product.metrics.get(name)
@@ -89,33 +112,32 @@ def render_markdown(outcome: EvalOutcome) -> str:
         scored = f"{result.count} {result.unit}" if result.value is not None else result.reason
         base_cell = [_display(baseline, name)] if baseline is not None else []
         rows.append([name, result.display(), *base_cell, scored])
-    lines += _table(header, rows)
+    return lines + _table(header, rows)
 
-    # 3. Retrieval stages.
-    lines += [f"## Retrieval stages (hit@{STAGE_K} of each stage's own ranking)", ""]
+
+def _stages(product: SystemEval, baseline: SystemEval | None) -> list[str]:
+    lines = [f"## Retrieval stages (hit@{STAGE_K} of each stage's own ranking)", ""]
     rows = []
     for stage in STAGES:
         name = f"hit@{STAGE_K}_{stage}"
         rows.append([stage, *(_display(system, name) for system in (product, baseline) if system is not None)])
-    lines += _table(["stage", "product", *(["baseline (dense only)"] if both else [])], rows)
+    return lines + _table(["stage", "product", *(["baseline (dense only)"] if baseline is not None else [])], rows)
 
-    # 4. Latency.
-    lines += ["## Latency (ms)", ""]
+
+def _latency(product: SystemEval, baseline: SystemEval | None) -> list[str]:
+    both = baseline is not None
     rows = []
     for key, stat in product.latency.stats.items():
         theirs = baseline.latency.stats.get(key) if baseline else None
         extra = [theirs.p50 if theirs else "-", theirs.p95 if theirs else "-"] if both else []
         rows.append([key, stat.p50, stat.p95, stat.count, *extra])
-    lines += _table(["timing", "p50", "p95", "n", *(["baseline p50", "baseline p95"] if both else [])], rows)
+    header = ["timing", "p50", "p95", "n", *(["baseline p50", "baseline p95"] if both else [])]
+    return ["## Latency (ms)", "", *_table(header, rows)]
 
-    # 5. Quality gates.
-    if outcome.checks:
-        lines += ["## Quality gates (product)", ""]
-        lines += [f"- {c.message()}" for c in outcome.checks]
-        lines += ["", "**PASSED**" if outcome.passed else "**FAILED**", ""]
 
-    # 6. Breakdowns.
-    lines += ["## Breakdowns", ""]
+def _breakdowns(product: SystemEval, baseline: SystemEval | None) -> list[str]:
+    both = baseline is not None
+    lines = ["## Breakdowns", ""]
     if both:
         lines += ["Cells read *product / baseline*; counts in brackets are the product's scored units.", ""]
     for dim, table in product.breakdowns.items():
@@ -129,22 +151,13 @@ def render_markdown(outcome: EvalOutcome) -> str:
             cells.append(row.get("latency_p50_total") or "-")
             rows.append(cells)
         lines += _table([dim, "items", *BREAKDOWN_METRICS, "p50 total ms"], rows)
+    return lines
 
-    # 7. Failures by category.
-    for system, runs in outcome.systems():
-        lines += [f"## Failures by category ({system.name}: items failing each check)", ""]
-        rows = [
-            [category, row["items"], *(row[name] for name in FAILURE_CHECKS)]
-            for category, row in failures_by_category(system, runs).items()
-        ]
-        lines += _table(["category", "items", *FAILURE_CHECKS.values()], rows)
 
-    # 8. Calibration of the semantic-support threshold.
-    lines += _calibration(product)
-
-    # 9. The failing items.
+def _failing_items(outcome: EvalOutcome) -> list[str]:
+    product = outcome.product
     failing = [run for run in outcome.product_runs if product.failures.get(run.item.id)]
-    lines += [f"## Failing items (product; {len(failing)} of {len(outcome.product_runs)})", ""]
+    lines = [f"## Failing items (product; {len(failing)} of {len(outcome.product_runs)})", ""]
     rows = [
         [
             run.item.id,
@@ -158,9 +171,7 @@ def render_markdown(outcome: EvalOutcome) -> str:
     lines += _table(["id", "category", "lang", "failed", "answer"], rows)
     if len(failing) > MAX_FAILED_ITEMS:
         lines += [f"(and {len(failing) - MAX_FAILED_ITEMS} more in report.json)", ""]
-
-    lines += ["## How to read this report", "", DEFINITIONS, ""]
-    return "\n".join(lines)
+    return lines
 
 
 def _cell(mine: dict[str, Any] | None, theirs: dict[str, Any] | None, both: bool) -> str:

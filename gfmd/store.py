@@ -20,16 +20,16 @@ from chromadb.errors import ChromaError
 from gfmd.chroma import (
     GfmdEmbeddingFunction,
     GuardedCollection,
-    IndexError_,
     ModelMismatchError,
     failure_reason,
     make_client,
 )
 from gfmd.embeddings import ModelEmbeddings
+from gfmd.errors import IndexUnavailableError
 from gfmd.records import Chunk, Document, Filters
 from gfmd.settings import Settings
 
-__all__ = ["WRITE_BATCH", "IndexError_", "ModelMismatchError", "Store", "make_client", "where_clause"]
+__all__ = ["WRITE_BATCH", "ModelMismatchError", "Store", "make_client", "where_clause"]
 log = logging.getLogger(__name__)
 
 WRITE_BATCH = 256
@@ -54,7 +54,7 @@ class Store:
         try:
             self._open_collections()
         except (httpx.HTTPError, OSError, ChromaError) as exc:
-            raise IndexError_(f"cannot open {self.where}: {failure_reason(exc, self.timeout)}") from exc
+            raise IndexUnavailableError(f"cannot open {self.where}: {failure_reason(exc, self.timeout)}") from exc
         self._documents: dict[str, Document] | None = None
 
     def _open_collections(self) -> None:

@@ -19,9 +19,9 @@ from typing import Literal
 import numpy as np
 from tqdm import tqdm
 
+from gfmd.errors import IndexUnavailableError
 from gfmd.index import Index
 from gfmd.records import Chunk, Document, content_hash
-from gfmd.store import IndexError_
 from ingest.chunking import chunk_file
 from ingest.errors import IngestError
 from ingest.loaders import SUPPORTED, load_file
@@ -150,7 +150,7 @@ def ingest_paths(
         except IngestError as exc:
             log.warning("failed %s: %s", path, exc.reason)
             report.results.append(FileResult(str(path), "failed", source=name, reason=exc.reason))
-        except IndexError_ as exc:
+        except IndexUnavailableError as exc:
             report.results.append(FileResult(str(path), "failed", source=name, reason=str(exc)))
         except OSError as exc:  # disk full, read-only index...
             report.results.append(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from assistant.library.feedback import FeedbackStore
-from gfmd.errors import IndexError_
+from gfmd.errors import IndexUnavailableError
 from gfmd.records import Answer, Filters, StreamEvent
 from ui.render import (
     answer_to_markdown,
@@ -129,7 +129,7 @@ def stream_answer(
                 answer = event.answer
                 yield ChatUpdate(answer_to_markdown(answer, turn), sources_html(answer), answer, done=True)
                 return
-    except IndexError_ as exc:  # the Chroma server is down or hung, the index directory unreadable: say which
+    except IndexUnavailableError as exc:  # the Chroma server is down or hung, the index directory unreadable: say which
         log.warning("answering %r failed: index unavailable: %s", question[:200], exc)
         message = INDEX_UNAVAILABLE.format(reason=str(exc).rstrip("."))
         yield ChatUpdate(escape_markdown(message), no_sources_html(), None, done=True, error=message)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from pydantic import ValidationError
 
-from gfmd.errors import IndexError_, StartupError
+from gfmd.errors import IndexUnavailableError, StartupError
 from gfmd.settings import Settings
 
 if TYPE_CHECKING:
@@ -69,10 +69,10 @@ def _fail(message: str, code: int = 2) -> NoReturn:
 @contextmanager
 def _index_errors() -> Iterator[None]:
     """One error line naming the index (its directory or Chroma server) and exit 2, instead of a traceback, when
-    the index cannot be opened or stops answering (`IndexError_`)."""
+    the index cannot be opened or stops answering (`IndexUnavailableError`)."""
     try:
         yield
-    except IndexError_ as exc:
+    except IndexUnavailableError as exc:
         _fail(str(exc))
 
 

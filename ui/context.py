@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any
 
 from assistant.library import documents as library
 from assistant.library.feedback import FeedbackStore, feedback_path
-from gfmd.errors import IndexError_
+from gfmd.errors import IndexUnavailableError
+from gfmd.index import Index
 from gfmd.records import Document, ModelStatus
 from gfmd.settings import Settings
+from ui.chat import Streams
 from ui.model_status import configured_generative, default_mode, read_status
 from ui.sessions import SessionStore, sessions_path
 
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class AppContext:
     settings: Settings
-    assistant: Any  # `assistant.api.Assistant`, or a fake with `stream()` and `index` in tests
+    assistant: Streams  # `assistant.api.Assistant`, or a fake in tests (with or without an `index`)
     feedback: FeedbackStore
     _last_documents: list[Document] = field(default_factory=list, repr=False)
     sessions: SessionStore = field(init=False, repr=False)  # readers' modes and briefs, in the index dir
@@ -31,7 +32,7 @@ class AppContext:
         self.sessions = SessionStore(sessions_path(self.settings.index_dir))
 
     @classmethod
-    def create(cls, settings: Settings, assistant: Any = None) -> AppContext:
+    def create(cls, settings: Settings, assistant: Streams | None = None) -> AppContext:
         if assistant is None:
             from assistant.api import get_assistant
 
@@ -39,15 +40,17 @@ class AppContext:
         return cls(settings, assistant, FeedbackStore(feedback_path(settings.index_dir)))
 
     @property
-    def index(self) -> Any:
-        return getattr(self.assistant, "index", None)
+    def index(self) -> Index | None:
+        """The assistant's index; None for a fake without one (the library then uses the shared index)."""
+        index: Index | None = getattr(self.assistant, "index", None)
+        return index
 
     def documents(self) -> list[Document]:
         """The indexed documents; while the index is unavailable (Chroma server down, directory unreadable), the
         ones last seen, so a page load or the library tab still renders (asking a question says it is down)."""
         try:
             docs = library.list_documents(self.settings, index=self.index)
-        except IndexError_ as exc:
+        except IndexUnavailableError as exc:
             log.warning("index unavailable, showing the documents last seen: %s", exc)
             return list(self._last_documents)
         self._last_documents = docs

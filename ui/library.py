@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.library import documents as library
-from gfmd.errors import IndexError_
+from gfmd.errors import IndexUnavailableError
 from gfmd.records import Answer, Document
 from gfmd.settings import Settings
 from ui.render import escape, page_html
@@ -98,7 +98,7 @@ def remove(source: str | None, settings: Settings, index: Any = None) -> str:
         return '<p class="gfmd-error">Choose a document to remove.</p>'
     try:
         removed = library.remove_document(source, settings, index=index)
-    except IndexError_ as exc:
+    except IndexUnavailableError as exc:
         reason = escape(str(exc))
         return f'<p class="gfmd-error">Index unavailable, <strong>{escape(source)}</strong> not removed: {reason}</p>'
     if removed:

@@ -3,23 +3,27 @@
 The model writes in the asker's language and cites passages with [n]. Nothing it writes is shown as an
 answer before `assistant.generation.verify` has checked each sentence against the passages it cites; unsupported
 sentences are dropped and reported, and when too little survives the extractive answer is shown instead.
+
+Two algorithms: evidence in another language than the question is translated quote by quote (translate.py);
+otherwise the model answers from numbered passages, or from the extractive answer's quotes (`answer_from_prompt`).
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import time
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Generator, Iterator, Sequence
 
 import numpy as np
 from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
+from langchain_core.prompts import ChatPromptTemplate
+from langchain_core.runnables import Runnable
 
 from assistant.answer.condense import condense, looks_like_follow_up
-from assistant.answer.extractive import citation_for
-from assistant.answer.messages import FELL_BACK, MODEL_DOUBTS, MODEL_UNAVAILABLE, say
+from assistant.answer.messages import MODEL_DOUBTS, MODEL_UNAVAILABLE, say
+from assistant.generation.assembly import assemble, fallback
+from assistant.generation.deps import GenerationDeps
 from assistant.generation.llm.model_files import LLMUnavailableError
 from assistant.generation.prompts import (
     ANSWER_PROMPT,
@@ -29,13 +33,10 @@ from assistant.generation.prompts import (
     QUOTES_PROMPT,
     format_passages,
 )
-from assistant.generation.translate import needs_translation, translated_answer
-from assistant.generation.verify import verify
-from gfmd.records import Answer, AnswerSentence, Citation, ScoredChunk, StreamEvent
+from assistant.generation.translate import answer_by_translation, needs_translation
+from assistant.generation.verify import Embed, verify
+from gfmd.records import Answer, ScoredChunk, StreamEvent
 from gfmd.text.sentences import split_sentences
-
-if TYPE_CHECKING:
-    from assistant.api import Assistant
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +59,7 @@ def condense_with_model(llm: BaseChatModel, question: str, history: Sequence[str
 
 
 def generate(
-    assistant: Assistant,
-    llm: BaseChatModel,
+    deps: GenerationDeps,
     question: str,
     lang: str,
     passages: list[ScoredChunk],
@@ -68,31 +68,36 @@ def generate(
     query_vector: np.ndarray | None = None,
 ) -> Iterator[StreamEvent]:
     """Stream the model's answer, then yield the verified `Answer` (or the extractive fallback)."""
-    settings = assistant.settings
+    settings = deps.settings
     t_prompt = time.perf_counter()
     context, excerpts = quoted_context(passages, extractive) if settings.llm_grounding == "quotes" else ([], [])
     if context and needs_translation(context, excerpts, lang):
-        done = yield from translated_answer(assistant, llm, question, lang, context, excerpts, timings)
-        if not done.any_kept(excerpts):
-            if done.failure:  # the model failed (crashed, hung, down), not the verification
-                yield _fallback(extractive, lang, done.failure, timings, t_prompt, table=MODEL_UNAVAILABLE)
-                return
-            reasons = "; ".join(v.reason for v in done.verdicts if not v.supported)[:300]
-            yield _fallback(extractive, lang, f"unverified translation ({reasons})", timings, t_prompt, done.verdicts)
-            return
-        # Each citation quotes, verbatim, the span of its passage that holds everything that was translated.
-        translated = [covering_quote(p.chunk.text, text) for p, text in zip(context, excerpts, strict=True)]
-        answer = _assemble(
-            assistant, extractive, context, done.verdicts, timings, notice=done.notice, quotes=translated
-        )
-        yield StreamEvent(kind="answer", answer=answer)
+        yield from answer_by_translation(deps, question, lang, context, excerpts, extractive, timings, t_prompt)
         return
     prompt = QUOTES_PROMPT if context else ANSWER_PROMPT
     if not context:
         context = passages[: settings.llm_context_passages]
         if query_vector is None:  # retrieval embedded the same question: callers pass its vector
-            query_vector = np.asarray(assistant.index.embeddings.embed_query(question), dtype=np.float32)
-        excerpts = [excerpt(assistant, p.chunk.text, query_vector, settings.llm_passage_chars) for p in context]
+            query_vector = np.asarray(deps.embed_query(question), dtype=np.float32)
+        excerpts = [
+            excerpt(deps.embed_sentences, p.chunk.text, query_vector, settings.llm_passage_chars) for p in context
+        ]
+    yield from answer_from_prompt(deps, prompt, question, lang, context, excerpts, extractive, timings, t_prompt)
+
+
+def answer_from_prompt(
+    deps: GenerationDeps,
+    prompt: ChatPromptTemplate,
+    question: str,
+    lang: str,
+    context: list[ScoredChunk],
+    excerpts: list[str],
+    extractive: Answer,
+    timings: dict[str, float],
+    t_prompt: float,
+) -> Iterator[StreamEvent]:
+    """Prompt the model with the numbered excerpts of `context`, stream its reply, then verify each sentence
+    against the passage it cites."""
     inputs = {
         "language": LANGUAGE_NAMES.get(lang, "English"),
         "no_answer": NO_ANSWER,
@@ -102,24 +107,13 @@ def generate(
         "question": question,
     }
     timings["prompt"] = round((time.perf_counter() - t_prompt) * 1000, 2)
-    chain = prompt | llm | StrOutputParser()
+    chain = prompt | deps.llm | StrOutputParser()
     started = time.perf_counter()
-    pieces: list[str] = []
-    shown = 0  # characters streamed so far: text held back while it could be the start of NO_ANSWER follows later
-    first_token_ms: float | None = None
     try:
-        for piece in chain.stream(inputs):
-            if first_token_ms is None:
-                first_token_ms = round((time.perf_counter() - started) * 1000, 2)
-            pieces.append(piece)
-            so_far = "".join(pieces)
-            if NO_ANSWER not in so_far and not NO_ANSWER.startswith(so_far.strip()):
-                yield StreamEvent(kind="token", text=so_far[shown:])
-                shown = len(so_far)
+        text, first_token_ms = yield from _stream_reply(chain, inputs, started)
     except LLMUnavailableError as exc:  # the model crashed, hung or is down: the verified quotes answer
-        yield _fallback(extractive, lang, str(exc), timings, started, table=MODEL_UNAVAILABLE)
+        yield fallback(extractive, lang, str(exc), timings, started, table=MODEL_UNAVAILABLE)
         return
-    text = "".join(pieces).strip()
     timings["generate"] = round((time.perf_counter() - started) * 1000, 2)
     if first_token_ms is not None:
         timings["first_token"] = first_token_ms
@@ -134,19 +128,36 @@ def generate(
         return
     t_verify = time.perf_counter()
     checked = verify(
-        text,
-        [p.chunk for p in context],
-        assistant.embed_sentences,
-        settings.support_threshold,
-        question=question,
-        lang=lang,
+        text, [p.chunk for p in context], deps.embed_sentences, deps.settings.support_threshold, question, lang
     )
     timings["verify"] = round((time.perf_counter() - t_verify) * 1000, 2)
     if not checked.kept or len(checked.kept) < len(checked.sentences) / 2:
         reasons = "; ".join(s.reason for s in checked.dropped)[:300]
-        yield _fallback(extractive, lang, f"unsupported sentences ({reasons})", timings, started, checked.sentences)
+        yield fallback(extractive, lang, f"unsupported sentences ({reasons})", timings, started, checked.sentences)
         return
-    yield StreamEvent(kind="answer", answer=_assemble(assistant, extractive, context, checked.sentences, timings))
+    answer = assemble(deps.embed_sentences, extractive, context, checked.sentences, timings)
+    yield StreamEvent(kind="answer", answer=answer)
+
+
+def _stream_reply(
+    chain: Runnable[dict[str, str], str], inputs: dict[str, str], started: float
+) -> Generator[StreamEvent, None, tuple[str, float | None]]:
+    """Stream the model's reply; returns it whole, and when its first token came (ms after `started`).
+
+    Text that could be the start of NO_ANSWER is held back, and streamed once it cannot be.
+    """
+    pieces: list[str] = []
+    shown = 0  # characters streamed so far
+    first_token_ms: float | None = None
+    for piece in chain.stream(inputs):
+        if first_token_ms is None:
+            first_token_ms = round((time.perf_counter() - started) * 1000, 2)
+        pieces.append(piece)
+        so_far = "".join(pieces)
+        if NO_ANSWER not in so_far and not NO_ANSWER.startswith(so_far.strip()):
+            yield StreamEvent(kind="token", text=so_far[shown:])
+            shown = len(so_far)
+    return "".join(pieces).strip(), first_token_ms
 
 
 def quoted_context(passages: list[ScoredChunk], extractive: Answer) -> tuple[list[ScoredChunk], list[str]]:
@@ -173,18 +184,7 @@ def quoted_context(passages: list[ScoredChunk], extractive: Answer) -> tuple[lis
     return context, [" … ".join(quotes[p.chunk.chunk_id]) for p in context]
 
 
-def covering_quote(passage_text: str, excerpt_text: str) -> str:
-    """The shortest span of the passage holding every quote of an excerpt ("quote … quote"), verbatim: the
-    citation of a translated answer must show the source of each translated sentence, and a quote must be one
-    span of the passage. The longest quote alone when a part cannot be found (never expected)."""
-    parts = excerpt_text.split(" … ")
-    starts = [passage_text.find(part) for part in parts]
-    if any(start < 0 for start in starts):
-        return max(parts, key=len)
-    return passage_text[min(starts) : max(start + len(part) for start, part in zip(starts, parts, strict=True))]
-
-
-def excerpt(assistant: Assistant, text: str, query_vector: np.ndarray, budget: int) -> str:
+def excerpt(embed_sentences: Embed, text: str, query_vector: np.ndarray, budget: int) -> str:
     """The passage's sentences closest to the question, in document order, within `budget` characters.
 
     The prompt is the local model's cost: on 2 cores it reads ~150-250 tokens a second before it writes the
@@ -196,7 +196,7 @@ def excerpt(assistant: Assistant, text: str, query_vector: np.ndarray, budget: i
     sentences = split_sentences(text)
     if len(sentences) < 2:
         return text[:budget].rsplit(" ", 1)[0] + " …"
-    similarity = assistant.embed_sentences(sentences) @ query_vector
+    similarity = embed_sentences(sentences) @ query_vector
     keep: set[int] = set()
     used = 0
     for i in np.argsort(-similarity):
@@ -211,77 +211,3 @@ def excerpt(assistant: Assistant, text: str, query_vector: np.ndarray, budget: i
             parts.append("…")
         parts.append(sentences[i])
     return " ".join(parts)
-
-
-def _assemble(
-    assistant: Assistant,
-    extractive: Answer,
-    context: list[ScoredChunk],
-    verdicts: list[AnswerSentence],
-    timings: dict[str, float],
-    notice: str | None = None,
-    quotes: list[str] | None = None,
-) -> Answer:
-    """Renumber the kept sentences' citations in order of appearance. Each quote is the one given for that passage
-    (`quotes`: what a translation translated) or else the passage sentence closest to the generated sentence, so it
-    is verbatim in the document."""
-    citations: list[Citation] = []
-    by_passage: dict[int, int] = {}
-    sentences: list[AnswerSentence] = []
-    parts: list[str] = []
-    for verdict in verdicts:
-        if not verdict.supported:
-            sentences.append(verdict)
-            continue
-        numbers = []
-        for old in verdict.citations:
-            if old not in by_passage:
-                passage = context[old - 1]
-                quote = quotes[old - 1] if quotes else _closest_sentence(assistant, verdict.text, passage.chunk.text)
-                by_passage[old] = len(citations) + 1
-                citations.append(citation_for(len(citations) + 1, passage, quote))
-            numbers.append(by_passage[old])
-        sentences.append(verdict.model_copy(update={"citations": numbers}))
-        parts.append(verdict.text + "".join(f" [{n}]" for n in numbers))
-    dropped = [s for s in verdicts if not s.supported]
-    if notice is None:
-        notice = f"{len(dropped)} unsupported sentence(s) removed." if dropped else ""
-    timings["total"] = round(sum(v for k, v in timings.items() if k in ("retrieve", "answer", "generate", "verify")), 2)
-    return extractive.model_copy(
-        update={
-            "answer": " ".join(parts),
-            "refused": False,
-            "mode": "generative",
-            "citations": citations,
-            "sentences": sentences,
-            "notice": notice,
-            "timings_ms": timings,
-        }
-    )
-
-
-def _closest_sentence(assistant: Assistant, sentence: str, passage_text: str) -> str:
-    candidates = split_sentences(passage_text) or [passage_text]
-    vectors = assistant.embed_sentences([*candidates, sentence])
-    best = int(np.argmax(vectors[:-1] @ vectors[-1]))
-    return candidates[best]
-
-
-def _fallback(
-    extractive: Answer,
-    lang: str,
-    reason: str,
-    timings: dict[str, float],
-    started: float,
-    verdicts: list[AnswerSentence] | None = None,
-    table: dict[str, str] = FELL_BACK,
-) -> StreamEvent:
-    log.warning("generative answer not shown: %s", reason)
-    timings.setdefault("generate", round((time.perf_counter() - started) * 1000, 2))
-    notice = say(table, lang, reason=re.sub(r"\s+", " ", reason)[:200])
-    if extractive.notice:
-        notice = f"{notice} {extractive.notice}"
-    update: dict[str, object] = {"notice": notice, "timings_ms": timings}
-    if verdicts is not None:
-        update["sentences"] = list(extractive.sentences) + [v for v in verdicts if not v.supported]
-    return StreamEvent(kind="answer", answer=extractive.model_copy(update=update))

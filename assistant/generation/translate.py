@@ -11,23 +11,20 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 
-from assistant.answer.messages import KEPT_IN_SOURCE, TRANSLATED, say
+from assistant.answer.messages import KEPT_IN_SOURCE, MODEL_UNAVAILABLE, TRANSLATED, say
+from assistant.generation.assembly import assemble, covering_quote, fallback
+from assistant.generation.deps import GenerationDeps
 from assistant.generation.llm.model_files import LLMUnavailableError
 from assistant.generation.prompts import PLAIN_LANGUAGE_NAMES, TRANSLATE_PROMPT
 from assistant.generation.verify import verify
-from gfmd.records import AnswerSentence, ScoredChunk, StreamEvent
+from gfmd.records import Answer, AnswerSentence, ScoredChunk, StreamEvent
 from gfmd.text.languages import detect_language
 from gfmd.text.sentences import split_sentences
-
-if TYPE_CHECKING:
-    from assistant.api import Assistant
 
 log = logging.getLogger(__name__)
 
@@ -55,9 +52,37 @@ def needs_translation(context: list[ScoredChunk], quotes: list[str], lang: str) 
     return any(quote_language(q, p) != lang for p, q in zip(context, quotes, strict=True))
 
 
+def answer_by_translation(
+    deps: GenerationDeps,
+    question: str,
+    lang: str,
+    context: list[ScoredChunk],
+    quotes: list[str],
+    extractive: Answer,
+    timings: dict[str, float],
+    started: float,
+) -> Iterator[StreamEvent]:
+    """Stream the translations of the extractive answer's quotes, then yield the answer they make: each cited by
+    the verbatim span of its passage that holds what was translated, or the extractive answer when no verified
+    translation survived."""
+    done = yield from translated_answer(deps, question, lang, context, quotes, timings)
+    if not done.any_kept(quotes):
+        if done.failure:  # the model failed (crashed, hung, down), not the verification
+            yield fallback(extractive, lang, done.failure, timings, started, table=MODEL_UNAVAILABLE)
+            return
+        reasons = "; ".join(v.reason for v in done.verdicts if not v.supported)[:300]
+        yield fallback(extractive, lang, f"unverified translation ({reasons})", timings, started, done.verdicts)
+        return
+    # Each citation quotes, verbatim, the span of its passage that holds everything that was translated.
+    translated = [covering_quote(p.chunk.text, text) for p, text in zip(context, quotes, strict=True)]
+    answer = assemble(
+        deps.embed_sentences, extractive, context, done.verdicts, timings, notice=done.notice, quotes=translated
+    )
+    yield StreamEvent(kind="answer", answer=answer)
+
+
 def translated_answer(
-    assistant: Assistant,
-    llm: BaseChatModel,
+    deps: GenerationDeps,
     question: str,
     lang: str,
     context: list[ScoredChunk],
@@ -69,7 +94,28 @@ def translated_answer(
     Quotes already in the question's language are kept verbatim. Verdicts of translations that failed are kept
     (reported, unsupported) next to the verbatim quote that replaces them.
     """
-    settings = assistant.settings
+    pieces, failure = yield from _translate_each(deps, lang, context, quotes, timings)
+    t_verify = time.perf_counter()
+    marked = " ".join(
+        f"{sentence} [{n}]" for n, text in pieces.items() for sentence in split_sentences(text) if sentence.strip()
+    )
+    checked = verify(
+        marked, [p.chunk for p in context], deps.embed_sentences, deps.settings.support_threshold, question, lang
+    )
+    timings["verify"] = round((time.perf_counter() - t_verify) * 1000, 2)
+    verdicts, kept_in_source = _with_quotes_kept(checked.sentences, pieces, context, quotes, lang)
+    notice = say(TRANSLATED, lang)
+    if kept_in_source:
+        notice = f"{say(KEPT_IN_SOURCE, lang, n=kept_in_source)} {notice}"
+    return Translation(verdicts, notice, failure)
+
+
+def _translate_each(
+    deps: GenerationDeps, lang: str, context: list[ScoredChunk], quotes: list[str], timings: dict[str, float]
+) -> Generator[StreamEvent, None, tuple[dict[int, str], str]]:
+    """Ask the model for each quote not in `lang`, one at a time, streaming its tokens and each quote's [n];
+    returns the translations by quote number, and why the model stopped (unavailable, timeout) if it did."""
+    settings = deps.settings
     started = time.perf_counter()
     deadline = started + settings.llm_timeout
     pieces: dict[int, str] = {}
@@ -79,7 +125,7 @@ def translated_answer(
         if source == lang or time.perf_counter() > deadline:
             continue
         budget = max(settings.llm_max_tokens, int(len(quote) * _TOKENS_PER_CHAR))
-        chain = TRANSLATE_PROMPT | llm.bind(max_tokens=budget) | StrOutputParser()
+        chain = TRANSLATE_PROMPT | deps.llm.bind(max_tokens=budget) | StrOutputParser()
         inputs = {
             "source": PLAIN_LANGUAGE_NAMES.get(source, "Spanish"),
             "language": PLAIN_LANGUAGE_NAMES.get(lang, "English"),
@@ -99,17 +145,16 @@ def translated_answer(
         yield StreamEvent(kind="token", text=f" [{n}] ")
         pieces[n] = "".join(written).strip()
     timings["generate"] = round((time.perf_counter() - started) * 1000, 2)
+    return pieces, failure
 
-    t_verify = time.perf_counter()
-    marked = " ".join(
-        f"{sentence} [{n}]" for n, text in pieces.items() for sentence in split_sentences(text) if sentence.strip()
-    )
-    checked = verify(
-        marked, [p.chunk for p in context], assistant.embed_sentences, settings.support_threshold, question, lang
-    )
-    timings["verify"] = round((time.perf_counter() - t_verify) * 1000, 2)
+
+def _with_quotes_kept(
+    checked: list[AnswerSentence], pieces: dict[int, str], context: list[ScoredChunk], quotes: list[str], lang: str
+) -> tuple[list[AnswerSentence], int]:
+    """The verdicts in answer order, each quote whose translation failed (or was not asked for) kept verbatim
+    after the failed verdicts; and how many quotes in another language were kept so."""
     by_passage: dict[int, list[AnswerSentence]] = {}
-    for verdict in checked.sentences:
+    for verdict in checked:
         by_passage.setdefault(verdict.citations[0] if verdict.citations else 0, []).append(verdict)
     verdicts: list[AnswerSentence] = [v for v in by_passage.get(0, [])]  # sentences without a marker: reported
     kept_in_source = 0
@@ -123,7 +168,4 @@ def translated_answer(
             AnswerSentence(text=part, citations=[n], supported=True, support_score=1.0) for part in quote.split(" … ")
         ]
         kept_in_source += n in pieces or quote_language(quote, context[n - 1]) != lang
-    notice = say(TRANSLATED, lang)
-    if kept_in_source:
-        notice = f"{say(KEPT_IN_SOURCE, lang, n=kept_in_source)} {notice}"
-    return Translation(verdicts, notice, failure)
+    return verdicts, kept_in_source

@@ -1,7 +1,8 @@
-"""The document library: list, add and remove indexed documents, and open their pages.
+"""The document library: list, add and remove indexed documents, and find their files (pages.py opens their pages).
 
-These are the only functions the web chat uses to reach the index's documents, so `ui/` never imports Chroma
-or the ingest pipeline. A document's file is found through a small map kept beside the index
+These and pages.py are the only functions the web chat uses to reach the index's documents, so `ui/` never imports
+Chroma or the ingest pipeline. Each takes the index it works on; without one, the index this process shares with
+the assistant (`assistant.shared`). A document's file is found through a small map kept beside the index
 (`<index_dir>/sources.json`, written when a file is added here), then the uploads folder, then the bundled
 corpus; a file is served only when its bytes still hash to the registered `doc_id`, so nothing but an indexed
 document can ever be opened.
@@ -10,24 +11,21 @@ document can ever be opened.
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import logging
 import os
 import shutil
 import tempfile
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
 
-from gfmd.errors import IndexError_
+from assistant.shared import shared_index
+from gfmd.errors import IndexUnavailableError
 from gfmd.index import Index
 from gfmd.records import Document, content_hash
 from gfmd.settings import Settings
-from ingest.errors import IngestError
-from ingest.loaders import SUPPORTED, load_file
+from ingest.loaders import SUPPORTED
 from ingest.pipeline import FileResult, IngestReport, expand_paths, ingest_paths, remove_sources
 
 log = logging.getLogger(__name__)
@@ -39,16 +37,10 @@ Progress = Callable[[float, str], None]
 
 _write_lock = threading.Lock()  # one writer at a time: ingest, removal and the path map
 _hash_cache: dict[tuple[str, int, int], str] = {}
-_page_cache: OrderedDict[tuple[str, int, float, str], bytes] = OrderedDict()
-_cache_lock = threading.Lock()
 
 
 def _index(settings: Settings, index: Index | None) -> Index:
-    if index is not None:
-        return index
-    from assistant.api import get_assistant
-
-    return get_assistant(settings).index
+    return index if index is not None else shared_index(settings)
 
 
 def uploads_dir(settings: Settings) -> Path:
@@ -114,7 +106,7 @@ def _ingest_each(files: list[Path], idx: Index, report: IngestReport, progress: 
     as failed with the reason (each is all-or-nothing, so the index holds none of them), and the files already
     done keep their results."""
     seen: set[str] = set()
-    outage: IndexError_ | None = None
+    outage: IndexUnavailableError | None = None
     for number, path in enumerate(files):
         if progress is not None:
             progress(number / max(len(files), 1), path.name)
@@ -127,7 +119,7 @@ def _ingest_each(files: list[Path], idx: Index, report: IngestReport, progress: 
         seen.add(path.name)
         try:
             report.results.extend(ingest_paths([path], idx, refresh_lexical=False).results)
-        except IndexError_ as exc:
+        except IndexUnavailableError as exc:
             outage = exc
             log.warning("index unavailable while ingesting %s: %s", path.name, exc)
             report.results.append(FileResult(str(path), "failed", reason=f"not indexed: {exc}"))
@@ -154,7 +146,7 @@ def remove_document(source: str, settings: Settings, index: Index | None = None)
     return removed
 
 
-# --- files and pages
+# --- files
 def source_path(source: str, settings: Settings, index: Index | None = None) -> Path | None:
     """The file of an indexed document, only if its bytes are still the ones that were indexed."""
     doc = get_document(source, settings, index)
@@ -166,103 +158,6 @@ def source_path(source: str, settings: Settings, index: Index | None = None) -> 
     for path in candidates:
         if path.is_file() and _file_hash(path) == doc.doc_id:
             return path
-    return None
-
-
-def page_image(
-    source: str, page: int, settings: Settings, index: Index | None = None, quote: str = "", scale: float = 1.5
-) -> bytes | None:
-    """PNG of one page of an indexed PDF, `quote` highlighted where pdfium finds it (None for other documents,
-    unknown pages or a missing file)."""
-    doc = get_document(source, settings, index)
-    if doc is None or doc.kind != "pdf" or not 1 <= page <= doc.pages:
-        return None
-    key = (doc.doc_id, page, scale, quote)
-    with _cache_lock:
-        if key in _page_cache:
-            _page_cache.move_to_end(key)
-            return _page_cache[key]
-    path = source_path(source, settings, index)
-    png = _render_pdf_page(path, page, scale, quote) if path is not None else None
-    if png is not None:
-        with _cache_lock:
-            _page_cache[key] = png
-            while len(_page_cache) > 32:
-                _page_cache.popitem(last=False)
-    return png
-
-
-def page_text(source: str, page: int, settings: Settings, index: Index | None = None) -> str | None:
-    """The text of one page of an indexed document, as the loader reads it (None when unavailable)."""
-    doc = get_document(source, settings, index)
-    if doc is None or not 1 <= page <= doc.pages:
-        return None
-    path = source_path(source, settings, index)
-    if path is None:
-        return None
-    try:
-        if doc.kind == "pdf":
-            from pypdf import PdfReader
-
-            return PdfReader(str(path), strict=False).pages[page - 1].extract_text() or ""
-        return load_file(path).page_text(page)
-    except (IngestError, Exception) as exc:  # pypdf raises many types on damaged files
-        log.warning("cannot read page %d of %s: %s", page, source, exc)
-        return None
-
-
-def _render_pdf_page(path: Path, page: int, scale: float, quote: str) -> bytes | None:
-    import pypdfium2 as pdfium
-    from PIL import Image, ImageDraw
-
-    try:
-        pdf = pdfium.PdfDocument(str(path))
-        try:
-            pdf_page = pdf[page - 1]
-            image = pdf_page.render(scale=scale).to_pil().convert("RGBA")
-            rects = _quote_rects(pdf_page.get_textpage(), quote) if quote.strip() else []
-            height = pdf_page.get_height()
-        finally:
-            pdf.close()
-    except (pdfium.PdfiumError, IndexError, OSError) as exc:
-        log.warning("cannot render page %d of %s: %s", page, path, exc)
-        return None
-    if rects:
-        overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
-        draw = ImageDraw.Draw(overlay)
-        for left, bottom, right, top in rects:
-            box = (left * scale - 1, (height - top) * scale - 1, right * scale + 1, (height - bottom) * scale + 1)
-            draw.rectangle(box, fill=(250, 204, 21, 110))
-        image = Image.alpha_composite(image, overlay)
-    buffer = io.BytesIO()
-    image.convert("RGB").save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
-
-
-def _quote_rects(textpage: Any, quote: str) -> list[tuple[float, float, float, float]]:
-    """Boxes of the quote on the page: the whole quote, else its 6-word pieces found in order."""
-    words = quote.split()
-    whole = _find(textpage, " ".join(words), 0)
-    spans = [whole] if whole else []
-    if not spans:
-        after = 0
-        for start in range(0, len(words), 6):
-            hit = _find(textpage, " ".join(words[start : start + 6]), after)
-            if hit:
-                spans.append(hit)
-                after = hit[0] + hit[1]
-    rects: list[tuple[float, float, float, float]] = []
-    for first, count in spans:
-        n = textpage.count_rects(first, count)  # get_rect reads the boxes of the last count_rects call
-        rects.extend(textpage.get_rect(i) for i in range(n))
-    return rects
-
-
-def _find(textpage: Any, text: str, after: int) -> tuple[int, int] | None:
-    searcher = textpage.search(text, match_case=False)
-    while (hit := searcher.get_next()) is not None:
-        if hit[0] >= after:
-            return (int(hit[0]), int(hit[1]))
     return None
 
 

@@ -3,9 +3,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from assistant.answer.messages import EMPTY_INDEX, EMPTY_QUESTION, REFUSAL, TOO_LONG
 from assistant.api import Assistant, get_assistant
+from assistant.library import documents as library
+from assistant.shared import shared_index
 from gfmd.index import Index
 from gfmd.records import Filters
 from gfmd.settings import Settings
@@ -159,6 +162,27 @@ def test_get_assistant_is_one_per_index(tmp_path: Path, fake_embeddings: HashEmb
     first = get_assistant(_settings(tmp_path / "one"))
     assert get_assistant(_settings(tmp_path / "one")) is first
     assert get_assistant(_settings(tmp_path / "two")) is not first
+
+
+def test_the_library_adds_documents_to_the_index_the_assistant_answers_from(
+    tmp_path: Path, fake_embeddings: HashEmbeddings
+) -> None:
+    settings = _settings(tmp_path / "shared", min_support=0.3, min_support_cross=0.3)
+    assert library.add_files([DATA_DIR / TXT], settings).ok  # no index given: the one this process shares
+    assistant = get_assistant(settings)
+    assert assistant.index is shared_index(settings)
+    assert [d.source for d in library.list_documents(settings)] == [TXT]
+    answer = assistant.ask("How much did remittances to low and middle income countries reach in 2019?")
+    assert {c.source for c in answer.citations} == {TXT}
+
+
+def test_generation_gets_the_assistants_settings_model_and_embedders(fake_assistant: Assistant) -> None:
+    llm = FakeListChatModel(responses=["unused"])
+    deps = fake_assistant.generation_deps(llm)
+    assert deps.settings is fake_assistant.settings and deps.llm is llm
+    sentences = ["Remittances reached 554 billion dollars.", "The forum met in Geneva."]
+    assert (deps.embed_sentences(sentences) == fake_assistant.embed_sentences(sentences)).all()
+    assert deps.embed_query("remittances") == fake_assistant.index.embeddings.embed_query("remittances")
 
 
 # --- the real model (integration) ---------------------------------------------------------------------------------

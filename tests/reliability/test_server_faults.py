@@ -11,9 +11,10 @@ import pytest
 
 from assistant.api import Assistant
 from assistant.library.documents import uploads_dir
+from gfmd.errors import IndexUnavailableError
 from gfmd.index import Index
 from gfmd.settings import Settings
-from gfmd.store import WRITE_BATCH, IndexError_
+from gfmd.store import WRITE_BATCH
 from ingest.pipeline import ingest_paths
 from tests.fakes import HashEmbeddings
 from tests.reliability.chroma_server import ChromaServer
@@ -47,11 +48,11 @@ def test_server_stopped_mid_session_then_restarted(
     index.registry_check_s = 3600.0
     assert REMITTANCE_SOURCE in {c.source for c in assistant.ask(REMITTANCE_QUESTION).citations}
     index.registry_check_s = 0.0
-    with pytest.raises(IndexError_, match=f"Chroma server at {chroma_server.url}"):
+    with pytest.raises(IndexUnavailableError, match=f"Chroma server at {chroma_server.url}"):
         assistant.ask(REMITTANCE_QUESTION)
-    with pytest.raises(IndexError_, match=f"Chroma server at {chroma_server.url}"):
+    with pytest.raises(IndexUnavailableError, match=f"Chroma server at {chroma_server.url}"):
         ingest_paths([corpus_dir / BRIEF], index)
-    with pytest.raises(IndexError_, match="not reachable"):
+    with pytest.raises(IndexUnavailableError, match="not reachable"):
         Index(server_settings)  # a worker starting while the server is down
     assert time.monotonic() - started < 20, "errors must come at once, not after a long wait"
 
@@ -102,9 +103,9 @@ def test_hung_server_times_out(
     chroma_server.freeze()  # accepts connections (the kernel does) but never answers
     try:
         started = time.monotonic()
-        with pytest.raises(IndexError_, match="no answer within 2 s"):
+        with pytest.raises(IndexUnavailableError, match="no answer within 2 s"):
             assistant.ask(REMITTANCE_QUESTION)
-        with pytest.raises(IndexError_, match="no answer within"):
+        with pytest.raises(IndexUnavailableError, match="no answer within"):
             ingest_paths([corpus_dir / BRIEF], index)
         assert time.monotonic() - started < 15
     finally:

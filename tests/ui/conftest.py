@@ -106,7 +106,7 @@ class FakeAssistant:
     def __init__(self, answer: Answer | None = None, fail: bool = False, error: Exception | None = None) -> None:
         self.answer = answer or make_answer()
         self.fail = fail
-        self.error = error  # raised instead of answering, e.g. the store's `IndexError_`
+        self.error = error  # raised instead of answering, e.g. the store's `IndexUnavailableError`
         self.calls: list[dict[str, Any]] = []
 
     def stream(

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from gfmd.errors import IndexError_
+from gfmd.errors import IndexUnavailableError
 from gfmd.records import Filters
 from tests.ui.conftest import FakeAssistant, build_tiny_assistant, make_answer
 from ui.chat import ERROR_MESSAGE, Conversation, chat_turn, feedback_rating, make_filters, stream_answer
 
-SERVER_DOWN = IndexError_(
+SERVER_DOWN = IndexUnavailableError(
     "reading from the Chroma server at http://127.0.0.1:8000 failed: ConnectError: [Errno 111] Connection refused"
 )
 

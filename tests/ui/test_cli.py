@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.answer.messages import EMPTY_INDEX
-from gfmd.errors import IndexError_
+from gfmd.errors import IndexUnavailableError
 from gfmd.settings import Settings
 from gfmd.settings_doc import settings_table
 from gfmd.store import Store
@@ -255,7 +255,7 @@ def test_serve_when_no_corpus_file_can_be_indexed_names_them(
 
 def test_a_chroma_error_after_opening_names_the_index(ingested: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def unreadable(self: object, *args: object, **kwargs: object) -> None:
-        raise IndexError_(f"reading from the index directory {Settings().index_dir} failed: disk I/O error")
+        raise IndexUnavailableError(f"reading from the index directory {Settings().index_dir} failed: disk I/O error")
 
     monkeypatch.setattr(Store, "documents", unreadable)
     line = _one_error_line(gfmd("documents"))

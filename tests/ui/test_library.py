@@ -1,5 +1,5 @@
-"""The document library (assistant/library/documents.py and ui/library.py) on a tiny real index with the fake
-embedder."""
+"""The document library (assistant/library/documents.py, pages.py and ui/library.py) on a tiny real index with the
+fake embedder."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.library import documents as library
+from assistant.library import pages
 from tests.ui.conftest import citation, make_answer
 from tests.ui.pdfs import write_pdf
 from ui.library import document_rows, filter_choices, ingest_uploads, open_citation, outcomes_html, remove
@@ -46,7 +47,7 @@ def test_files_are_found_only_for_registered_unchanged_documents(tiny_assistant:
     assert mapping["remittances-note_2020_en.txt"] == str(found.resolve())
     for bad in ("../corpus/remittances-note_2020_en.txt", "/etc/passwd", "not-indexed.txt", ""):
         assert library.source_path(bad, settings, index=index) is None
-        assert library.page_text(bad, 1, settings, index=index) is None
+        assert pages.page_text(bad, 1, settings, index=index) is None
     # A file edited after it was indexed is no longer the document the answers quote: it is not served.
     edited = tmp_path / "edited-note_2024_en.txt"
     edited.write_text("An edited note about seasonal workers and their visas.\n", encoding="utf-8")
@@ -54,16 +55,16 @@ def test_files_are_found_only_for_registered_unchanged_documents(tiny_assistant:
     assert library.source_path(edited.name, settings, index=index) == edited.resolve()
     edited.write_text("Changed on disk later.\n", encoding="utf-8")
     assert library.source_path(edited.name, settings, index=index) is None
-    assert library.page_text(edited.name, 1, settings, index=index) is None
+    assert pages.page_text(edited.name, 1, settings, index=index) is None
     assert library.remove_document(edited.name, settings, index=index)
 
 
 def test_text_pages_are_read_as_the_loader_reads_them(tiny_assistant: Any) -> None:
     settings, index = tiny_assistant.settings, tiny_assistant.index
-    text = library.page_text("remittances-note_2020_en.txt", 1, settings, index=index)
+    text = pages.page_text("remittances-note_2020_en.txt", 1, settings, index=index)
     assert text is not None and "554 billion dollars" in text
-    assert library.page_text("remittances-note_2020_en.txt", 2, settings, index=index) is None
-    assert library.page_image("remittances-note_2020_en.txt", 1, settings, index=index) is None  # not a PDF
+    assert pages.page_text("remittances-note_2020_en.txt", 2, settings, index=index) is None
+    assert pages.page_image("remittances-note_2020_en.txt", 1, settings, index=index) is None  # not a PDF
 
 
 def test_pdf_upload_page_image_viewer_and_removal(tiny_assistant: Any, tmp_path: Path) -> None:
@@ -84,13 +85,13 @@ def test_pdf_upload_page_image_viewer_and_removal(tiny_assistant: Any, tmp_path:
     assert library.source_path(pdf.name, settings, index=index) == stored.resolve()
     assert not any((library.uploads_dir(settings) / ".incoming").iterdir())  # staging cleaned up
 
-    png = library.page_image(pdf.name, 2, settings, index=index)
+    png = pages.page_image(pdf.name, 2, settings, index=index)
     assert png is not None and png.startswith(b"\x89PNG")
-    assert library.page_image(pdf.name, 3, settings, index=index) is None
-    assert library.page_image(pdf.name, 0, settings, index=index) is None
+    assert pages.page_image(pdf.name, 3, settings, index=index) is None
+    assert pages.page_image(pdf.name, 0, settings, index=index) is None
 
     quote = "The joint committee approved 4000 seasonal work visas for farm workers in the second year."
-    marked = library.page_image(pdf.name, 2, settings, index=index, quote=quote)
+    marked = pages.page_image(pdf.name, 2, settings, index=index, quote=quote)
     assert marked is not None and yellow_pixels(marked) > 1000 and yellow_pixels(png) == 0
     answer = make_answer(citations=[citation(1, quote, source=pdf.name, page=2, title="Seasonal work")])
     view = open_citation(answer, 1, settings, index=index)
@@ -103,7 +104,7 @@ def test_pdf_upload_page_image_viewer_and_removal(tiny_assistant: Any, tmp_path:
     assert "Removed" in remove(pdf.name, settings, index=index)
     assert not stored.exists()
     assert pdf.name not in state(tiny_assistant)[0]
-    assert library.page_image(pdf.name, 2, settings, index=index) is None
+    assert pages.page_image(pdf.name, 2, settings, index=index) is None
     assert "no longer in the index" in open_citation(answer, 1, settings, index=index).html  # type: ignore[union-attr]
     assert "not in the index" in remove(pdf.name, settings, index=index)
 
@@ -136,7 +137,7 @@ def test_reuploading_a_changed_file_replaces_the_document(tiny_assistant: Any, t
     assert ingest_uploads([path], settings, index=index)[0].message.startswith("added")
     path.write_text("# Visa note\n\nShort stay visas were issued within five days.\n", encoding="utf-8")
     assert ingest_uploads([path], settings, index=index)[0].message.startswith("updated")
-    text = library.page_text(path.name, 1, settings, index=index)
+    text = pages.page_text(path.name, 1, settings, index=index)
     assert text is not None and "five days" in text
     assert library.remove_document(path.name, settings, index=index)
 
@@ -147,7 +148,7 @@ def test_empty_removal_request() -> None:
 
 def test_an_unavailable_index_shows_the_documents_last_seen(tiny_assistant: Any, monkeypatch: Any) -> None:
     from assistant.library.feedback import FeedbackStore
-    from gfmd.errors import IndexError_
+    from gfmd.errors import IndexUnavailableError
     from ui.context import AppContext
 
     ctx = AppContext(
@@ -157,7 +158,7 @@ def test_an_unavailable_index_shows_the_documents_last_seen(tiny_assistant: Any,
     assert seen
 
     def down(*args: Any, **kwargs: Any) -> Any:
-        raise IndexError_("the Chroma server at http://127.0.0.1:9 did not answer")
+        raise IndexUnavailableError("the Chroma server at http://127.0.0.1:9 did not answer")
 
     monkeypatch.setattr(tiny_assistant.index.store, "documents", down)
     assert [d.source for d in ctx.documents()] == seen  # a page load renders instead of raising into Gradio

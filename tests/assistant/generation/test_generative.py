@@ -18,7 +18,8 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from assistant.answer.messages import MODEL_DOUBTS, MODEL_UNAVAILABLE, QUOTES_IN_YOUR_LANGUAGE
 from assistant.api import Assistant
-from assistant.generation.generative import covering_quote, excerpt
+from assistant.generation.assembly import covering_quote
+from assistant.generation.generative import excerpt
 from assistant.generation.llm.model_files import LLMUnavailableError
 from assistant.generation.prompts import NO_ANSWER
 from assistant.retrieval.retrieve import Retrieval
@@ -346,7 +347,7 @@ def _towards(fake: HashEmbeddings, *indices: int) -> np.ndarray:
 
 
 def test_excerpt_of_a_short_passage_is_the_whole_text(empty: Assistant, fake_embeddings: HashEmbeddings) -> None:
-    assert excerpt(empty, TEXT, _towards(fake_embeddings, 1), len(TEXT)) == TEXT
+    assert excerpt(empty.embed_sentences, TEXT, _towards(fake_embeddings, 1), len(TEXT)) == TEXT
 
 
 @pytest.mark.parametrize(
@@ -360,16 +361,16 @@ def test_excerpt_keeps_the_sentences_closest_to_the_question(
     empty: Assistant, fake_embeddings: HashEmbeddings, closest: tuple[int, int], expected: str
 ) -> None:
     budget = sum(len(SENTENCES[i]) + 1 for i in closest) + 10  # room for these two, not a third
-    assert excerpt(empty, TEXT, _towards(fake_embeddings, *closest), budget) == expected
+    assert excerpt(empty.embed_sentences, TEXT, _towards(fake_embeddings, *closest), budget) == expected
 
 
 def test_excerpt_keeps_the_closest_sentence_even_over_budget(empty: Assistant, fake_embeddings: HashEmbeddings) -> None:
-    assert excerpt(empty, TEXT, _towards(fake_embeddings, 4), 40) == SENTENCES[4]
+    assert excerpt(empty.embed_sentences, TEXT, _towards(fake_embeddings, 4), 40) == SENTENCES[4]
 
 
 def test_excerpt_of_one_long_sentence_is_cut_at_a_word(empty: Assistant, fake_embeddings: HashEmbeddings) -> None:
     text = "remittances to low and middle income countries " * 6
-    cut = excerpt(empty, text, _towards(fake_embeddings, 1), 100)
+    cut = excerpt(empty.embed_sentences, text, _towards(fake_embeddings, 1), 100)
     assert cut.endswith(" …") and len(cut) <= 102
     assert text.startswith(cut[:-2]) and text[len(cut) - 2] == " "
 

@@ -110,7 +110,7 @@ def test_a_failed_translation_is_replaced_by_its_quote_and_the_others_are_kept(
     context = [_passage_with(assistant, "554 billion"), _passage_with(assistant, "272 millones")]
     quotes = [_quote(context[0], "554 billion"), _quote(context[1], "272 millones")]
     timings: dict[str, float] = {}
-    run = translated_answer(assistant, assistant.llm(), QUESTION_TWO, "fr", context, quotes, timings)
+    run = translated_answer(assistant.generation_deps(assistant.llm()), QUESTION_TWO, "fr", context, quotes, timings)
     streamed: list[str] = []
     try:
         while True:
