@@ -21,7 +21,6 @@ from assistant.answer.extractive import extract
 from assistant.answer.messages import (
     EMPTY_INDEX,
     EMPTY_QUESTION,
-    LANG_NAMES,
     MODEL_UNAVAILABLE,
     QUOTED_FROM,
     QUOTES_IN_YOUR_LANGUAGE,
@@ -37,7 +36,7 @@ from assistant.shared import index_key, shared_index
 from gfmd.index import Index
 from gfmd.records import Answer, Filters, ModelStatus, ScoredChunk, StreamEvent
 from gfmd.settings import Settings, get_settings, quotes_suffice
-from gfmd.text.languages import detect_language
+from gfmd.text.languages import LANGUAGE_NAMES, detect_language
 
 log = logging.getLogger(__name__)
 
@@ -218,7 +217,7 @@ class Assistant:
         source_langs = sorted({c.lang for c in extraction.citations if c.lang != lang})
         notice = ""
         if source_langs:
-            names = ", ".join(LANG_NAMES.get(lang, LANG_NAMES["en"]).get(sl, sl) for sl in source_langs)
+            names = ", ".join(LANGUAGE_NAMES.get(lang, LANGUAGE_NAMES["en"]).get(sl, sl) for sl in source_langs)
             notice = say(QUOTED_FROM, lang, langs=names)
         answer = Answer(
             answer=text,

@@ -39,10 +39,12 @@ def _clear_gfmd_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _reset_caches() -> None:
     import assistant.api
+    import assistant.shared
     from gfmd.settings import get_settings
 
     get_settings.cache_clear()
     assistant.api._assistants.clear()
+    assistant.shared._indexes.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,5 @@
-"""The library tab and the page viewer, as plain functions over `assistant.library.documents` (no gradio here).
+"""The library tab and the page viewer, as plain functions over `assistant.library` (documents and pages; no gradio
+here).
 
 Uploads are checked (`ui.uploads`) before they are staged and ingested; the viewer opens only the page of a
 citation the reader was shown, resolved through the registry, never a path sent by the browser.
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.library import documents as library
+from assistant.library import pages
 from gfmd.errors import IndexUnavailableError
 from gfmd.records import Answer, Document
 from gfmd.settings import Settings
@@ -124,8 +126,8 @@ def open_citation(answer: Answer | None, n: int, settings: Settings, index: Any 
     doc = library.get_document(citation.source, settings, index=index)
     if doc is None:
         return PageView(f'<p class="gfmd-error">{escape(citation.source)} is no longer in the index.</p>')
-    text = library.page_text(doc.source, citation.page, settings, index=index)
-    image = library.page_image(doc.source, citation.page, settings, index=index, quote=citation.quote)
+    text = pages.page_text(doc.source, citation.page, settings, index=index)
+    image = pages.page_image(doc.source, citation.page, settings, index=index, quote=citation.quote)
     html = page_html(doc.title, doc.source, citation.page, doc.pages, text, citation.quote, doc.paginated)
     label = f"{doc.title} · page {citation.page} of {doc.pages}"
     return PageView(html, image, _download_copy(doc.source, settings, index), label)

@@ -27,11 +27,6 @@ QUOTED_FROM = {
     "es": "Citado textualmente de la fuente ({langs}).",
     "fr": "Cité textuellement de la source ({langs}).",
 }
-LANG_NAMES = {
-    "en": {"en": "English", "es": "Spanish", "fr": "French"},
-    "es": {"en": "inglés", "es": "español", "fr": "francés"},
-    "fr": {"en": "anglais", "es": "espagnol", "fr": "français"},
-}
 
 
 def say(table: dict[str, str], lang: str, **values: object) -> str:

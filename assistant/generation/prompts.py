@@ -92,7 +92,6 @@ TRANSLATE_EXAMPLES = [
         "El Fondo recibió 12 millones de dólares de cinco donantes, entre ellos Suiza.",
     ),
 ]
-PLAIN_LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "fr": "French"}
 
 
 def _translate_prompt() -> ChatPromptTemplate:

@@ -20,10 +20,10 @@ from assistant.answer.messages import KEPT_IN_SOURCE, MODEL_UNAVAILABLE, TRANSLA
 from assistant.generation.assembly import assemble, covering_quote, fallback
 from assistant.generation.deps import GenerationDeps
 from assistant.generation.llm.model_files import LLMUnavailableError
-from assistant.generation.prompts import PLAIN_LANGUAGE_NAMES, TRANSLATE_PROMPT
+from assistant.generation.prompts import TRANSLATE_PROMPT
 from assistant.generation.verify import verify
 from gfmd.records import Answer, AnswerSentence, ScoredChunk, StreamEvent
-from gfmd.text.languages import detect_language
+from gfmd.text.languages import LANGUAGE_NAMES, detect_language
 from gfmd.text.sentences import split_sentences
 
 log = logging.getLogger(__name__)
@@ -127,8 +127,8 @@ def _translate_each(
         budget = max(settings.llm_max_tokens, int(len(quote) * _TOKENS_PER_CHAR))
         chain = TRANSLATE_PROMPT | deps.llm.bind(max_tokens=budget) | StrOutputParser()
         inputs = {
-            "source": PLAIN_LANGUAGE_NAMES.get(source, "Spanish"),
-            "language": PLAIN_LANGUAGE_NAMES.get(lang, "English"),
+            "source": LANGUAGE_NAMES["en"].get(source, "Spanish"),
+            "language": LANGUAGE_NAMES["en"].get(lang, "English"),
             "text": quote.replace("<<<", "«").replace(">>>", "»"),
         }
         written: list[str] = []
