@@ -11,7 +11,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 from langchain_core.language_models import BaseChatModel
@@ -34,7 +34,7 @@ from assistant.generation.translate import needs_translation
 from assistant.retrieval.retrieve import Retrieval, Retriever
 from assistant.shared import index_key, shared_index
 from gfmd.index import Index
-from gfmd.records import Answer, Filters, ModelStatus, ScoredChunk, StreamEvent
+from gfmd.records import Answer, AskOptions, Filters, ModelStatus, ScoredChunk, StreamEvent
 from gfmd.settings import Settings, get_settings, quotes_suffice
 from gfmd.text.languages import LANGUAGE_NAMES, detect_language
 
@@ -53,37 +53,24 @@ class Assistant:
         self._llm_lock = threading.Lock()
 
     # --- public
-    def ask(
-        self,
-        question: str,
-        k: int | None = None,
-        filters: Filters | None = None,
-        history: Sequence[str] = (),
-        mode: str | None = None,
-    ) -> Answer:
+    def ask(self, question: str, **options: Unpack[AskOptions]) -> Answer:
         """Answer `question` (a follow-up is read in the light of `history`, the earlier questions)."""
         answer: Answer | None = None
-        for event in self.stream(question, k=k, filters=filters, history=history, mode=mode):
+        for event in self.stream(question, **options):
             if event.kind == "answer":
                 answer = event.answer
         assert answer is not None
         return answer
 
-    def stream(
-        self,
-        question: str,
-        k: int | None = None,
-        filters: Filters | None = None,
-        history: Sequence[str] = (),
-        mode: str | None = None,
-    ) -> Iterator[StreamEvent]:
+    def stream(self, question: str, **options: Unpack[AskOptions]) -> Iterator[StreamEvent]:
         """Yield the answer text as it is produced, then the complete, verified `Answer`.
 
         `mode` is "extractive" or "generative" (default: `GFMD_ANSWER_MODE`). Extractive answers are whole at
         once and streamed sentence by sentence; generative ones stream the model's tokens.
         """
         started = time.perf_counter()
-        mode = mode or self.settings.answer_mode
+        k, filters, history = options.get("k"), options.get("filters"), options.get("history", ())
+        mode = options.get("mode") or self.settings.answer_mode
         if self.settings.llm_backend == "none":
             mode = "extractive"  # configured without a model: extractive by choice, not as a fallback
         question = (question or "").strip()

@@ -4,20 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from evals.evaluate import lower_is_better
+from evals.evaluate import PLOTTED_METRICS, lower_is_better
 from evals.outcome import EvalOutcome
-
-PLOTTED = (
-    "answered_but_wrong",
-    "hit@1",
-    "hit@5",
-    "mrr",
-    "citation_validity",
-    "citation_support",
-    "fact_recall",
-    "refusal_accuracy",
-    "false_refusal_rate",
-)
 
 
 def plot_metrics(outcome: EvalOutcome, path: Path) -> None:
@@ -30,11 +18,11 @@ def plot_metrics(outcome: EvalOutcome, path: Path) -> None:
     width = 0.8 / len(systems)
     fig, ax = plt.subplots(figsize=(11, 4.8))
     for i, system in enumerate(systems):
-        xs = [x + (i - (len(systems) - 1) / 2) * width for x in range(len(PLOTTED))]
-        values = [system.value(name) for name in PLOTTED]
+        xs = [x + (i - (len(systems) - 1) / 2) * width for x in range(len(PLOTTED_METRICS))]
+        values = [system.value(name) for name in PLOTTED_METRICS]
         # Error bars: the Wilson 95 % interval of each proportion (none for MRR or a metric not scored).
-        errors = [[0.0] * len(PLOTTED), [0.0] * len(PLOTTED)]
-        for j, name in enumerate(PLOTTED):
+        errors = [[0.0] * len(PLOTTED_METRICS), [0.0] * len(PLOTTED_METRICS)]
+        for j, name in enumerate(PLOTTED_METRICS):
             result = system.metrics.get(name)
             share = result.share() if result is not None else None
             if share is not None and share.value is not None:
@@ -52,8 +40,8 @@ def plot_metrics(outcome: EvalOutcome, path: Path) -> None:
                 xytext=(0, 2),
                 textcoords="offset points",
             )
-    ax.set_xticks(range(len(PLOTTED)))
-    ax.set_xticklabels([f"{n}\n(lower is better)" if lower_is_better(n) else n for n in PLOTTED], fontsize=7)
+    ax.set_xticks(range(len(PLOTTED_METRICS)))
+    ax.set_xticklabels([f"{n}\n(lower is better)" if lower_is_better(n) else n for n in PLOTTED_METRICS], fontsize=7)
     ax.set_ylim(0, 1.1)
     ax.set_ylabel("share")
     ax.set_title(f"GFMD assistant evaluation: {len(outcome.product_runs)} items ({outcome.mode})")

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from evals.evaluate import SystemEval, verdicts_of
+from evals.evaluate import PLOTTED_METRICS, SystemEval, verdicts_of
 from evals.metrics.base import ItemRun
 from evals.outcome import EvalOutcome, failures_by_category
 from evals.plot import plot_metrics
@@ -20,18 +20,7 @@ def write_reports(outcome: EvalOutcome) -> None:
     plot_metrics(outcome, outcome.metrics_png)
 
 
-SUMMARY = (
-    "answered_but_wrong",
-    "hit@1",
-    "hit@5",
-    "mrr",
-    "citation_validity",
-    "citation_support",
-    "fact_recall",
-    "refusal_accuracy",
-    "false_refusal_rate",
-    "latency_p50_total",
-)
+SUMMARY = (*PLOTTED_METRICS, "latency_p50_total")
 
 
 def summary_line(system: SystemEval) -> str:

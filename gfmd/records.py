@@ -6,7 +6,8 @@ They depend on nothing but pydantic, so any module can import them without pulli
 from __future__ import annotations
 
 import hashlib
-from typing import Literal
+from collections.abc import Sequence
+from typing import Literal, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -147,6 +148,15 @@ class Filters(Frozen):
 
     def is_empty(self) -> bool:
         return not self.sources and self.lang is None and self.year is None
+
+
+class AskOptions(TypedDict, total=False):
+    """How a question is asked, besides its text; every key is optional."""
+
+    k: int | None  # passages to retrieve (default: GFMD_TOP_K)
+    filters: Filters | None  # documents, language or year to keep to
+    history: Sequence[str]  # the earlier questions of the conversation, oldest first
+    mode: str | None  # "extractive" or "generative" (default: GFMD_ANSWER_MODE)
 
 
 class Answer(Frozen):

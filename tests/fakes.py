@@ -24,6 +24,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import Field
 
+from gfmd.records import AskOptions
 from gfmd.text.normalize import fold
 
 DIM = 384
@@ -112,3 +113,14 @@ class ScriptedChatModel(GenericFakeChatModel):
         self.prompts.append(list(messages))
         reply = self.script("\n".join(m.text for m in messages))
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=reply))])
+
+
+def recorded_call(question: str, options: AskOptions) -> dict[str, Any]:
+    """One call of a fake assistant's `stream`, every option spelled out (what a test checks it was asked with)."""
+    return {
+        "question": question,
+        "k": options.get("k"),
+        "filters": options.get("filters"),
+        "history": list(options.get("history", ())),
+        "mode": options.get("mode"),
+    }

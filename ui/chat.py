@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, Unpack
 
 from assistant.library.feedback import FeedbackStore
 from gfmd.errors import IndexUnavailableError
-from gfmd.records import Answer, Filters, StreamEvent
+from gfmd.records import Answer, AskOptions, Filters, StreamEvent
 from ui.render import (
     answer_to_markdown,
     escape_markdown,
@@ -37,14 +37,7 @@ _RATING = {"Like": "up", "Dislike": "down", "The evidence is wrong": "wrong_evid
 class Streams(Protocol):
     """What the chat needs from the assistant (the real `Assistant`, or a fake in tests)."""
 
-    def stream(
-        self,
-        question: str,
-        k: int | None = None,
-        filters: Filters | None = None,
-        history: Sequence[str] = (),
-        mode: str | None = None,
-    ) -> Iterator[StreamEvent]: ...
+    def stream(self, question: str, **options: Unpack[AskOptions]) -> Iterator[StreamEvent]: ...
 
 
 @dataclass

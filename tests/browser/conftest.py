@@ -10,13 +10,13 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import pytest
 
-from gfmd.records import Filters, StreamEvent
+from gfmd.records import AskOptions, StreamEvent
 from tests.ui.conftest import build_tiny_assistant, free_port
 
 CHROMIUM = os.environ.get("GFMD_CHROMIUM", "/usr/bin/chromium")
@@ -47,15 +47,8 @@ class WordByWord:
         self.index = assistant.index
         self.delay = delay
 
-    def stream(
-        self,
-        question: str,
-        k: int | None = None,
-        filters: Filters | None = None,
-        history: Sequence[str] = (),
-        mode: str | None = None,
-    ) -> Iterator[StreamEvent]:
-        for event in self.assistant.stream(question, k=k, filters=filters, history=history, mode=mode):
+    def stream(self, question: str, **options: Unpack[AskOptions]) -> Iterator[StreamEvent]:
+        for event in self.assistant.stream(question, **options):
             if event.kind != "token":
                 yield event
                 continue

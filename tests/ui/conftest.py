@@ -4,15 +4,15 @@ and a live app on 127.0.0.1 (random free port) for gradio_client and browser tes
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import pytest
 
-from gfmd.records import Answer, AnswerSentence, Citation, Filters, StreamEvent
+from gfmd.records import Answer, AnswerSentence, AskOptions, Citation, StreamEvent
 from gfmd.settings import Settings
-from tests.fakes import HashEmbeddings
+from tests.fakes import HashEmbeddings, recorded_call
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SCRIPT_DOC = """Dangerous sample <script>window.__gfmd_xss = 1</script> for escaping tests
@@ -109,15 +109,8 @@ class FakeAssistant:
         self.error = error  # raised instead of answering, e.g. the store's `IndexUnavailableError`
         self.calls: list[dict[str, Any]] = []
 
-    def stream(
-        self,
-        question: str,
-        k: int | None = None,
-        filters: Filters | None = None,
-        history: Sequence[str] = (),
-        mode: str | None = None,
-    ) -> Iterator[StreamEvent]:
-        self.calls.append({"question": question, "k": k, "filters": filters, "history": list(history), "mode": mode})
+    def stream(self, question: str, **options: Unpack[AskOptions]) -> Iterator[StreamEvent]:
+        self.calls.append(recorded_call(question, options))
         if self.fail:
             raise RuntimeError("boom")
         if self.error is not None:

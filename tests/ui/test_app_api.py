@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import httpx
 import pytest
 from docx import Document as Docx
 
-from gfmd.records import Filters, StreamEvent
+from gfmd.records import AskOptions, Filters, StreamEvent
+from tests.fakes import recorded_call
 from tests.ui.conftest import build_tiny_assistant, free_port
 from tests.ui.pdfs import write_pdf
 
@@ -28,16 +29,9 @@ class Recording:
         self.settings = assistant.settings
         self.calls: list[dict[str, Any]] = []
 
-    def stream(
-        self,
-        question: str,
-        k: int | None = None,
-        filters: Filters | None = None,
-        history: Sequence[str] = (),
-        mode: str | None = None,
-    ) -> Iterator[StreamEvent]:
-        self.calls.append({"question": question, "k": k, "filters": filters, "history": list(history), "mode": mode})
-        return self.assistant.stream(question, k=k, filters=filters, history=history, mode=mode)  # type: ignore[no-any-return]
+    def stream(self, question: str, **options: Unpack[AskOptions]) -> Iterator[StreamEvent]:
+        self.calls.append(recorded_call(question, options))
+        return self.assistant.stream(question, **options)  # type: ignore[no-any-return]
 
 
 @pytest.fixture(scope="module")
