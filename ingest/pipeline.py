@@ -24,7 +24,7 @@ from gfmd.index import Index
 from gfmd.records import Chunk, Document, content_hash
 from ingest.chunking import chunk_file
 from ingest.errors import IngestError
-from ingest.loaders import SUPPORTED, load_file
+from ingest.loaders import SUPPORTED, LoadedFile, load_file
 
 log = logging.getLogger(__name__)
 
@@ -188,24 +188,29 @@ def _ingest_one(path: Path, index: Index, registered: dict[str, Document], progr
         if old_vectors is not None:
             known = {embedding_text(c): v for c, v in zip(old_chunks, old_vectors, strict=True)}
     vectors = embed_chunks(index, chunks, settings.embedding_batch, progress, path.name, known)
-    document = Document(
+    document = document_record(loaded, path.name, len(chunks))
+    index.store.write_document(document, chunks, vectors)
+    registered[path.name] = document
+    status: Status = "updated" if previous is not None else "added"
+    log.info("%s %s: %d pages, %d chunks", status, path, loaded.pages, len(chunks))
+    return FileResult(str(path), status, path.name, loaded.doc_id, loaded.pages, len(chunks))
+
+
+def document_record(loaded: LoadedFile, source: str, chunks: int) -> Document:
+    """The registry's record of a loaded file stored as `source` in `chunks` passages, stamped now."""
+    return Document(
         doc_id=loaded.doc_id,
-        source=path.name,
+        source=source,
         title=loaded.title,
         lang=loaded.lang,
         year=loaded.year,
         kind=loaded.kind,
         pages=loaded.pages,
         paginated=loaded.paginated,
-        chunks=len(chunks),
+        chunks=chunks,
         pipeline=PIPELINE_VERSION,
         added_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
-    index.store.write_document(document, chunks, vectors)
-    registered[path.name] = document
-    status: Status = "updated" if previous is not None else "added"
-    log.info("%s %s: %d pages, %d chunks", status, path, loaded.pages, len(chunks))
-    return FileResult(str(path), status, path.name, loaded.doc_id, loaded.pages, len(chunks))
 
 
 def remove_sources(sources: Iterable[str], index: Index) -> list[str]:

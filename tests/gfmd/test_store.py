@@ -11,6 +11,7 @@ from gfmd.settings import Settings
 from gfmd.store import ModelMismatchError, Store, where_clause
 from ingest.chunking import chunk_file
 from ingest.loaders import load_file
+from ingest.pipeline import document_record
 from tests.conftest import Samples
 from tests.fakes import HashEmbeddings, OtherHashEmbeddings
 
@@ -18,17 +19,7 @@ from tests.fakes import HashEmbeddings, OtherHashEmbeddings
 def _document(path: Path, fake: HashEmbeddings) -> tuple[Document, list[Chunk], np.ndarray]:
     loaded = load_file(path)
     chunks = chunk_file(loaded, max_chars=300)
-    document = Document(
-        doc_id=loaded.doc_id,
-        source=path.name,
-        title=loaded.title,
-        lang=loaded.lang,
-        year=loaded.year,
-        kind=loaded.kind,
-        pages=loaded.pages,
-        paginated=loaded.paginated,
-        chunks=len(chunks),
-    )
+    document = document_record(loaded, path.name, len(chunks))
     vectors = np.asarray(fake.embed_documents([c.text for c in chunks]), dtype=np.float32)
     return document, chunks, vectors
 
