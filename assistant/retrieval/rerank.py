@@ -13,11 +13,10 @@ Signals of one candidate passage:
   named document; `assistant.retrieval.docmatch`).
 
 The weights were fit by logistic regression (gold passage or not) on the full-corpus golden set and
-cross-validated by `python -m bench.tune_rerank` (5-fold, seeds 0/1/2): hit@5 0.944/0.922/0.933 and cross-lingual
-hit@5 0.949/0.908/0.929 with the cross-language `coverage`; 0.911 and 0.888 with the earlier same-stem coverage;
-0.889 for reciprocal rank fusion alone. They are divided by the `native` weight so a score reads in similarity
-units: the extractive answerer compares passage scores with sentence similarities. The names, not the fitted
-values, are the interface: rerun the tuner after changing a signal.
+cross-validated by `python -m bench.tune_rerank` (docs/experiments.md has what each signal gained). They are
+divided by the `native` weight so a score reads in similarity units: the extractive answerer compares passage
+scores with sentence similarities. The names, not the fitted values, are the interface: rerun the tuner after
+changing a signal.
 """
 
 from __future__ import annotations
@@ -32,6 +31,7 @@ from assistant.retrieval.terms import coverage_units, passage_stems, stem_prefix
 from gfmd.lexical import index_text
 from gfmd.records import Chunk, ScoredChunk
 
+# A rank r counts RANK_SCALE / (RANK_SCALE + r): the first few ranks differ much, the tail of a list little.
 RANK_SCALE = 10
 
 # Logistic-regression weights (bench/tune_rerank.py), scaled so `native` has weight 1.
@@ -62,6 +62,8 @@ def rank_feature(rank: int | None) -> float:
 
 
 _STEMS: OrderedDict[tuple[str, str], tuple[frozenset[str], frozenset[str]]] = OrderedDict()
+# Passages whose stems are kept, the oldest dropped first: enough for the candidates of many questions, bounded so
+# a large index does not grow the cache without end.
 _STEMS_MAX = 20_000
 _stems_lock = threading.Lock()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.retrieval.retrieve import Retriever, rrf
+from assistant.retrieval.retrieve import ANSWER_DEPTH, Retriever, fusion_weights, rrf
 from gfmd.index import Index
 from gfmd.records import Filters
 from ingest.pipeline import ingest_paths
@@ -158,3 +158,19 @@ def test_a_question_naming_an_indexed_resolution_keeps_to_it() -> None:
     assert _named_documents("How are migrants protected?", Filters(), docs) == Filters()
     mine = Filters(sources=("UNGA_A-RES-78-217_2023_Protection-of-migrants_en.pdf",))
     assert _named_documents("What does resolution 80/218 request?", mine, docs) == mine
+
+
+def test_each_renderings_list_weighs_less_in_fusion_than_the_questions_own_lists() -> None:
+    dense, *rendered, lexical = fusion_weights(2)
+    assert len(rendered) == 2
+    assert all(weight < min(dense, lexical) for weight in rendered)
+    # First in a rendering's list alone ranks below first in the question's dense or BM25 list alone.
+    fused = [cid for cid, _ in rrf([[("a", 0.9)], [("b", 0.9)], [("c", 3.0)]], k=60, weights=fusion_weights(1))]
+    assert fused[-1] == "b"
+
+
+def test_the_answerer_gets_answer_depth_times_k_passages_at_most(index: Index) -> None:
+    retriever = Retriever(index, index.settings)
+    for k in (1, index.settings.top_k + 1):
+        found = retriever.retrieve(QUESTIONS[1], k=k)
+        assert len(found.passages) == min(len(found.pool), max(k, index.settings.top_k) * ANSWER_DEPTH)
