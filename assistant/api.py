@@ -120,7 +120,7 @@ class Assistant:
         llm = self._chat_model()
         worker = getattr(llm, "worker", None)
         if callable(worker):
-            return worker().start(wait=wait)  # type: ignore[no-any-return]
+            return worker().start(wait=wait)
         return self.model_status()
 
     def _chat_model(self) -> Any:

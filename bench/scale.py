@@ -73,7 +73,7 @@ def synthesise(chunks: list[Chunk], vectors: np.ndarray, start: int, count: int,
 
 def baseline_collection(directory: Path) -> Any:
     """The tutorial baseline's store: Chroma's default HNSW settings (cosine), no metadata filters."""
-    from gfmd.store import make_client
+    from gfmd.chroma import make_client
 
     client = make_client(Settings(index_dir=directory, chroma_url=None))
     return client.get_or_create_collection(

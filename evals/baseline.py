@@ -23,10 +23,10 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from tqdm import tqdm
 
 from evals.metrics.base import Passage
+from gfmd.chroma import make_client
 from gfmd.embeddings import ModelEmbeddings
 from gfmd.records import Answer, AnswerSentence, Citation, content_hash
 from gfmd.settings import Settings
-from gfmd.store import make_client
 from gfmd.text.languages import detect_language
 from ingest.errors import IngestError
 from ingest.loaders import load_file
@@ -91,7 +91,7 @@ class TutorialBaseline:
             vectors = self.embeddings.embed_documents([c.page_content for c in part])
             self.collection.upsert(
                 ids=ids,
-                embeddings=np.asarray(vectors, dtype=np.float32),  # type: ignore[arg-type]
+                embeddings=np.asarray(vectors, dtype=np.float32),
                 documents=[c.page_content for c in part],
                 metadatas=[dict(c.metadata) for c in part],
             )

@@ -17,13 +17,12 @@ from chromadb.errors import ChromaError
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from gfmd.embeddings import ModelEmbeddings
-from gfmd.errors import IndexUnavailableError, ModelMismatchError
+from gfmd.errors import IndexUnavailableError
 from gfmd.settings import Settings
 
 __all__ = [
     "GfmdEmbeddingFunction",
     "GuardedCollection",
-    "ModelMismatchError",
     "failure_reason",
     "make_client",
 ]

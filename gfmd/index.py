@@ -25,7 +25,7 @@ class Index:
 
     def __init__(self, settings: Settings, embeddings: ModelEmbeddings | None = None) -> None:
         self.settings = settings
-        self.embeddings: ModelEmbeddings = embeddings or get_embeddings(settings)  # type: ignore[assignment]
+        self.embeddings: ModelEmbeddings = embeddings or get_embeddings(settings)
         self.store = Store(settings, self.embeddings)
         self._lexical: LexicalIndex | None = None
         self._lock = threading.Lock()

@@ -20,12 +20,11 @@ from chromadb.errors import ChromaError
 from gfmd.chroma import (
     GfmdEmbeddingFunction,
     GuardedCollection,
-    ModelMismatchError,
     failure_reason,
     make_client,
 )
 from gfmd.embeddings import ModelEmbeddings
-from gfmd.errors import IndexUnavailableError
+from gfmd.errors import IndexUnavailableError, ModelMismatchError
 from gfmd.records import Chunk, Document, Filters
 from gfmd.settings import Settings
 
@@ -131,7 +130,7 @@ class Store:
                 ids=[c.chunk_id for c in batch],
                 embeddings=vectors[start : start + len(batch)],
                 documents=[c.text for c in batch],
-                metadatas=[c.metadata() for c in batch],  # type: ignore[misc]
+                metadatas=[c.metadata() for c in batch],
             )
         self.registry.upsert(
             ids=[document.source],
@@ -207,10 +206,10 @@ class Store:
         out: dict[str, list[Any]] = {"ids": [], **{field: [] for field in include}}
         offset = 0
         while True:
-            got = self.passages.get(include=include, limit=READ_PAGE, offset=offset)  # type: ignore[arg-type]
+            got = self.passages.get(include=include, limit=READ_PAGE, offset=offset)
             out["ids"].extend(got["ids"])
             for field in include:
-                values = got.get(field)  # type: ignore[misc]
+                values = got.get(field)
                 out[field].extend(list(values) if values is not None else [None] * len(got["ids"]))
             if len(got["ids"]) < READ_PAGE:
                 return out
@@ -218,9 +217,9 @@ class Store:
 
     def document_chunks(self, doc_id: str) -> tuple[list[Chunk], np.ndarray | None]:
         """A document's stored passages and their vectors (rows aligned)."""
-        got = self.passages.get(where={"doc_id": doc_id}, include=["documents", "metadatas", "embeddings"])  # type: ignore[list-item]
+        got = self.passages.get(where={"doc_id": doc_id}, include=["documents", "metadatas", "embeddings"])
         chunks = [
-            Chunk.from_store(cid, text, meta)  # type: ignore[arg-type]
+            Chunk.from_store(cid, text, meta)
             for cid, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)
         ]
         embeddings = got.get("embeddings")
@@ -238,9 +237,9 @@ class Store:
                 {"ordinal": {"$lte": chunk.ordinal + within}},
             ]
         }
-        got = self.passages.get(where=where, include=["documents", "metadatas"])  # type: ignore[arg-type]
+        got = self.passages.get(where=where, include=["documents", "metadatas"])
         found = [
-            Chunk.from_store(cid, text, meta)  # type: ignore[arg-type]
+            Chunk.from_store(cid, text, meta)
             for cid, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)
         ]
         return min(found, key=lambda c: c.ordinal, default=None)
@@ -250,14 +249,14 @@ class Store:
         if not ids:
             return [], None
         include = ["documents", "metadatas", "embeddings"] if with_vectors else ["documents", "metadatas"]
-        got = self.passages.get(ids=ids, include=include)  # type: ignore[arg-type]
+        got = self.passages.get(ids=ids, include=include)
         order = {cid: i for i, cid in enumerate(got["ids"])}
         chunks: list[Chunk] = []
         rows: list[int] = []
         for cid in ids:
             if cid in order:
                 i = order[cid]
-                chunks.append(Chunk.from_store(cid, got["documents"][i], got["metadatas"][i]))  # type: ignore[index,arg-type]
+                chunks.append(Chunk.from_store(cid, got["documents"][i], got["metadatas"][i]))
                 rows.append(i)
         vectors = None
         if with_vectors and got.get("embeddings") is not None:
@@ -282,12 +281,12 @@ class Store:
         got = self.passages.query(
             query_embeddings=[np.asarray(vector, dtype=np.float32)],
             n_results=min(k, n),
-            where=where,  # type: ignore[arg-type]
+            where=where,
             include=["distances", "metadatas"],
         )
         active = self.active_doc_ids()
         out: list[tuple[str, float]] = []
-        for cid, dist, meta in zip(got["ids"][0], got["distances"][0], got["metadatas"][0], strict=True):  # type: ignore[index]
+        for cid, dist, meta in zip(got["ids"][0], got["distances"][0], got["metadatas"][0], strict=True):
             if meta.get("doc_id") in active:
                 out.append((cid, 1.0 - float(dist)))
         return out

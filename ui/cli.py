@@ -18,7 +18,7 @@ from gfmd.errors import IndexUnavailableError, StartupError
 from gfmd.settings import Settings
 
 if TYPE_CHECKING:
-    from evals.report import EvalOutcome
+    from evals.outcome import EvalOutcome
 
 # The model's worker loads the model and answers a self-test; on a slow, busy machine that may take minutes.
 MODEL_START_WAIT_S = 300.0

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer.asks import QUANTITY, has_quantity
-from assistant.retrieval.terms import QueryTerms, analyse, coverage, key_term_hits, numbers_in, passage_stems
+from assistant.retrieval.terms import QueryTerms, analyse, coverage, key_term_hits, passage_stems
 from gfmd.records import ScoredChunk
+from gfmd.text.numbers import numbers_in
 
 SentenceEmbedder = Callable[[Sequence[str]], np.ndarray]
 

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 
 from assistant.answer.asks import missing
 from assistant.answer.candidates import Candidate, Question
-from assistant.answer.names import ACRONYM_EQUIVALENTS
 from assistant.retrieval.docmatch import document_reference, symbols_of
 from gfmd.records import ScoredChunk
 from gfmd.text.countries import absent_countries
+from gfmd.text.names import ACRONYM_EQUIVALENTS
 from gfmd.text.normalize import fold
 
 

@@ -84,4 +84,4 @@ def _folded(text: str) -> str:
 
 def _numbers(numbers: tuple[str, ...]) -> QueryTerms:
     """Query terms of figures alone, to count which of them a text holds."""
-    return QueryTerms(stems=(), numbers=numbers, acronyms=(), names=())
+    return QueryTerms(numbers=numbers)

@@ -130,7 +130,7 @@ class Retriever:
             renderings = {lang: translate_words(query, lang) for lang in langs if lang != question_lang}
             renderings = {lang: text for lang, text in renderings.items() if text != query.lower()}
         embedded = renderings if self.settings.embed_renderings else {}
-        vectors = self.index.embeddings.embed_queries([query, *embedded.values()])  # type: ignore[attr-defined]
+        vectors = self.index.embeddings.embed_queries([query, *embedded.values()])
         lang_vectors = {lang: vectors[i] for i, lang in enumerate(embedded, start=1)}
         return _Query(query, question_lang, filters, langs, renderings, vectors[0], lang_vectors)
 

@@ -12,7 +12,7 @@ from assistant.shared import shared_index
 from gfmd.index import Index
 from gfmd.records import Filters
 from gfmd.settings import Settings
-from ingest.chunking import normalize_ws
+from gfmd.text.normalize import normalize_ws
 from ingest.pipeline import ingest_paths
 from tests.conftest import DATA_DIR, SEED_NAME
 from tests.fakes import HashEmbeddings
@@ -229,7 +229,7 @@ def test_real_spanish_question_about_palim_cites_the_seed(real_assistant: Assist
 @pytest.mark.integration
 @pytest.mark.slow
 def test_real_index_refuses_another_embedding_model(real_index_dir: Path) -> None:
-    from gfmd.store import ModelMismatchError
+    from gfmd.errors import ModelMismatchError
 
     with pytest.raises(ModelMismatchError) as caught:
         Index(_settings(real_index_dir, embedding_backend="sentence-transformers"))

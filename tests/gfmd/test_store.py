@@ -6,9 +6,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from gfmd.errors import ModelMismatchError
 from gfmd.records import Chunk, Document, Filters
 from gfmd.settings import Settings
-from gfmd.store import ModelMismatchError, Store, where_clause
+from gfmd.store import Store, where_clause
 from ingest.chunking import chunk_file
 from ingest.loaders import load_file
 from ingest.pipeline import document_record

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.load_test import percentile, run_load, serve, tiny_assistant
+from bench.load_test import run_load, serve, tiny_assistant
+from bench.stats import percentile
 
 
 @pytest.mark.slow

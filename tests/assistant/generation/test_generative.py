@@ -26,7 +26,7 @@ from assistant.retrieval.retrieve import Retrieval
 from gfmd.index import Index
 from gfmd.records import Answer, StreamEvent
 from gfmd.settings import Settings
-from ingest.chunking import normalize_ws
+from gfmd.text.normalize import normalize_ws
 from tests.conftest import SEED_NAME
 from tests.fakes import HashEmbeddings, ScriptedChatModel
 

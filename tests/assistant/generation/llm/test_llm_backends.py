@@ -16,8 +16,9 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from pydantic import ValidationError
 
 from assistant.generation.llm import backends
-from assistant.generation.llm.backends import make_chat_model, to_chat_dicts
+from assistant.generation.llm.backends import make_chat_model
 from assistant.generation.llm.model_files import LLMUnavailableError
+from assistant.generation.llm.streaming import to_chat_dicts
 
 Reply = Callable[[BaseHTTPRequestHandler, dict[str, Any]], None]
 PROMPT = [SystemMessage("Answer briefly."), HumanMessage("¿Qué es el FMMD?")]

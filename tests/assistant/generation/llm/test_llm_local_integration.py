@@ -16,7 +16,8 @@ from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant.answer.messages import FELL_BACK
 from assistant.api import Assistant
-from assistant.generation.llm import LLMUnavailableError, make_chat_model
+from assistant.generation.llm.backends import make_chat_model
+from assistant.generation.llm.model_files import LLMUnavailableError
 from gfmd.settings import Settings
 from gfmd.text.languages import detect_language
 from gfmd.text.normalize import normalize_ws
