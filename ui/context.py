@@ -15,7 +15,7 @@ from ui.chat import Streams
 from ui.model_status import configured_generative, default_mode, read_status
 from ui.sessions import SessionStore, sessions_path
 
-DEFAULT_CONCURRENCY = 4  # answers computed at once; more wait in the queue (2-4 CPU cores per answer is typical)
+DEFAULT_CONCURRENCY = 4  # answers computed at once; more wait in the queue, so a burst cannot starve the CPU
 DEFAULT_QUEUE_SIZE = 64
 log = logging.getLogger(__name__)
 

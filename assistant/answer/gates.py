@@ -129,7 +129,7 @@ def names_not_in_document(evidence: Evidence) -> str | None:
     show it: questions name the document too ("the Los Angeles Declaration fact sheet", "the Reintegration
     Handbook"), which its every passage need not repeat. Checked only when question and passage share a
     language: across languages names change ("Philippines"/"Filipinas", "Sub-Saharan"/"Subsahariana", "Corne de
-    l'Afrique"/"Horn of Africa"); a translation-tolerant check there refused answerable golden questions."""
+    l'Afrique"/"Horn of Africa"), and a translation-tolerant check would refuse answerable questions."""
     best_chunk = evidence.chosen[0].passage.chunk
     if best_chunk.lang != evidence.question.lang:
         return None

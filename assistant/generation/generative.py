@@ -165,9 +165,8 @@ def quoted_context(passages: list[ScoredChunk], extractive: Answer) -> tuple[lis
 
     With GFMD_LLM_GROUNDING=quotes the model restates what the extractive gates already chose (the answer's
     evidence, checked for the question's figures, dates, names and references) instead of choosing evidence
-    itself: on 60 golden questions the bundled 0.5B model, given three passage excerpts, replied NO_ANSWER to 24
-    answerable ones and wrote unverifiable sentences for 9. Its sentences are still verified against the whole
-    cited passage.
+    itself, which a small local model does poorly (docs/experiments.md). Its sentences are still verified against
+    the whole cited passage.
     """
     by_id = {p.chunk.chunk_id: p for p in passages}
     context: list[ScoredChunk] = []
