@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from gfmd.records import Block, Chunk, content_hash, heading_of
-from gfmd.text.languages import detect_language
+from gfmd.text.languages import function_word_language
 from gfmd.text.normalize import normalize_ws
 from gfmd.text.sentences import split_sentences
 from ingest.loaders import LoadedFile
@@ -92,7 +92,8 @@ def chunk_file(loaded: LoadedFile, max_chars: int = 700, overlap: int = 1) -> li
                     doc_id=loaded.doc_id,
                     source=loaded.path.name,
                     title=loaded.title,
-                    lang=detect_language(text, default=loaded.lang),
+                    # a passage too short to tell (a heading, a name) is in its document's language
+                    lang=function_word_language(text) or loaded.lang,
                     year=loaded.year,
                     page=first.page,
                     section=first.section,

@@ -23,7 +23,7 @@ from assistant.generation.llm.model_files import LLMUnavailableError
 from assistant.generation.prompts import TRANSLATE_PROMPT
 from assistant.generation.verify import verify
 from gfmd.records import Answer, AnswerSentence, ScoredChunk, StreamEvent
-from gfmd.text.languages import LANGUAGE_NAMES, detect_language
+from gfmd.text.languages import LANGUAGE_NAMES, function_word_language
 from gfmd.text.sentences import split_sentences
 
 log = logging.getLogger(__name__)
@@ -44,8 +44,8 @@ class Translation:
 
 
 def quote_language(text: str, passage: ScoredChunk) -> str:
-    """The language a quote is written in; its passage's language when the detector cannot tell."""
-    return detect_language(text, default=passage.chunk.lang or "und")
+    """The language a quote is written in; its passage's language when its words cannot tell."""
+    return function_word_language(text) or passage.chunk.lang or "und"
 
 
 def needs_translation(context: list[ScoredChunk], quotes: list[str], lang: str) -> bool:
