@@ -36,7 +36,14 @@ from gfmd.records import AnswerSentence, Chunk
 from gfmd.text.languages import detect_language
 from gfmd.text.names import statement_names
 from gfmd.text.normalize import fold
-from gfmd.text.numbers import GROUPED_NUMBER, figure_forms, figures_in_order, is_year, normalize_grouped
+from gfmd.text.numbers import (
+    GROUPED_NUMBER,
+    figure_forms,
+    figures_as_digits,
+    figures_in_order,
+    is_year,
+    normalize_grouped,
+)
 from gfmd.text.sentences import split_sentences
 
 Embed = Callable[[Sequence[str]], np.ndarray]
@@ -110,7 +117,7 @@ def magnitudes(text: str, lang: str) -> set[tuple[str, int]]:
 def wrong_magnitudes(sentence: str, lang: str, passages: Sequence[Chunk]) -> list[str]:
     """The sentence's figures whose magnitude word the cited passages never give them: "554 million" from a
     passage saying "554 mil millones". A figure the passages state without a magnitude word gets no pass either."""
-    given = {pair for p in passages for pair in magnitudes(p.text, p.lang)}
+    given = {pair for p in passages for pair in magnitudes(figures_as_digits(p.text, p.lang), p.lang)}
     return [
         f"{figure} (10^{power})" for figure, power in sorted(magnitudes(sentence, lang)) if (figure, power) not in given
     ]
@@ -203,29 +210,14 @@ def verify(
         elif len(valid) < len(cited):
             reason = f"cites a passage that does not exist: {sorted(set(cited) - set(valid))}"
         else:
+            cited_passages = [passages[n - 1] for n in valid]
             candidates = [
-                s for n in valid for s in split_sentences(passages[n - 1].text) if not looks_like_instruction(s)
+                (s, p.lang) for p in cited_passages for s in split_sentences(p.text) if not looks_like_instruction(s)
             ]
-            context = " ".join(candidates)
-            missing_numbers = sorted(figure_forms(sentence) - figure_forms(context))
-            folded = fold(context)
-            missing_names = [n for n in statement_names(sentence) if not name_found(n, folded)]
             if candidates:
-                score = float(np.max(embed(candidates) @ vectors[i]))
-            written = detect_language(sentence, default="und") if lang else "und"
-            if question and restates(sentence, question):
-                reason = "restates the question instead of answering it"
-            elif written not in ("und", lang):
-                reason = f"written in {written}, not in the question's language ({lang})"
-            elif missing_numbers:
-                reason = f"figures not in the cited passages: {', '.join(missing_numbers)}"
-            elif wrong := wrong_magnitudes(sentence, lang or written, [passages[n - 1] for n in valid]):
-                reason = f"figures with another magnitude than in the cited passages: {', '.join(wrong)}"
-            elif swapped := out_of_order(sentence, context):
-                reason = f"figures in another order than in the cited passage (swapped?): {', '.join(swapped)}"
-            elif missing_names:
-                reason = f"names not in the cited passages: {', '.join(missing_names)}"
-            elif score is None or score < threshold:
+                score = float(np.max(embed([s for s, _ in candidates]) @ vectors[i]))
+            reason = _first_failure(sentence, cited_passages, candidates, question, lang)
+            if not reason and (score is None or score < threshold):
                 reason = f"semantic support {score if score is not None else 0:.3f} below {threshold:.3f}"
         results.append(
             AnswerSentence(
@@ -239,3 +231,29 @@ def verify(
     kept = [s for s in results if s.supported]
     dropped = [s for s in results if not s.supported]
     return Verified(results, kept, dropped)
+
+
+def _first_failure(
+    sentence: str, cited: Sequence[Chunk], candidates: Sequence[tuple[str, str]], question: str, lang: str
+) -> str:
+    """The first of rules 2-7 (module docstring) that `sentence` breaks against the sentences of the passages it
+    cites (each with its passage's language), or "" when it breaks none."""
+    context = " ".join(s for s, _ in candidates)
+    # Figures are compared as digits, however they are written ("twenty-two", "tres millones").
+    stated = figures_as_digits(sentence, lang or detect_language(sentence, default="en"))
+    given = " ".join(figures_as_digits(s, s_lang) for s, s_lang in candidates)
+    written = detect_language(sentence, default="und") if lang else "und"
+    if question and restates(sentence, question):
+        return "restates the question instead of answering it"
+    if written not in ("und", lang):
+        return f"written in {written}, not in the question's language ({lang})"
+    if missing := sorted(figure_forms(stated) - figure_forms(given)):
+        return f"figures not in the cited passages: {', '.join(missing)}"
+    if wrong := wrong_magnitudes(stated, lang or written, cited):
+        return f"figures with another magnitude than in the cited passages: {', '.join(wrong)}"
+    if swapped := out_of_order(stated, given):
+        return f"figures in another order than in the cited passage (swapped?): {', '.join(swapped)}"
+    folded = fold(context)
+    if missing_names := [n for n in statement_names(sentence) if not name_found(n, folded)]:
+        return f"names not in the cited passages: {', '.join(missing_names)}"
+    return ""

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from text_to_num import alpha2digit
+
 # A number as text writes it: digits with "." or "," between groups ("5,500", "3.5", "10.7.1").
 NUMBER = r"\d+(?:[.,]\d+)*"
 # A quantity as prose writes it: thousands grouped by ".", "," or a space ("5 500"), then a decimal part.
@@ -69,3 +71,29 @@ def is_year(figure: str) -> bool:
 def has_year(text: str) -> bool:
     """Whether a text holds a year as a word of its own."""
     return _YEAR_WORD.search(text) is not None
+
+
+# Magnitude words (en/es/fr), which stay words when number words become digits: "tres millones" is "3 millones",
+# compared with a passage's "3 millones" by figure and magnitude, not "3000000".
+_MAGNITUDE_WORD = re.compile(
+    r"\b(?:miles\s+de\s+millones|mil\s+millones|millones|mill[oó]n|millions?|milliards?|millardos?|billones|"
+    r"bill[oó]n|billions?|trillions?|thousand|miles|mille|mil|bn)\b",
+    re.IGNORECASE,
+)
+_TEXT2NUM_LANG = {"en": "en", "es": "es", "fr": "fr"}
+
+
+def figures_as_digits(text: str, lang: str) -> str:
+    """`text` with its number words in `lang` written as digits ("twenty-two objectives" -> "22 objectives",
+    "tres millones" -> "3 millones"), so figure checks see a figure however it is written. Articles that are also
+    numbers ("one of", "un plan", "una alianza") stay words. Text in another language is returned unchanged."""
+    if lang not in _TEXT2NUM_LANG:
+        return text
+    pieces: list[str] = []
+    last = 0
+    for match in _MAGNITUDE_WORD.finditer(text):
+        pieces.append(alpha2digit(text[last : match.start()], _TEXT2NUM_LANG[lang]))
+        pieces.append(match.group())
+        last = match.end()
+    pieces.append(alpha2digit(text[last:], _TEXT2NUM_LANG[lang]))
+    return "".join(pieces)

@@ -422,3 +422,34 @@ def test_a_language_name_is_found_in_any_language() -> None:
     assert "english" not in kept.sentences[0].reason
     dropped = verify("The facility (GCFF, in French). [1]", [passage], _hash_embed, 0.0)
     assert dropped.sentences[0].reason == "names not in the cited passages: french"
+
+
+# --- figures written in words --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang", "kept"),
+    [
+        ("The fund received twelve million dollars from five donors. [1]", "en", True),
+        ("The fund received thirteen million dollars from five donors. [1]", "en", False),
+        ("The fund received twelve billion dollars from five donors. [1]", "en", False),
+        ("El Fondo recibió doce millones de dólares de cinco donantes. [1]", "es", True),
+        ("El Fondo recibió quince millones de dólares de cinco donantes. [1]", "es", False),
+        ("Le Fonds a reçu douze millions de dollars de cinq donateurs. [1]", "fr", True),
+        ("Le Fonds a reçu douze millions de dollars de sept donateurs. [1]", "fr", False),
+    ],
+)
+def test_figures_written_in_words_are_checked_like_digits(sentence: str, lang: str, kept: bool) -> None:
+    passage = _chunk("The Fund received 12 million dollars from 5 donors in its first year.")
+    (verdict,) = verify(sentence, [passage], _hash_embed, 0.0, lang=lang).sentences
+    assert verdict.supported is kept, verdict.reason
+    if not kept:
+        assert verdict.reason.startswith(("figures not in the cited passages", "figures with another magnitude"))
+
+
+def test_a_passage_that_writes_its_figures_in_words_supports_them_in_digits() -> None:
+    passage = _spanish("El programa formó a doscientos trabajadores sociales en tres países.")
+    (verdict,) = verify(
+        "The programme trained 200 social workers in 3 countries. [1]", [passage], _hash_embed, 0.0
+    ).sentences
+    assert verdict.supported, verdict.reason

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from gfmd.text.numbers import figure_forms, figures_in_order, has_year, is_year, normalize_number, numbers_in
+from gfmd.text.numbers import (
+    figure_forms,
+    figures_as_digits,
+    figures_in_order,
+    has_year,
+    is_year,
+    normalize_number,
+    numbers_in,
+)
 
 BUDGET = (
     "a été mis en œuvre conjointement par l'OIM et le PNUD sur une période de 44 mois, d'avril 2021 à novembre "
@@ -57,3 +65,21 @@ def test_years() -> None:
     assert [is_year(f) for f in ("2019", "1999", "2100", "1850", "20190")] == [True, True, False, False, False]
     assert has_year("adopted on 19 December 2023")
     assert not has_year("job number 2325999") and not has_year("3 000 000 USD")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "digits"),
+    [
+        ("three million migrants and twenty-two objectives", "en", "3 million migrants and 22 objectives"),
+        ("tres millones de migrantes", "es", "3 millones de migrantes"),
+        ("doscientos setenta y dos millones", "es", "272 millones"),
+        ("554 mil millones", "es", "554 mil millones"),
+        ("trois millions de personnes et cinq donateurs", "fr", "3 millions de personnes et 5 donateurs"),
+        ("one of the objectives", "en", "one of the objectives"),
+        ("una alianza, un plan", "es", "una alianza, un plan"),
+        ("un plan de réponse", "fr", "un plan de réponse"),
+        ("tres millones", "und", "tres millones"),
+    ],
+)
+def test_number_words_become_digits_and_magnitude_words_stay(text: str, lang: str, digits: str) -> None:
+    assert figures_as_digits(text, lang) == digits
