@@ -100,7 +100,7 @@ class Settings(BaseSettings):
     llm_backend: Literal["local", "ollama", "openai", "none"] = Field(
         default="local",
         description="'local': the bundled Qwen2.5-0.5B GGUF via llama.cpp; 'ollama' or 'openai' (any "
-        "OpenAI-compatible server) at GFMD_LLM_URL; 'none': extractive only.",
+        "OpenAI-compatible server; needs the `ollama` / `openai` extra) at GFMD_LLM_URL; 'none': extractive only.",
     )
     llm_model: str = Field(
         default="",
