@@ -15,6 +15,7 @@ from typing import Any, Protocol, Unpack
 from assistant.library.feedback import FeedbackStore
 from gfmd.errors import IndexUnavailableError
 from gfmd.records import Answer, AskOptions, Filters, StreamEvent
+from gfmd.text.languages import detect_language
 from ui.render import (
     answer_to_markdown,
     escape_markdown,
@@ -32,6 +33,13 @@ MODES = ("extractive", "generative")
 ANY = "Any"
 FEEDBACK_OPTIONS = ("Like", "Dislike", "The evidence is wrong")
 _RATING = {"Like": "up", "Dislike": "down", "The evidence is wrong": "wrong_evidence"}
+# What a stopped answer leaves: nothing of it, since text is shown as verified only once the answer is complete.
+STOPPED = {
+    "en": "Stopped. Nothing of this answer was kept: it had not been verified yet. Ask again or retry.",
+    "es": "Detenida. No se conservó nada de esta respuesta: aún no estaba verificada. Pregunte de nuevo o reintente.",
+    "fr": "Arrêtée. Rien de cette réponse n'a été gardé : elle n'était pas encore vérifiée. Reposez la question ou "
+    "réessayez.",
+}
 
 
 class Streams(Protocol):
@@ -61,6 +69,31 @@ class Conversation:
     answers: list[Answer] = field(default_factory=list)
     selected: int | None = None
     ratings: dict[int, str] = field(default_factory=dict)
+    # The turn being answered: its question and the user message shown for it (None when no answer is running).
+    pending: tuple[str, dict[str, Any]] | None = None
+
+    def stop(self) -> bool:
+        """End the running turn as stopped, keeping none of its text; False when no answer was running."""
+        if self.pending is None:
+            return False
+        (question, user), self.pending = self.pending, None
+        lang = detect_language(question, default="en")
+        text = STOPPED.get(lang, STOPPED["en"])
+        self.messages = [*self.messages, user, {"role": "assistant", "content": text}]
+        self.answers.append(Answer(question=question, answer=text, refused=True, mode="extractive", lang=lang))
+        self.selected = len(self.answers) - 1
+        return True
+
+    def take_last(self) -> str | None:
+        """Remove the last finished turn and return its question, to ask it again; None when there is none or an
+        answer is still running."""
+        if self.pending is not None or not self.answers:
+            return None
+        answer = self.answers.pop()
+        self.messages = self.messages[:-2]
+        self.ratings.pop(len(self.answers), None)
+        self.selected = len(self.answers) - 1 if self.answers else None
+        return answer.question
 
     def history(self) -> list[str]:
         return [a.question for a in self.answers]
@@ -149,14 +182,20 @@ def chat_turn(
     shown = question if len(question) <= max_chars else question[:max_chars] + "…"
     user = {"role": "user", "content": escape_markdown(shown)}
     before = [*conversation.messages, user]
+    conversation.pending = (question, user)
     yield before, ""
     history = conversation.history()
     last = ChatUpdate("", "")
     turn = len(conversation.answers)
     for update in stream_answer(assistant, question, filters=filters, history=history, mode=mode, k=k, turn=turn):
         last = update
+        if conversation.pending is None:
+            return  # stopped by the reader: `Conversation.stop` recorded the turn
         if not update.done:
             yield [*before, {"role": "assistant", "content": update.markdown}], ""
+    if conversation.pending is None:
+        return
+    conversation.pending = None
     conversation.messages = [*before, {"role": "assistant", "content": last.markdown}]
     conversation.answers.append(last.answer or _failed(question, last.error or ERROR_MESSAGE))
     conversation.selected = turn

@@ -49,6 +49,8 @@ class _Widgets:
     ask: gr.Button
     pin: gr.Button
     new: gr.Button
+    stop: gr.Button
+    retry: gr.Button
     panel: gr.HTML
     image: gr.Image
     viewer: gr.HTML
@@ -98,6 +100,8 @@ def _layout(ctx: AppContext) -> _Widgets:
                 )
                 ask = gr.Button("Ask", variant="primary", scale=1, elem_id="gfmd-ask")
             with gr.Row():
+                stop = gr.Button("Stop", size="sm", variant="stop", elem_id="gfmd-stop")
+                retry = gr.Button("Retry", size="sm", elem_id="gfmd-retry")
                 pin = gr.Button("Add answer to brief", size="sm", elem_id="gfmd-pin")
                 new = gr.Button("New conversation", size="sm", elem_id="gfmd-new")
         with gr.Column(scale=2):
@@ -109,7 +113,24 @@ def _layout(ctx: AppContext) -> _Widgets:
             viewer = gr.HTML("", js_on_load=VIEWER_JS, elem_id="gfmd-viewer")
             file = gr.File(label="Document", visible=False, interactive=False, elem_id="gfmd-document")
     return _Widgets(
-        conversation, banner, docs, lang, year, mode, k, chatbot, box, ask, pin, new, panel, image, viewer, file
+        conversation,
+        banner,
+        docs,
+        lang,
+        year,
+        mode,
+        k,
+        chatbot,
+        box,
+        ask,
+        pin,
+        new,
+        stop,
+        retry,
+        panel,
+        image,
+        viewer,
+        file,
     )
 
 
@@ -135,14 +156,38 @@ def _wire_asking(ctx: AppContext, w: _Widgets) -> None:
         value = evt.value if isinstance(evt.value, dict) else {}
         return str(value.get("text", ""))[: settings.max_question_chars]
 
+    def retry(conv: Any) -> tuple[Any, ...]:
+        conv = _conversation(conv)
+        question = conv.take_last()
+        if question is None:
+            return gr.skip(), gr.skip(), conv, ""
+        return conv.messages, no_sources_html(), conv, question
+
+    def stop(conv: Any) -> tuple[Any, ...]:
+        conv = _conversation(conv)
+        if not conv.stop():
+            return gr.skip(), gr.skip(), conv
+        return conv.messages, sources_panel(conv.current(), conv.selected or 0), conv
+
     ask_inputs = [w.box, w.conversation, w.docs, w.lang, w.year, w.mode, w.k]
     ask_outputs = [w.chatbot, w.panel, w.conversation, w.box]
     limit = ctx.concurrency
-    w.box.submit(respond, ask_inputs, ask_outputs, api_name="ask", concurrency_limit=limit, concurrency_id="ask")
-    w.ask.click(respond, ask_inputs, ask_outputs, api_visibility="private", concurrency_id="ask")
-    w.chatbot.example_select(take_example, None, w.box, api_visibility="private", queue=False).then(
-        respond, ask_inputs, ask_outputs, api_visibility="private", concurrency_id="ask"
-    )
+    private: dict[str, Any] = {"api_visibility": "private", "concurrency_id": "ask"}
+    answering = [
+        w.box.submit(respond, ask_inputs, ask_outputs, api_name="ask", concurrency_limit=limit, concurrency_id="ask"),
+        w.ask.click(respond, ask_inputs, ask_outputs, **private),
+        w.chatbot.example_select(take_example, None, w.box, api_visibility="private", queue=False).then(
+            respond, ask_inputs, ask_outputs, **private
+        ),
+        w.retry.click(retry, w.conversation, ask_outputs, api_visibility="private", queue=False).then(
+            respond, ask_inputs, ask_outputs, **private
+        ),
+    ]
+    # Stop cancels the running answer (and, in generative mode, the model's stream) and keeps none of its text.
+    w.stop.click(
+        stop, w.conversation, [w.chatbot, w.panel, w.conversation], cancels=answering, api_visibility="private",
+        queue=False,
+    )  # fmt: skip
 
 
 def _wire_sources(ctx: AppContext, w: _Widgets) -> None:

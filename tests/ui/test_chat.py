@@ -9,7 +9,7 @@ import pytest
 from gfmd.errors import IndexUnavailableError
 from gfmd.records import Filters
 from tests.ui.conftest import FakeAssistant, build_tiny_assistant, make_answer
-from ui.chat import ERROR_MESSAGE, Conversation, chat_turn, feedback_rating, make_filters, stream_answer
+from ui.chat import ERROR_MESSAGE, STOPPED, Conversation, chat_turn, feedback_rating, make_filters, stream_answer
 
 SERVER_DOWN = IndexUnavailableError(
     "reading from the Chroma server at http://127.0.0.1:8000 failed: ConnectError: [Errno 111] Connection refused"
@@ -148,3 +148,58 @@ def test_feedback_events_map_to_ratings() -> None:
     assert feedback_rating(False) == "down"
     assert feedback_rating("The evidence is wrong") == "wrong_evidence"
     assert feedback_rating("") is None and feedback_rating("Something else") is None
+
+
+# --- stop and retry ------------------------------------------------------------------------------------------------
+
+
+def test_stopping_a_running_answer_keeps_none_of_its_text() -> None:
+    conv = Conversation()
+    turn = chat_turn(FakeAssistant(), conv, "How much did the pilot facility raise?")
+    next(turn)  # the question is shown
+    partial, _ = next(turn)  # the answer has started
+    assert partial[-1]["role"] == "assistant" and partial[-1]["content"]
+    assert conv.stop()
+    assert list(turn) == []  # the turn ends without showing or recording anything more
+    assert [m["role"] for m in conv.messages] == ["user", "assistant"]
+    assert conv.messages[1]["content"] == STOPPED["en"]
+    (answer,) = conv.answers
+    assert answer.refused and answer.question == "How much did the pilot facility raise?" and not answer.citations
+    assert conv.pending is None and not conv.stop()  # nothing left to stop
+
+
+def test_a_stopped_answer_is_announced_in_the_askers_language() -> None:
+    conv = Conversation()
+    turn = chat_turn(FakeAssistant(), conv, "¿Cuánto recaudó el fondo piloto?")
+    next(turn)
+    conv.stop()
+    assert conv.messages[-1]["content"] == STOPPED["es"]
+
+
+def test_stop_without_a_running_answer_changes_nothing() -> None:
+    conv = Conversation()
+    list(chat_turn(FakeAssistant(), conv, "How much did the pilot facility raise?"))
+    before = (list(conv.messages), list(conv.answers))
+    assert not conv.stop()
+    assert (conv.messages, conv.answers) == before
+
+
+def test_retry_takes_back_the_last_turn_and_gives_its_question() -> None:
+    conv = Conversation()
+    fake = FakeAssistant()
+    for question in ("Who coordinated the pilot projects?", "How much did the pilot facility raise?"):
+        list(chat_turn(fake, conv, question))
+    conv.rate(3, "down")
+    assert conv.take_last() == "How much did the pilot facility raise?"
+    assert len(conv.answers) == 1 and len(conv.messages) == 2 and conv.selected == 0
+    assert 1 not in conv.ratings
+    list(chat_turn(fake, conv, "How much did the pilot facility raise?"))
+    assert len(conv.answers) == 2 and fake.calls[-1]["history"] == ["Who coordinated the pilot projects?"]
+
+
+def test_retry_has_nothing_to_take_back_while_an_answer_runs_or_before_any() -> None:
+    conv = Conversation()
+    assert conv.take_last() is None
+    turn = chat_turn(FakeAssistant(), conv, "How much did the pilot facility raise?")
+    next(turn)
+    assert conv.take_last() is None
