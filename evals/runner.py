@@ -103,6 +103,10 @@ def doc_lang(item: GoldenItem, documents: Mapping[str, Document]) -> str:
 def run_eval(
     options: EvalOptions, settings: Settings | None = None, embeddings: ModelEmbeddings | None = None
 ) -> EvalOutcome:
+    """Run the golden items of `options` against the product (and the tutorial baseline when asked) and score them.
+
+    Its numbered steps read top to bottom as one evaluation, which is why it runs a little past 60 lines.
+    """
     started = time.perf_counter()
     # 1. Quality gates and mode, checked before anything slow.
     thresholds = parse_all(options.fail_under, options.fail_over)

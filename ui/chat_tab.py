@@ -66,6 +66,7 @@ def build_chat_tab(ctx: AppContext) -> ChatTab:
 
 
 def _layout(ctx: AppContext) -> _Widgets:
+    """The tab's widgets, one statement each in the order they appear on the page (hence the length)."""
     settings = ctx.settings
     sources, langs, years = filter_choices(ctx.documents())
     conversation = gr.State(Conversation())
