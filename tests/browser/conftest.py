@@ -126,3 +126,8 @@ def ask(page: Any, question: str) -> Any:
 
 def open_tab(page: Any, name: str) -> None:
     page.get_by_role("tab", name=name).click()
+
+
+def pin(message: Any) -> None:
+    """Press an answer's own "add to brief" button."""
+    message.locator('a[href^="#gfmd-pin-"]').click()
