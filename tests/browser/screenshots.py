@@ -1,4 +1,5 @@
-"""Take the README's screenshots of the web chat (chat with sources, brief, library, a PDF page).
+"""Take the README's screenshots of the web chat: a cross-lingual answer with its source page on a desktop and on a
+phone, the brief, the library, a PDF page.
 
     GFMD_INDEX_DIR=/tmp/ui-idx gfmd ingest corpus
     GFMD_INDEX_DIR=/tmp/ui-idx GFMD_ANSWER_MODE=extractive gfmd serve --port 7902 &
@@ -30,6 +31,10 @@ def ask(page: Any, question: str) -> Any:
     return page.locator('#gfmd-chat [data-testid="bot"]').nth(turn)
 
 
+def pin(message: Any) -> None:
+    message.locator('a[href^="#gfmd-pin-"]').click()
+
+
 def settle(page: Any) -> None:
     """Let toasts fade and scrolling end before a screenshot."""
     page.mouse.move(5, 5)
@@ -52,16 +57,16 @@ def take(url: str, out: Path, upload: Path | None) -> list[Path]:
         page.screenshot(path=str(out / "ui-welcome.png"))
         shots.append(out / "ui-welcome.png")
 
-        ask(page, SPANISH)
-        page.locator("#gfmd-pin").click()
-        message = ask(page, ENGLISH)
-        page.locator("#gfmd-pin").click()
+        pin(ask(page, SPANISH))
+        message = ask(page, ENGLISH)  # answered from the Spanish paper: a cross-lingual answer
+        pin(message)
         message.locator('a[href^="#gfmd-source-"]').first.click()
         page.locator("#gfmd-viewer .gfmd-page-text mark").wait_for()
         settle(page)
         page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(path=str(out / "ui-chat.png"), full_page=True)
+        page.screenshot(path=str(out / "ui-chat.png"))  # the first screen: the answer, its sources and its page
         shots.append(out / "ui-chat.png")
+        shots.append(phone_view(browser, url, out / "ui-phone.png"))
 
         page.get_by_role("tab", name="Brief").click()
         page.locator("#gfmd-brief .gfmd-brief-item").first.wait_for()
@@ -93,6 +98,23 @@ def take(url: str, out: Path, upload: Path | None) -> list[Path]:
             shots.append(out / "ui-pdf-page.png")
         browser.close()
     return shots
+
+
+def phone_view(browser: Any, url: str, path: Path) -> Path:
+    """The same cross-lingual answer at phone size (400×850), the whole page: chat, sources and page, actions."""
+    page = browser.new_page(viewport={"width": 400, "height": 850}, device_scale_factor=1, is_mobile=True)
+    page.set_default_timeout(300_000)
+    page.goto(url)
+    page.locator("#gfmd-question textarea").first.wait_for()
+    page.locator("#gfmd-mode").get_by_text("extractive").click()
+    message = ask(page, ENGLISH)
+    message.locator('a[href^="#gfmd-source-"]').first.click()
+    page.locator("#gfmd-viewer .gfmd-page-text mark").wait_for()
+    settle(page)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(path), full_page=True)
+    page.close()
+    return path
 
 
 def main() -> None:

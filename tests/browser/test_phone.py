@@ -4,11 +4,13 @@ and filters; no text cut off; the brief's buttons within reach."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Unpack
 
 import pytest
 
-from tests.browser.conftest import TIMEOUT_MS, ask, open_tab, pin, question_box
+from gfmd.records import AskOptions, StreamEvent
+from tests.browser.conftest import TIMEOUT_MS, WordByWord, ask, open_tab, pin, question_box
+from tests.ui.conftest import build_tiny_assistant, free_port
 
 pytestmark = pytest.mark.browser
 
@@ -16,12 +18,33 @@ QUESTION = "How much money did the pilot facility raise?"
 WIDTH, HEIGHT = 400, 850
 
 
+class LongAnswers(WordByWord):
+    """The real assistant, each complete answer five times as long (as a real answer of several quotes is)."""
+
+    def stream(self, question: str, **options: Unpack[AskOptions]) -> Iterator[StreamEvent]:
+        for event in super().stream(question, **options):
+            if event.answer is not None and not event.answer.refused:
+                longer = " ".join([event.answer.answer] * 5)
+                event = StreamEvent(kind="answer", answer=event.answer.model_copy(update={"answer": longer}))
+            yield event
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from ui.app import launch
+
+    tiny = build_tiny_assistant(tmp_path_factory.mktemp("phone"))
+    demo = launch(tiny.settings, prevent_thread_lock=True, assistant=LongAnswers(tiny), server_port=free_port())
+    yield demo.local_url
+    demo.close()
+
+
 @pytest.fixture
-def phone(browser: Any, live_app: tuple[str, Any]) -> Iterator[Any]:
+def phone(browser: Any, app: str) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
-    page.goto(live_app[0])
+    page.goto(app)
     question_box(page).wait_for()
     yield page
     context.close()
@@ -73,10 +96,11 @@ def test_no_text_is_cut_off(phone: Any) -> None:
 
 
 def test_the_briefs_buttons_are_within_reach(phone: Any) -> None:
-    for question in (QUESTION, "What are diaspora bonds?", "Who coordinated the pilot projects?"):
+    questions = (QUESTION, "What are diaspora bonds?", "Who coordinated the pilot projects?", QUESTION)
+    for n, question in enumerate(questions, start=1):
         pin(ask(phone, question))
-    phone.get_by_text("Added to the brief (3 items)").wait_for()
+        phone.get_by_text(f"Added to the brief ({n} item").first.wait_for()
     open_tab(phone, "Brief")
-    phone.locator("#gfmd-brief .gfmd-brief-item").nth(2).wait_for()
+    phone.locator("#gfmd-brief .gfmd-brief-item").nth(3).wait_for()
     assert box_of(phone, "#gfmd-brief-remove")["bottom"] <= 1.5 * HEIGHT
     assert box_of(phone, "#gfmd-brief-export")["bottom"] <= 2 * HEIGHT

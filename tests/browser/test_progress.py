@@ -1,9 +1,10 @@
 """In a real browser: a question shows with a progress cue in its language within 200 ms of pressing Enter,
-even while the server is busy answering someone else; the answer then streams in the cue's place.
-(Token-by-token streaming of an answer as it is written is test_web_chat.py's.)"""
+even while the server is busy answering someone else; the answer then streams in the cue's place, and a
+generated answer word by word as the model writes it."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from typing import Any, Unpack
@@ -11,7 +12,8 @@ from typing import Any, Unpack
 import pytest
 
 from gfmd.records import AskOptions, StreamEvent
-from tests.browser.conftest import TIMEOUT_MS, WordByWord, bot_messages, question_box
+from tests.browser.conftest import TIMEOUT_MS, WordByWord, ask, bot_messages, question_box
+from tests.fakes import ScriptedChatModel
 from tests.ui.conftest import build_tiny_assistant, free_port
 from ui.chat import PROGRESS
 
@@ -87,4 +89,58 @@ def test_the_cue_shows_within_200_ms_while_another_answer_runs(browser: Any, bus
         assert PROGRESS["es"] not in bot_messages(page).first.inner_text()
     finally:
         other.context.close()
+        page.context.close()
+
+
+GENERATED = "The pilot facility collected 60 million dollars from eleven donors in its first year"
+PASSAGE = re.compile(r"\[(\d+)\] [^\n]*\n<<<\n(.*?)\n>>>", re.DOTALL)  # a numbered passage of the prompt
+GROWTH_JS = """() => {
+  window.__gfmdSeen = [];
+  new MutationObserver(() => {
+    const bot = document.querySelector('#gfmd-chat [data-testid="bot"]');
+    if (bot) window.__gfmdSeen.push(bot.innerText.trim());
+  }).observe(document.querySelector('#gfmd-chat'), {subtree: true, childList: true, characterData: true});
+}"""
+
+
+class SlowModel(ScriptedChatModel):
+    """The scripted fake model, a word every 50 ms (as a model on a CPU writes)."""
+
+    def _stream(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        for chunk in super()._stream(*args, **kwargs):
+            time.sleep(0.05)
+            yield chunk
+
+
+def restate(prompt: str) -> str:
+    """The model's answer, citing the prompt's passage that holds the figure."""
+    number = next((n for n, body in PASSAGE.findall(prompt) if "60 million" in body), "1")
+    return f"{GENERATED} [{number}]."
+
+
+@pytest.fixture(scope="module")
+def generative_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Generative answers from the slow fake model, verified at the fake embedder's similarities."""
+    from assistant.api import Assistant
+    from ui.app import launch
+
+    tiny = build_tiny_assistant(tmp_path_factory.mktemp("generated"))
+    update = {"answer_mode": "generative", "llm_backend": "local", "llm_same_language": "restate"}
+    settings = tiny.settings.model_copy(update={**update, "support_threshold": 0.0})
+    assistant = Assistant(settings, index=tiny.index, llm=SlowModel(script=restate))
+    demo = launch(settings, prevent_thread_lock=True, assistant=assistant, server_port=free_port())
+    yield demo.local_url
+    demo.close()
+
+
+def test_a_generated_answer_streams_as_the_model_writes_it(browser: Any, generative_app: str) -> None:
+    page = open_page(browser, generative_app)
+    try:
+        page.evaluate(GROWTH_JS)
+        message = ask(page, QUESTION)
+        assert message.inner_text().startswith(GENERATED)
+        seen = [text for text in page.evaluate("window.__gfmdSeen") if text and text not in PROGRESS.values()]
+        partial = {text for text in seen if GENERATED.startswith(text)}
+        assert len(partial) >= 5, seen  # the words showed as they came, before the verified answer
+    finally:
         page.context.close()

@@ -123,16 +123,22 @@ def test_a_removed_document_leaves_no_page_or_download_in_the_chat(desk: Any) ->
 def test_no_label_covers_the_messages_as_the_chat_scrolls(desk: Any) -> None:
     for question in (QUESTION, OTHER, QUESTION, OTHER):
         ask(desk, question)
+    # Each message in turn scrolled to the top of the chat: no floating text of the chat's own may lie over it.
     covered = desk.evaluate(
         """() => {
+          const chat = document.querySelector('#gfmd-chat');
+          const messages = chat.querySelectorAll('[data-testid="bot"], [data-testid="user"]');
+          const floating = [...chat.querySelectorAll('*')].filter((e) =>
+            ['absolute', 'fixed', 'sticky'].includes(getComputedStyle(e).position) && e.innerText.trim() &&
+            !e.closest('[data-testid="bot"], [data-testid="user"]') && e.getBoundingClientRect().width > 0);
           const covered = [];
-          const messages = document.querySelectorAll('#gfmd-chat [data-testid="bot"], #gfmd-chat [data-testid="user"]');
           for (const message of messages) {
             message.scrollIntoView({block: 'start'});
-            const box = message.getBoundingClientRect();
-            for (const [x, y] of [[box.left + 8, box.top + 8], [box.right - 8, box.top + 8]]) {
-              const hit = document.elementFromPoint(x, y);
-              if (hit && !message.contains(hit)) covered.push(message.innerText.slice(0, 30) + ' / ' + hit.outerHTML);
+            const m = message.getBoundingClientRect();
+            for (const f of floating) {
+              const r = f.getBoundingClientRect();
+              if (r.left < m.right && m.left < r.right && r.top < m.bottom && m.top < r.bottom)
+                covered.push(message.innerText.slice(0, 30) + ' / ' + f.innerText.trim());
             }
           }
           return covered;
