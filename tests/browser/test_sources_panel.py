@@ -123,13 +123,15 @@ def test_a_removed_document_leaves_no_page_or_download_in_the_chat(desk: Any) ->
 def test_no_label_covers_the_messages_as_the_chat_scrolls(desk: Any) -> None:
     for question in (QUESTION, OTHER, QUESTION, OTHER):
         ask(desk, question)
-    # Each message in turn scrolled to the top of the chat: no floating text of the chat's own may lie over it.
+    # Each message in turn scrolled to the top of the chat: no floating label or button of the chat's own may lie
+    # over it.
     covered = desk.evaluate(
         """() => {
           const chat = document.querySelector('#gfmd-chat');
           const messages = chat.querySelectorAll('[data-testid="bot"], [data-testid="user"]');
           const floating = [...chat.querySelectorAll('*')].filter((e) =>
-            ['absolute', 'fixed', 'sticky'].includes(getComputedStyle(e).position) && e.innerText.trim() &&
+            ['absolute', 'fixed', 'sticky'].includes(getComputedStyle(e).position) &&
+            (e.innerText.trim() || e.querySelector('button')) &&
             !e.closest('[data-testid="bot"], [data-testid="user"]') && e.getBoundingClientRect().width > 0);
           const covered = [];
           for (const message of messages) {
@@ -138,7 +140,7 @@ def test_no_label_covers_the_messages_as_the_chat_scrolls(desk: Any) -> None:
             for (const f of floating) {
               const r = f.getBoundingClientRect();
               if (r.left < m.right && m.left < r.right && r.top < m.bottom && m.top < r.bottom)
-                covered.push(message.innerText.slice(0, 30) + ' / ' + f.innerText.trim());
+                covered.push(message.innerText.slice(0, 30) + ' / ' + f.outerHTML.slice(0, 120));
             }
           }
           return covered;
