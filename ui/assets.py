@@ -28,8 +28,8 @@ CSS = """
 .gfmd-removed {font-size: 0.85em; font-style: italic; color: #b91c1c; margin: 0;}
 #gfmd-pin-hook {display: none;}
 /* The sources panel scrolls on its own, so an opened page shows within the first screen. */
-#gfmd-sources .gfmd-sources-panel {max-height: 300px; overflow-y: auto;}
-#gfmd-viewer .gfmd-page-text {max-height: 340px;}
+#gfmd-sources .gfmd-sources-panel {max-height: 260px; overflow-y: auto;}
+#gfmd-viewer .gfmd-page-text {max-height: 300px;}
 /* A phone: the chat, then the selected answer's sources and page, then the actions and the filters. The rows
    and columns in between stand aside (display: contents), so their children are ordered in the tab's column. */
 @media (max-width: 640px) {

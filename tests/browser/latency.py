@@ -16,7 +16,7 @@ import json
 import statistics
 from typing import Any
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, choose_mode
 from ui.chat import PROGRESS
 
 QUESTIONS = [
@@ -64,7 +64,7 @@ def measure(
         page.goto(url)
         box = page.locator("#gfmd-question textarea").first
         box.wait_for()
-        page.locator("#gfmd-mode").get_by_text(mode, exact=True).click()
+        choose_mode(page, mode)
         for question in questions:
             page.locator("#gfmd-new").click()  # each question on its own, not as a follow-up
             page.wait_for_function("() => !document.querySelector('#gfmd-chat [data-testid=\"bot\"]')")
