@@ -26,6 +26,7 @@ CSS = """
     border: 1px solid var(--border-color-primary); border-radius: 6px; text-decoration: none;
     background: var(--button-secondary-background-fill); color: var(--body-text-color);}
 .gfmd-removed {font-size: 0.85em; font-style: italic; color: #b91c1c; margin: 0;}
+#gfmd-chat a.gfmd-pin-off {opacity: 0.5;}
 #gfmd-pin-hook {display: none;}
 /* The sources panel scrolls on its own, so an opened page shows within the first screen. */
 #gfmd-sources .gfmd-sources-panel {max-height: 260px; overflow-y: auto;}

@@ -233,7 +233,7 @@ def chat_turn(
         return
     conversation.pending, conversation.answering = None, False
     answer = last.answer or _failed(question, last.error or ERROR_MESSAGE)
-    shown = last.markdown + (pin_button(turn, answer.lang) if last.answer is not None else "")
+    shown = last.markdown + (pin_button(turn, answer.lang, answer.refused) if last.answer is not None else "")
     conversation.messages = [*before, {"role": "assistant", "content": shown}]
     conversation.answers.append(answer)
     conversation.selected = turn

@@ -78,9 +78,11 @@ def answer_to_markdown(answer: Answer, turn: int | None = None) -> str:
     return body
 
 
-def pin_button(turn: int, lang: str = "en") -> str:
-    """The "add to brief" button under answer `turn` (the chat's script sends its number to the server)."""
-    return f'\n\n<a href="#gfmd-pin-{turn}" class="gfmd-pin">{_PIN.get(lang, _PIN["en"])}</a>'
+def pin_button(turn: int, lang: str = "en", refused: bool = False) -> str:
+    """The "add to brief" button under answer `turn` (the chat's script sends its number to the server); under a
+    refusal it is dimmed, and pressing it says why it cannot be pinned."""
+    kind = "gfmd-pin gfmd-pin-off" if refused else "gfmd-pin"
+    return f'\n\n<a href="#gfmd-pin-{turn}" class="{kind}">{_PIN.get(lang, _PIN["en"])}</a>'
 
 
 def highlight(text: str, quote: str) -> str | None:

@@ -44,6 +44,7 @@ def test_a_refusal_is_not_pinned_and_the_reader_is_told_why(page: Any) -> None:
 
     refusal = ask(page, "What did the XQZW fund raise?")
     assert "The documents don't say" in refusal.inner_text()
+    assert refusal.locator("a.gfmd-pin-off").count() == 1  # its button is dimmed
     pin(refusal)
     expect(page.get_by_text(NOT_PINNABLE["en"])).to_be_visible()
     open_tab(page, "Brief")

@@ -249,3 +249,6 @@ def test_each_answer_ends_with_its_own_pin_button_and_a_failure_has_none() -> No
     assert conv.messages[1]["content"].endswith('<a href="#gfmd-pin-0" class="gfmd-pin">Add to brief</a>')
     assert conv.messages[3]["content"].endswith('<a href="#gfmd-pin-1" class="gfmd-pin">Ajouter au dossier</a>')
     assert "gfmd-pin" not in conv.messages[5]["content"]
+    refusal = make_answer(answer="The documents don't say.", refused=True, citations=[])
+    list(chat_turn(FakeAssistant(answer=refusal), conv, "four"))
+    assert conv.messages[7]["content"].endswith('<a href="#gfmd-pin-3" class="gfmd-pin gfmd-pin-off">Add to brief</a>')
