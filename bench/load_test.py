@@ -13,7 +13,7 @@ import json
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -121,8 +121,12 @@ def run_session(url: str, number: int, questions: list[str], deadline: float, re
             result.latencies_s.append(time.monotonic() - started)
 
 
-def run_load(url: str, sessions: int = 20, questions_per_session: int = 3, timeout_s: float = 300) -> LoadResult:
-    """Drive `sessions` concurrent sessions; every question not answered in time counts as an error."""
+def run_load(
+    url: str | Sequence[str], sessions: int = 20, questions_per_session: int = 3, timeout_s: float = 300
+) -> LoadResult:
+    """Drive `sessions` concurrent sessions (spread in turn over the URLs, when given several workers); every
+    question not answered in time counts as an error."""
+    urls = [url] if isinstance(url, str) else list(url)
     result = LoadResult(sessions, questions_per_session)
     lock = threading.Lock()
     deadline = time.monotonic() + timeout_s
@@ -131,7 +135,7 @@ def run_load(url: str, sessions: int = 20, questions_per_session: int = 3, timeo
         futures = [
             pool.submit(
                 run_session,
-                url,
+                urls[s % len(urls)],
                 s,
                 [QUESTIONS[(s + i) % len(QUESTIONS)] for i in range(questions_per_session)],
                 deadline,
