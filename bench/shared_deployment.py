@@ -92,11 +92,18 @@ class Worker:
         return f"http://127.0.0.1:{self.port}"
 
     @property
+    def uploads(self) -> Path:
+        """The uploads folder all the workers share (GFMD_UPLOADS_DIR), so each opens the others' uploads."""
+        return self.root / "uploads"
+
+    @property
     def log_path(self) -> Path:
         return self.root / f"worker-{self.name}.log"
 
     def start(self) -> Worker:
-        env = worker_env(self.chroma_url, self.root / f"worker-{self.name}", corpus_dir=str(SEED[0]))
+        env = worker_env(
+            self.chroma_url, self.root / f"worker-{self.name}", corpus_dir=str(SEED[0]), uploads_dir=str(self.uploads)
+        )
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 [*gfmd_command(), "serve", "--port", str(self.port)],
@@ -241,6 +248,8 @@ def check_upload_then_remove(a: str, b: str, folder: Path) -> dict[str, float]:
     status = upload(a, path)
     if f"{UPLOAD_NAME}</strong>: added" not in status:
         raise CheckFailed(f"upload through {a} failed: {status}")
+    if not (folder / "uploads" / UPLOAD_NAME).is_file():
+        raise CheckFailed(f"the upload through {a} is not in the shared uploads folder {folder / 'uploads'}")
 
     def b_cites_it() -> bool | str:
         reply = ask(b, UPLOAD_QUESTION)
@@ -258,6 +267,8 @@ def check_upload_then_remove(a: str, b: str, folder: Path) -> dict[str, float]:
         return (UPLOAD_NAME not in reply.sources and UPLOAD_NAME not in listed(b)) or reply.sources
 
     gone = wait_for(f"the removal through {a} seen in {b}", b_forgot_it, SEEN_WITHIN_S)
+    if (folder / "uploads" / UPLOAD_NAME).exists():
+        raise CheckFailed(f"the removed upload's file is still in {folder / 'uploads'}")
     return {"upload_seen_in_b_s": round(seen, 2), "removal_seen_in_b_s": round(gone, 2)}
 
 
