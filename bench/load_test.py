@@ -87,6 +87,18 @@ def answer_text(result: Any) -> str:
     return str(content or "")
 
 
+def failure_reply(text: str) -> str | None:
+    """What went wrong, when the chat's reply is its error message instead of an answer (the index unavailable,
+    an exception while answering): such a reply is an error of the load test, not an answer."""
+    from ui.chat import ERROR_MESSAGE, INDEX_UNAVAILABLE
+    from ui.render import escape_markdown
+
+    unavailable = escape_markdown(INDEX_UNAVAILABLE.split("{")[0])
+    if text.strip().startswith(unavailable) or text.strip() == escape_markdown(ERROR_MESSAGE):
+        return text.strip()[:300]
+    return None
+
+
 def run_session(url: str, number: int, questions: list[str], deadline: float, result: LoadResult, lock: Any) -> None:
     from gradio_client import Client
 
@@ -113,6 +125,9 @@ def run_session(url: str, number: int, questions: list[str], deadline: float, re
             text = answer_text(job.result(timeout=remaining))
             if not text.strip():
                 raise RuntimeError("empty answer")
+            failed = failure_reply(text)
+            if failed:
+                raise RuntimeError(f"an error reply: {failed}")
         except Exception as exc:
             with lock:
                 result.errors.append(f"session {number}, question {i + 1}: {type(exc).__name__}: {exc}")
