@@ -5,10 +5,11 @@ ports (GFMD_CHROMA_URL, each its own GFMD_INDEX_DIR), driven through the web app
     python -m bench.shared_deployment check    # the checks below, then the load; exit 1 when one fails
 
 The checks: a document uploaded through worker A is answered from by worker B; removed through A, it is gone
-from B; the Chroma server is killed and both workers give a clear error (not a hang), then restarted on the same
-path and port and both answer again; N concurrent sessions across the two workers with no error, with
-throughput (answers/s) and latency p50/p95. Workers use the real embedding model (e5, bundled) and extractive
-answers (no generative model). tests/reliability/test_shared_deployment.py runs the same steps in CI.
+from B; the Chroma server killed, both workers give a clear error at once, and answer again once it is restarted
+on the same path and port; frozen (hung), questions to both at once all get the error within about one time
+limit; N concurrent sessions over the two workers with no error, and throughput (answers/s), latency p50/p95.
+Workers use the real e5 model (bundled) and extractive answers. tests/reliability/test_shared_deployment.py
+runs the same steps in CI.
 """
 
 from __future__ import annotations
@@ -309,11 +310,42 @@ def check_chroma_restart(chroma: ChromaServer, urls: Sequence[str]) -> dict[str,
     }
 
 
+def check_hung_chroma(chroma: ChromaServer, urls: Sequence[str], sessions: int = 12) -> dict[str, float]:
+    """Freeze the Chroma server (SIGSTOP: connections are accepted, nothing answers): `sessions` questions at once,
+    spread over the workers, each get the clear error (or an answer from a worker's own copy) within about one
+    time limit, not one time limit after another; thawed, every worker answers again."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    chroma.freeze()
+    try:
+        time.sleep(2.5)  # past the workers' registry check interval: every question meets the hung server
+        started = time.monotonic()
+        with ThreadPoolExecutor(max_workers=sessions) as pool:
+            replies = list(pool.map(lambda n: ask(urls[n % len(urls)], QUESTIONS[n % len(QUESTIONS)]), range(sessions)))
+        wall = time.monotonic() - started
+    finally:
+        chroma.thaw()
+    unclear = [r.text[:200] for r in replies if UNAVAILABLE not in r.text and "gfmd-source" not in r.sources]
+    if unclear:
+        raise CheckFailed(f"replies while Chroma was hung that are neither an answer nor the clear error: {unclear}")
+    slowest = max(r.seconds for r in replies)
+    if slowest > 2 * CHROMA_TIMEOUT_S + 10:
+        raise CheckFailed(f"a reply took {slowest:.1f} s with Chroma hung (time limit {CHROMA_TIMEOUT_S:g} s)")
+    for url in urls:
+        wait_for(f"{url} answering after the thaw", lambda url=url: UNAVAILABLE not in ask(url, QUESTIONS[0]).text, 30)
+    return {
+        "hung_errors": sum(UNAVAILABLE in r.text for r in replies),
+        "hung_slowest_reply_s": round(slowest, 2),
+        "hung_all_replies_s": round(wall, 2),
+    }
+
+
 def run_checks(deploy: Deployment, sessions: int = 20, questions: int = 2) -> dict[str, Any]:
     a, b = deploy.urls[:2]
     figures: dict[str, Any] = dict(deploy.startup_s)
     figures.update(check_upload_then_remove(a, b, deploy.root))
     figures.update(check_chroma_restart(deploy.chroma, deploy.urls))
+    figures.update(check_hung_chroma(deploy.chroma, deploy.urls))
     load = run_load(deploy.urls, sessions=sessions, questions_per_session=questions, timeout_s=600)
     figures["load"] = load.summary()
     if load.errors:

@@ -21,6 +21,7 @@ from bench.shared_deployment import (
     Deployment,
     ask,
     check_chroma_restart,
+    check_hung_chroma,
     check_upload_then_remove,
     deployment,
     listed,
@@ -63,6 +64,14 @@ def test_workers_report_a_killed_chroma_server_at_once_and_recover_when_it_is_ba
     for url in deploy.urls:  # and the workers answer from the documents ingested before the restart
         reply = ask(url, QUESTIONS[0])
         assert UNAVAILABLE not in reply.text and "remittances-note_2020_en.txt" in reply.sources
+
+
+@servers
+def test_questions_to_a_hung_chroma_server_all_get_the_error_within_about_one_time_limit(deploy: Deployment) -> None:
+    figures = check_hung_chroma(deploy.chroma, deploy.urls, sessions=12)
+
+    assert figures["hung_errors"] >= 10  # (a question may still be answered from a worker's own copy)
+    assert figures["hung_all_replies_s"] < 2 * CHROMA_TIMEOUT_S + 10  # not 6 questions a worker × 10 s in turn
 
 
 @servers
