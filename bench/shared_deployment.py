@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -29,7 +30,8 @@ from typing import Any
 
 import httpx
 
-from bench.load_test import HTTPX, QUESTIONS, answer_text, run_load
+from bench.load_test import QUESTIONS, run_load
+from bench.web_client import ask, listed, remove, upload
 from gfmd.offline import OFFLINE_ENV, enforce_offline
 
 enforce_offline()
@@ -38,7 +40,6 @@ sys.path.insert(0, str(REPO_ROOT))  # tests.reliability.chroma_server: the Chrom
 from tests.reliability.chroma_server import ChromaServer, free_port  # noqa: E402
 
 START_TIMEOUT_S = 180.0  # a worker's cold start (gradio, e5, the BM25 copy) on a busy 2-core machine
-ASK_TIMEOUT_S = 90.0  # one question, on a busy machine; a hang shows up as this
 SEEN_WITHIN_S = 20.0  # another worker's change reaches a worker's next question after at most 2 s (docs)
 CHROMA_TIMEOUT_S = 10.0  # GFMD_CHROMA_TIMEOUT for the workers: a hung server is reported within this
 SEED = [REPO_ROOT / "tests" / "data"]  # two short documents that bench.load_test.QUESTIONS ask about
@@ -187,48 +188,6 @@ def deployment(root: Path, corpus: Sequence[Path] = tuple(SEED), workers: int = 
         yield Deployment(root, chroma, started, phases)
 
 
-# --- the web app's API, as a browser session uses it
-def client(url: str) -> Any:
-    from gradio_client import Client
-
-    return Client(url, verbose=False, analytics_enabled=False, download_files=False, httpx_kwargs=HTTPX)
-
-
-@dataclass(frozen=True)
-class Reply:
-    text: str
-    sources: str
-    seconds: float
-
-
-def ask(url: str, question: str, timeout: float = ASK_TIMEOUT_S) -> Reply:
-    """One question in a new session; the answer's text and its sources panel (HTML)."""
-    started = time.monotonic()
-    job = client(url).submit(question, [], "Any", "Any", "extractive", 4, api_name="/ask")
-    result = job.result(timeout=timeout)
-    return Reply(answer_text(result), str(result[1]), time.monotonic() - started)
-
-
-def upload(url: str, path: Path) -> str:
-    from gradio_client import handle_file
-
-    return str(client(url).predict([handle_file(str(path))], api_name="/upload")[0])
-
-
-def remove(url: str, source: str) -> str:
-    session = client(url)
-    # A page load ("/documents") fills the session's removal list, as in a browser; gradio refuses a value that is
-    # not among the list's choices, and a new session's list is the one the app was built with.
-    session.predict(api_name="/documents")
-    return str(session.predict(source, api_name="/remove")[0])
-
-
-def listed(url: str) -> list[str]:
-    """The sources in the library table, as a page load shows it."""
-    table = client(url).predict(api_name="/documents")[0]
-    return [row[1] for row in table["data"]]
-
-
 def wait_for(what: str, probe: Any, within: float) -> float:
     """Ask `probe()` until it is true; the seconds it took. `CheckFailed` naming `what` after `within` s."""
     started = time.monotonic()
@@ -372,6 +331,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"worker {worker.name}: {worker.url} (log {worker.log_path})")
         print(f"ready in {time.monotonic() - started:.1f} s {deploy.startup_s}", flush=True)
         if args.mode == "serve":
+            # SIGTERM (a supervisor, `kill`) stops it like Ctrl-C: the workers and the Chroma server go with it.
+            signal.signal(signal.SIGTERM, signal.default_int_handler)
             try:
                 while all(w.process is not None and w.process.poll() is None for w in deploy.workers):
                     time.sleep(1)

@@ -19,14 +19,13 @@ from bench.shared_deployment import (
     UPLOAD_NAME,
     UPLOAD_QUESTION,
     Deployment,
-    ask,
     check_chroma_restart,
     check_hung_chroma,
     check_upload_then_remove,
     deployment,
-    listed,
     worker_env,
 )
+from bench.web_client import ask, listed
 
 
 def servers(test: Any) -> Any:
