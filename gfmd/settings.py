@@ -35,6 +35,12 @@ class Settings(BaseSettings):
         "before the index is reported unavailable.",
     )
     collection: str = Field(default="gfmd", description="Name of the Chroma collection holding the passages.")
+    uploads_dir: Path | None = Field(
+        default=None,
+        description="Folder keeping the files uploaded through the web chat (default: `uploads` in "
+        "GFMD_INDEX_DIR). With several `gfmd serve` workers on one Chroma server, give them all the same folder, "
+        "so each can open the pages of a document uploaded through another.",
+    )
     corpus_dir: Path = Field(
         default=REPO_ROOT / "corpus",
         description="Bundled corpus that `gfmd serve` indexes on first start.",

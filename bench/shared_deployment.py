@@ -1,0 +1,358 @@
+"""A shared deployment on one machine: one Chroma server, `gfmd ingest` into it, two `gfmd serve` workers on two
+ports (GFMD_CHROMA_URL, each its own GFMD_INDEX_DIR), driven through the web app's API (gradio_client).
+
+    python -m bench.shared_deployment serve    # start it all, print the two URLs, stay up until Ctrl-C
+    python -m bench.shared_deployment check    # the checks below, then the load; exit 1 when one fails
+
+The checks: a document uploaded through worker A is answered from by worker B; removed through A, it is gone
+from B; the Chroma server killed, both workers give a clear error at once, and answer again once it is restarted
+on the same path and port; frozen (hung), questions to both at once all get the error within about one time
+limit; N concurrent sessions over the two workers with no error, and throughput (answers/s), latency p50/p95.
+Workers use the real e5 model (bundled) and extractive answers. tests/reliability/test_shared_deployment.py
+runs the same steps in CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.load_test import QUESTIONS, run_load
+from bench.web_client import ask, listed, remove, upload
+from gfmd.offline import OFFLINE_ENV, enforce_offline
+
+enforce_offline()
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))  # tests.reliability.chroma_server: the Chroma server the reliability tests use
+from tests.reliability.chroma_server import ChromaServer, free_port  # noqa: E402
+
+START_TIMEOUT_S = 180.0  # a worker's cold start (gradio, e5, the BM25 copy) on a busy 2-core machine
+SEEN_WITHIN_S = 20.0  # another worker's change reaches a worker's next question after at most 2 s (docs)
+CHROMA_TIMEOUT_S = 10.0  # GFMD_CHROMA_TIMEOUT for the workers: a hung server is reported within this
+SEED = [REPO_ROOT / "tests" / "data"]  # two short documents that bench.load_test.QUESTIONS ask about
+UNAVAILABLE = "Index unavailable"  # how the chat begins an answer when the index does not answer (ui/chat.py)
+UPLOAD_NAME = "shared-deployment-check_2024_en.txt"
+UPLOAD_TEXT = (
+    "Shared deployment check\n\n"
+    "The Lake Chad labour mobility pilot trained 340 border officers in 2024. "
+    "The pilot was run jointly by four municipalities and two employers' associations.\n"
+)
+UPLOAD_QUESTION = "How many border officers did the Lake Chad labour mobility pilot train?"
+
+
+class CheckFailed(AssertionError):
+    """A check of the deployment failed; the message says which and what was seen."""
+
+
+def worker_env(chroma_url: str, index_dir: Path, **settings: str) -> dict[str, str]:
+    """The environment of a `gfmd` process of this deployment: no GFMD_* from the caller's shell, the repository
+    first on PYTHONPATH (the code under test), telemetry off."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GFMD_")}
+    env.update(OFFLINE_ENV)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    env.update(
+        GFMD_CHROMA_URL=chroma_url,
+        GFMD_INDEX_DIR=str(index_dir),
+        GFMD_CHROMA_TIMEOUT=f"{CHROMA_TIMEOUT_S:g}",
+        GFMD_ANSWER_MODE="extractive",
+        GFMD_LLM_BACKEND="none",
+    )
+    env.update({f"GFMD_{k.upper()}": v for k, v in settings.items()})
+    return env
+
+
+def gfmd_command() -> list[str]:
+    """`gfmd` run by this interpreter (its venv), whatever is on PATH."""
+    return [sys.executable, "-c", "from ui.cli import main; main()"]
+
+
+@dataclass
+class Worker:
+    """One `gfmd serve` process on its own port and index directory."""
+
+    name: str
+    root: Path
+    chroma_url: str
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def uploads(self) -> Path:
+        """The uploads folder all the workers share (GFMD_UPLOADS_DIR), so each opens the others' uploads."""
+        return self.root / "uploads"
+
+    @property
+    def log_path(self) -> Path:
+        return self.root / f"worker-{self.name}.log"
+
+    def start(self) -> Worker:
+        env = worker_env(
+            self.chroma_url, self.root / f"worker-{self.name}", corpus_dir=str(SEED[0]), uploads_dir=str(self.uploads)
+        )
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                [*gfmd_command(), "serve", "--port", str(self.port)],
+                cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            )  # fmt: skip
+        return self
+
+    def wait_ready(self, timeout: float = START_TIMEOUT_S) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process is None or self.process.poll() is not None:
+                raise RuntimeError(f"worker {self.name} exited; see {self.log_path}:\n{self.log_tail()}")
+            try:
+                if httpx.get(f"{self.url}/config", timeout=5).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"worker {self.name} not ready within {timeout:g} s; see {self.log_path}")
+
+    def log_tail(self, lines: int = 20) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=20)
+
+
+@dataclass
+class Deployment:
+    root: Path
+    chroma: ChromaServer
+    workers: list[Worker]
+    startup_s: dict[str, float] = field(default_factory=dict)  # seconds each start-up phase took
+
+    @property
+    def urls(self) -> list[str]:
+        return [w.url for w in self.workers]
+
+
+def ingest(chroma_url: str, root: Path, paths: Sequence[Path]) -> dict[str, Any]:
+    """`gfmd ingest --json` into the server, as an operator would; its summary."""
+    done = subprocess.run(
+        [*gfmd_command(), "ingest", *map(str, paths), "--json"],
+        cwd=REPO_ROOT, env=worker_env(chroma_url, root / "ingest"), capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"gfmd ingest failed ({done.returncode}): {done.stderr[-2000:]}")
+    summary: dict[str, Any] = json.loads(done.stdout)
+    return summary
+
+
+@contextmanager
+def deployment(root: Path, corpus: Sequence[Path] = tuple(SEED), workers: int = 2) -> Iterator[Deployment]:
+    """Start the Chroma server, ingest `corpus`, start the workers and wait until they answer; stop it all after."""
+    with ExitStack() as stack:
+        phases: dict[str, float] = {}
+        clock = time.monotonic()
+        chroma = ChromaServer(root / "chroma-data").start()
+        stack.callback(chroma.stop, kill=True)
+        phases["chroma_start_s"], clock = round(time.monotonic() - clock, 1), time.monotonic()
+        ingest(chroma.url, root, corpus)
+        phases["ingest_s"], clock = round(time.monotonic() - clock, 1), time.monotonic()
+        started = [Worker(chr(ord("a") + i), root, chroma.url).start() for i in range(workers)]
+        for worker in started:
+            stack.callback(worker.stop)
+        for worker in started:
+            worker.wait_ready()
+        phases["workers_ready_s"] = round(time.monotonic() - clock, 1)
+        yield Deployment(root, chroma, started, phases)
+
+
+def wait_for(what: str, probe: Any, within: float) -> float:
+    """Ask `probe()` until it is true; the seconds it took. `CheckFailed` naming `what` after `within` s."""
+    started = time.monotonic()
+    last: Any = None
+    while time.monotonic() - started < within:
+        last = probe()
+        if last is True:
+            return time.monotonic() - started
+        time.sleep(0.3)
+    raise CheckFailed(f"{what}: not within {within:g} s (last seen: {str(last)[:300]})")
+
+
+# --- the checks
+def check_upload_then_remove(a: str, b: str, folder: Path) -> dict[str, float]:
+    """Upload through worker A, see it answered from in worker B; remove through A, see it gone from B."""
+    path = folder / UPLOAD_NAME
+    path.write_text(UPLOAD_TEXT, encoding="utf-8")
+    status = upload(a, path)
+    if f"{UPLOAD_NAME}</strong>: added" not in status:
+        raise CheckFailed(f"upload through {a} failed: {status}")
+    if not (folder / "uploads" / UPLOAD_NAME).is_file():
+        raise CheckFailed(f"the upload through {a} is not in the shared uploads folder {folder / 'uploads'}")
+
+    def b_cites_it() -> bool | str:
+        reply = ask(b, UPLOAD_QUESTION)
+        return (UPLOAD_NAME in reply.sources and "340" in reply.text) or reply.text
+
+    seen = wait_for(f"the upload through {a} answered from in {b}", b_cites_it, SEEN_WITHIN_S)
+    if UPLOAD_NAME not in listed(b):
+        raise CheckFailed(f"{UPLOAD_NAME} is answered from but not listed in {b}'s library")
+    status = remove(a, UPLOAD_NAME)
+    if "Removed" not in status:
+        raise CheckFailed(f"removal through {a} failed: {status}")
+
+    def b_forgot_it() -> bool | str:
+        reply = ask(b, UPLOAD_QUESTION)
+        return (UPLOAD_NAME not in reply.sources and UPLOAD_NAME not in listed(b)) or reply.sources
+
+    gone = wait_for(f"the removal through {a} seen in {b}", b_forgot_it, SEEN_WITHIN_S)
+    if (folder / "uploads" / UPLOAD_NAME).exists():
+        raise CheckFailed(f"the removed upload's file is still in {folder / 'uploads'}")
+    return {"upload_seen_in_b_s": round(seen, 2), "removal_seen_in_b_s": round(gone, 2)}
+
+
+def check_chroma_restart(chroma: ChromaServer, urls: Sequence[str]) -> dict[str, float]:
+    """Kill the Chroma server: every worker says the index is unavailable, naming the server, each reply within
+    the time limit (no hang). Start it again on the same path and port: every worker answers again."""
+    question = QUESTIONS[0]
+    for url in urls:
+        reply = ask(url, question)
+        if UNAVAILABLE in reply.text or not reply.sources.count("gfmd-source"):
+            raise CheckFailed(f"{url} does not answer before the restart: {reply.text[:300]}")
+    chroma.stop(kill=True)
+    killed = time.monotonic()
+    slowest = 0.0
+    for url in urls:
+
+        def says_unavailable(url: str = url) -> bool | str:
+            nonlocal slowest
+            reply = ask(url, question, timeout=CHROMA_TIMEOUT_S + 30)
+            slowest = max(slowest, reply.seconds)
+            return (UNAVAILABLE in reply.text and chroma.url in reply.text) or reply.text
+
+        wait_for(f"{url} reporting the stopped Chroma server", says_unavailable, SEEN_WITHIN_S)
+    reported = time.monotonic() - killed
+    chroma.restart()  # same path, same port
+    restarted = time.monotonic()
+    for url in urls:
+
+        def answers(url: str = url) -> bool | str:
+            reply = ask(url, question)
+            return (UNAVAILABLE not in reply.text and "gfmd-source" in reply.sources) or reply.text
+
+        wait_for(f"{url} answering after the Chroma restart", answers, SEEN_WITHIN_S)
+    return {
+        "outage_reported_by_all_s": round(reported, 2),
+        "slowest_reply_during_outage_s": round(slowest, 2),
+        "recovered_all_s": round(time.monotonic() - restarted, 2),
+    }
+
+
+def check_hung_chroma(chroma: ChromaServer, urls: Sequence[str], sessions: int = 12) -> dict[str, float]:
+    """Freeze the Chroma server (SIGSTOP: connections are accepted, nothing answers): `sessions` questions at once,
+    spread over the workers, each get the clear error (or an answer from a worker's own copy) within about one
+    time limit, not one time limit after another; thawed, every worker answers again."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    chroma.freeze()
+    try:
+        time.sleep(2.5)  # past the workers' registry check interval: every question meets the hung server
+        started = time.monotonic()
+        with ThreadPoolExecutor(max_workers=sessions) as pool:
+            replies = list(pool.map(lambda n: ask(urls[n % len(urls)], QUESTIONS[n % len(QUESTIONS)]), range(sessions)))
+        wall = time.monotonic() - started
+    finally:
+        chroma.thaw()
+    unclear = [r.text[:200] for r in replies if UNAVAILABLE not in r.text and "gfmd-source" not in r.sources]
+    if unclear:
+        raise CheckFailed(f"replies while Chroma was hung that are neither an answer nor the clear error: {unclear}")
+    slowest = max(r.seconds for r in replies)
+    if slowest > 2 * CHROMA_TIMEOUT_S + 10:
+        raise CheckFailed(f"a reply took {slowest:.1f} s with Chroma hung (time limit {CHROMA_TIMEOUT_S:g} s)")
+    for url in urls:
+        wait_for(f"{url} answering after the thaw", lambda url=url: UNAVAILABLE not in ask(url, QUESTIONS[0]).text, 30)
+    return {
+        "hung_errors": sum(UNAVAILABLE in r.text for r in replies),
+        "hung_slowest_reply_s": round(slowest, 2),
+        "hung_all_replies_s": round(wall, 2),
+    }
+
+
+def run_checks(deploy: Deployment, sessions: int = 20, questions: int = 2) -> dict[str, Any]:
+    a, b = deploy.urls[:2]
+    figures: dict[str, Any] = dict(deploy.startup_s)
+    figures.update(check_upload_then_remove(a, b, deploy.root))
+    figures.update(check_chroma_restart(deploy.chroma, deploy.urls))
+    figures.update(check_hung_chroma(deploy.chroma, deploy.urls))
+    load = run_load(deploy.urls, sessions=sessions, questions_per_session=questions, timeout_s=600)
+    figures["load"] = load.summary()
+    if load.errors:
+        raise CheckFailed(f"{len(load.errors)} errors under load: {load.errors[:5]}")
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("mode", choices=["serve", "check"])
+    parser.add_argument("--corpus", type=Path, action="append", help="files or folders to ingest (default tests/data)")
+    parser.add_argument("--sessions", type=int, default=20, help="concurrent sessions, across the two workers")
+    parser.add_argument("--questions", type=int, default=2, help="questions per session")
+    parser.add_argument("--root", type=Path, help="keep the server's data and the logs here (default: a temp dir)")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args(argv)
+    with ExitStack() as stack:
+        root = args.root or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="gfmd-shared-")))
+        root.mkdir(parents=True, exist_ok=True)
+        started, load_before = time.monotonic(), os.getloadavg()[0]
+        deploy = stack.enter_context(deployment(root, args.corpus or SEED))
+        print(f"Chroma server {deploy.chroma.url} (data {deploy.chroma.path})")
+        for worker in deploy.workers:
+            print(f"worker {worker.name}: {worker.url} (log {worker.log_path})")
+        print(f"ready in {time.monotonic() - started:.1f} s {deploy.startup_s}", flush=True)
+        if args.mode == "serve":
+            # SIGTERM (a supervisor, `kill`) stops it like Ctrl-C: the workers and the Chroma server go with it.
+            signal.signal(signal.SIGTERM, signal.default_int_handler)
+            try:
+                while all(w.process is not None and w.process.poll() is None for w in deploy.workers):
+                    time.sleep(1)
+            except KeyboardInterrupt:
+                return 0
+            print("a worker exited; stopping", file=sys.stderr)
+            return 1
+        try:
+            figures = run_checks(deploy, args.sessions, args.questions)
+        except CheckFailed as exc:
+            print(f"FAILED: {exc}", file=sys.stderr)
+            return 1
+    # The machine's other work: throughput and latencies measured under load are reported with it.
+    figures["load_average_before_after"] = [round(load_before, 1), round(os.getloadavg()[0], 1)]
+    for key, value in figures.items():
+        print(f"{key:>30}: {value}")
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
