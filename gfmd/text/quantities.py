@@ -28,8 +28,13 @@ _NOT_QUANTITIES = re.compile(
             # "migrants;37", "held on 19 September 2016,12", "en 2020.17"
             r"(?<=\b(?:19|20)\d\d)[.,;:]\d{1,3}\b(?![.,]\d)",
             r"(?<=[^\W\d_][,;:)»”\"’])\d{1,3}\b",
-            # a paragraph or list number: "32. Requests…", "; 5. Calls upon…"
-            r"(?:^|[;:]\s+)\s*\d{1,3}\.\s+(?=(?-i:[A-ZÀ-Ý]))",
+            # a paragraph or list number, after a note marker too: "32. Requests…", "; 5. Calls upon…",
+            # "sessions;37 32. Requests…"
+            r"(?:^|[;:]\s*(?:\d{1,3}\s+)?)\s*\d{1,3}\.\s+(?=(?-i:[A-ZÀ-Ý]))",
+            # a section number after the end of a sentence or at the end of the text: "…résultats ? 4.5"
+            r"(?:^|(?<=[.?!:]\s))\d{1,2}(?:\.\d{1,2})+\.?(?=\s+(?-i:[A-ZÀ-Ý])|\s*$)|\s\d{1,2}(?:\.\d{1,2})+\s*$",
+            # a note marker closing the text after a word: "…a stakeholder from Djibouti 6."
+            r"(?<=[^\W\d_]{3})\s\d{1,2}\.?\s*$",
             # a page, paragraph, note or item reference: "p. 16", "pp. 3-4", "para. 139", "No. 5", "n° 3"
             r"\b(?:pp?|paras?|p[aá]rrs?|arts?|nos?|n[°º]|notes?|footnotes?)\.?\s*\d+(?:\s*[-–]\s*\d+)?",
             # a document symbol: "A/78/203", "78/217", "A/HRC/56/54"

@@ -21,6 +21,9 @@ from gfmd.text.quantities import quantities_in
         ("Adopted by the Commission on Crime Prevention and Criminal Justice,1 and recalling also", set()),
         ("Recalling the New York Declaration, held on 19 September 2016,12 and the review in 2020.17", set()),
         ("32. Requests the Secretary-General to submit a report at its eightieth session;37", set()),
+        ("Also takes note of the reports at its seventy-eighth session;37 32. Requests the Secretary-General", set()),
+        ("Les ressources ont-elles été affectées pour obtenir les résultats ? 4.5", set()),
+        ("Interviews with IOM staff and a stakeholder from Djibouti 6.", set()),
         ("See the Mid Term Review, p. 16, and para. 139 of A/78/203 and resolution 73/195.", set()),
     ],
 )
