@@ -12,19 +12,17 @@ from typing import Any
 
 import pytest
 
-from bench.load_test import QUESTIONS, run_load
-from bench.shared_deployment import (
+from bench.deployment_checks import (
     CHROMA_TIMEOUT_S,
     UNAVAILABLE,
     UPLOAD_NAME,
     UPLOAD_QUESTION,
-    Deployment,
     check_chroma_restart,
     check_hung_chroma,
     check_upload_then_remove,
-    deployment,
-    worker_env,
 )
+from bench.load_test import QUESTIONS, run_load
+from bench.shared_deployment import Deployment, deployment, worker_env
 from bench.web_client import ask, listed
 
 
