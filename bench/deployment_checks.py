@@ -4,13 +4,16 @@ API (bench.web_client) and returns its figures, or raises `CheckFailed` saying w
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
+from bench.deployment_env import CHROMA_TIMEOUT_S, REPO_ROOT, gfmd_command, worker_env
 from bench.load_test import QUESTIONS, run_load
 from bench.web_client import ask, listed, remove, upload
 from gfmd.index import Index
@@ -22,7 +25,6 @@ if TYPE_CHECKING:
 # registry at most every Index.registry_check_s (2 s), then re-reads it and rebuilds its BM25 and vector copies,
 # and the probe's own question takes a few seconds on a loaded 2-core machine: 2 s + 18 s of margin.
 SEEN_WITHIN_S = Index.registry_check_s + 18.0
-CHROMA_TIMEOUT_S = 10.0  # GFMD_CHROMA_TIMEOUT for the workers: a hung server is reported within this
 UNAVAILABLE = "Index unavailable"  # how the chat begins an answer when the index does not answer (ui/chat.py)
 UPLOAD_NAME = "shared-deployment-check_2024_en.txt"
 UPLOAD_TEXT = (
@@ -70,6 +72,29 @@ def server_state(url: str, collection: str = "gfmd") -> dict[str, Any]:
     return {"documents": documents, "passage_ids": sorted(ids)}
 
 
+def fresh_answers(chroma_url: str, folder: Path, questions: Sequence[str]) -> list[dict[str, Any]]:
+    """The answers of a new process (`gfmd ask --batch`, an empty GFMD_INDEX_DIR: everything is read from the
+    server, nothing from a worker's copies or caches): text, refusal and citations (n, chunk, page, quote)."""
+    folder.mkdir(parents=True)
+    batch = folder / "questions.jsonl"
+    batch.write_text("".join(json.dumps({"id": n, "question": q}) + "\n" for n, q in enumerate(questions)))
+    done = subprocess.run(
+        [*gfmd_command(), "ask", "--batch", str(batch)],
+        cwd=REPO_ROOT, env=worker_env(chroma_url, folder / "index"), capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    items = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or len(items) != len(questions) or any("error" in item for item in items):
+        raise CheckFailed(f"gfmd ask --batch against {chroma_url} failed ({done.returncode}): {done.stderr[-1000:]}")
+    return [
+        {
+            "answer": item["answer"],
+            "refused": item["refused"],
+            "citations": [(c["n"], c["chunk_id"], c["page"], c["quote"]) for c in item["citations"]],
+        }
+        for item in items
+    ]
+
+
 def cited(sources_html: str) -> list[str]:
     """The citations of a sources panel, one "source · p. N" line per card."""
     return [re.sub(r"<[^>]+>", "", line) for line in re.findall(r"<small>(.*?)</small>", sources_html)]
@@ -110,16 +135,19 @@ def check_upload_then_remove(a: str, b: str, folder: Path) -> dict[str, float]:
     return {"upload_seen_in_b_s": round(seen, 2), "removal_seen_in_a_s": round(gone, 2)}
 
 
-def check_chroma_restart(chroma: ChromaServer, urls: Sequence[str]) -> dict[str, float]:
+def check_chroma_restart(chroma: ChromaServer, urls: Sequence[str], folder: Path) -> dict[str, float]:
     """Kill the Chroma server (SIGKILL: nothing flushed on the way out): every worker says the index is
     unavailable, naming the server, each reply within the time limit (no hang). Start it again on the same path
-    and port: it holds exactly the documents and passages it held, and every worker gives each question it
-    answered before the same answer with the same citations."""
+    and port: it holds exactly the documents and passages it held; every worker gives each question it answered
+    before the same answer with the same citations, and so does a new process reading only from the server."""
     before = {(url, q): ask(url, q) for url in urls for q in RESTART_QUESTIONS}
     for (url, _), reply in before.items():
         if UNAVAILABLE in reply.text or not cited(reply.sources):
             raise CheckFailed(f"{url} does not answer before the restart: {reply.text[:300]}")
     held = server_state(chroma.url)
+    fresh = fresh_answers(chroma.url, folder / "fresh-before-restart", RESTART_QUESTIONS)
+    if any(answer["refused"] or not answer["citations"] for answer in fresh):
+        raise CheckFailed(f"a new process does not answer {RESTART_QUESTIONS} before the restart: {fresh}")
     question = RESTART_QUESTIONS[0]
     chroma.stop(kill=True)
     killed = time.monotonic()
@@ -159,13 +187,16 @@ def check_chroma_restart(chroma: ChromaServer, urls: Sequence[str]) -> dict[str,
                 f"{url} answers {q!r} otherwise after the restart: citations {cited(first.sources)} -> "
                 f"{cited(again.sources)}; text {first.text[:200]!r} -> {again.text[:200]!r}"
             )
+    fresh_again = fresh_answers(chroma.url, folder / "fresh-after-restart", RESTART_QUESTIONS)
+    if fresh_again != fresh:
+        raise CheckFailed(f"a new process answers otherwise after the restart: {fresh} -> {fresh_again}")
     return {
         "outage_reported_by_all_s": round(reported, 2),
         "slowest_reply_during_outage_s": round(slowest, 2),
         "recovered_all_s": round(recovered, 2),
         "documents_kept": len(after["documents"]),
         "passages_kept": len(after["passage_ids"]),
-        "answers_unchanged": len(before),
+        "answers_unchanged": len(before) + len(fresh_again),
     }
 
 

@@ -33,44 +33,21 @@ from typing import Any
 import httpx
 
 from bench.deployment_checks import (
-    CHROMA_TIMEOUT_S,
     CheckFailed,
     check_chroma_restart,
     check_hung_chroma,
     check_throughput,
     check_upload_then_remove,
 )
-from gfmd.offline import OFFLINE_ENV, enforce_offline
+from bench.deployment_env import REPO_ROOT, gfmd_command, worker_env
+from gfmd.offline import enforce_offline
 
 enforce_offline()
-REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))  # tests.reliability.chroma_server: the Chroma server the reliability tests use
 from tests.reliability.chroma_server import ChromaServer, free_port  # noqa: E402
 
 START_TIMEOUT_S = 180.0  # a worker's cold start (gradio, e5, the BM25 copy) on a busy 2-core machine
 SEED = [REPO_ROOT / "tests" / "data"]  # two short documents that bench.load_test.QUESTIONS ask about
-
-
-def worker_env(chroma_url: str, index_dir: Path, **settings: str) -> dict[str, str]:
-    """The environment of a `gfmd` process of this deployment: no GFMD_* from the caller's shell, the repository
-    first on PYTHONPATH (the code under test), telemetry off."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GFMD_")}
-    env.update(OFFLINE_ENV)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p)
-    env.update(
-        GFMD_CHROMA_URL=chroma_url,
-        GFMD_INDEX_DIR=str(index_dir),
-        GFMD_CHROMA_TIMEOUT=f"{CHROMA_TIMEOUT_S:g}",
-        GFMD_ANSWER_MODE="extractive",
-        GFMD_LLM_BACKEND="none",
-    )
-    env.update({f"GFMD_{k.upper()}": v for k, v in settings.items()})
-    return env
-
-
-def gfmd_command() -> list[str]:
-    """`gfmd` run by this interpreter (its venv), whatever is on PATH."""
-    return [sys.executable, "-c", "from ui.cli import main; main()"]
 
 
 @dataclass
@@ -186,7 +163,7 @@ def run_checks(deploy: Deployment, sessions: int = 20, questions: int = 2) -> di
     a, b = deploy.urls[:2]
     figures: dict[str, Any] = dict(deploy.startup_s)
     figures.update(check_upload_then_remove(a, b, deploy.root))
-    figures.update(check_chroma_restart(deploy.chroma, deploy.urls))
+    figures.update(check_chroma_restart(deploy.chroma, deploy.urls, deploy.root))
     figures.update(check_hung_chroma(deploy.chroma, deploy.urls))
     figures.update(check_throughput(deploy.urls, sessions, questions))
     return figures
