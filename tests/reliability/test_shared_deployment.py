@@ -21,6 +21,7 @@ from bench.deployment_checks import (
     check_hung_chroma,
     check_throughput,
     check_upload_then_remove,
+    cited,
     server_state,
 )
 from bench.deployment_env import CHROMA_TIMEOUT_S, worker_env
@@ -103,3 +104,15 @@ def test_worker_environment_is_only_the_deployments(monkeypatch: pytest.MonkeyPa
     assert env["GFMD_UI_CONCURRENCY"] == "2" and env["GFMD_LLM_BACKEND"] == "none"
     assert env["ANONYMIZED_TELEMETRY"] == "False"
     assert env["PYTHONPATH"].split(":")[0] == str(Path(__file__).resolve().parents[2])
+
+
+def test_citations_are_read_from_the_sources_panel_the_chat_renders() -> None:
+    from gfmd.records import Answer, Citation
+    from ui.render import sources_panel
+
+    quote = dict(chunk_id="c", doc_id="d", title="T", lang="en", quote="q", text="a q b", score=1.0)
+    citations = [Citation(n=1, source="a_2020_en.txt", page=3, **quote), Citation(n=2, source="b.md", page=1, **quote)]
+    answer = Answer(question="?", answer="x [1] [2]", refused=False, mode="extractive", lang="en", citations=citations)
+
+    assert cited(sources_panel(answer, turn=0)) == ["a_2020_en.txt · p. 3", "b.md · p. 1"]
+    assert cited(sources_panel(None, turn=0)) == []
