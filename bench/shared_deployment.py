@@ -4,12 +4,14 @@ ports (GFMD_CHROMA_URL, each its own GFMD_INDEX_DIR), driven through the web app
     python -m bench.shared_deployment serve    # start it all, print the two URLs, stay up until Ctrl-C
     python -m bench.shared_deployment check    # the checks below, then the load; exit 1 when one fails
 
-The checks: a document uploaded through worker A is answered from by worker B; removed through A, it is gone
-from B; the Chroma server killed, both workers give a clear error at once, and answer again once it is restarted
-on the same path and port; frozen (hung), questions to both at once all get the error within about one time
-limit; N concurrent sessions over the two workers with no error, and throughput (answers/s), latency p50/p95.
+The checks: a document uploaded through worker A is answered from by worker B; removed through B, it is gone
+from A (each within SEEN_WITHIN_S); the Chroma server killed, both workers give a clear error at once, and once
+it is restarted on the same path and port it holds the same documents and passages and both give the same
+answers with the same citations as before; frozen (hung), questions to both at once all get the error within
+about one time limit; N concurrent sessions against worker A alone, then over both workers, with no error, and
+throughput (answers/s), latency p50/p95 of each and the ratio.
 Workers use the real e5 model (bundled) and extractive answers. tests/reliability/test_shared_deployment.py
-runs the same steps in CI.
+runs the same steps in CI. The checks themselves are in bench.deployment_checks.
 """
 
 from __future__ import annotations
@@ -30,53 +32,22 @@ from typing import Any
 
 import httpx
 
-from bench.load_test import QUESTIONS, run_load
-from bench.web_client import ask, listed, remove, upload
-from gfmd.offline import OFFLINE_ENV, enforce_offline
+from bench.deployment_checks import (
+    CheckFailed,
+    check_chroma_restart,
+    check_hung_chroma,
+    check_throughput,
+    check_upload_then_remove,
+)
+from bench.deployment_env import REPO_ROOT, gfmd_command, worker_env
+from gfmd.offline import enforce_offline
 
 enforce_offline()
-REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))  # tests.reliability.chroma_server: the Chroma server the reliability tests use
 from tests.reliability.chroma_server import ChromaServer, free_port  # noqa: E402
 
 START_TIMEOUT_S = 180.0  # a worker's cold start (gradio, e5, the BM25 copy) on a busy 2-core machine
-SEEN_WITHIN_S = 20.0  # another worker's change reaches a worker's next question after at most 2 s (docs)
-CHROMA_TIMEOUT_S = 10.0  # GFMD_CHROMA_TIMEOUT for the workers: a hung server is reported within this
 SEED = [REPO_ROOT / "tests" / "data"]  # two short documents that bench.load_test.QUESTIONS ask about
-UNAVAILABLE = "Index unavailable"  # how the chat begins an answer when the index does not answer (ui/chat.py)
-UPLOAD_NAME = "shared-deployment-check_2024_en.txt"
-UPLOAD_TEXT = (
-    "Shared deployment check\n\n"
-    "The Lake Chad labour mobility pilot trained 340 border officers in 2024. "
-    "The pilot was run jointly by four municipalities and two employers' associations.\n"
-)
-UPLOAD_QUESTION = "How many border officers did the Lake Chad labour mobility pilot train?"
-
-
-class CheckFailed(AssertionError):
-    """A check of the deployment failed; the message says which and what was seen."""
-
-
-def worker_env(chroma_url: str, index_dir: Path, **settings: str) -> dict[str, str]:
-    """The environment of a `gfmd` process of this deployment: no GFMD_* from the caller's shell, the repository
-    first on PYTHONPATH (the code under test), telemetry off."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GFMD_")}
-    env.update(OFFLINE_ENV)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p)
-    env.update(
-        GFMD_CHROMA_URL=chroma_url,
-        GFMD_INDEX_DIR=str(index_dir),
-        GFMD_CHROMA_TIMEOUT=f"{CHROMA_TIMEOUT_S:g}",
-        GFMD_ANSWER_MODE="extractive",
-        GFMD_LLM_BACKEND="none",
-    )
-    env.update({f"GFMD_{k.upper()}": v for k, v in settings.items()})
-    return env
-
-
-def gfmd_command() -> list[str]:
-    """`gfmd` run by this interpreter (its venv), whatever is on PATH."""
-    return [sys.executable, "-c", "from ui.cli import main; main()"]
 
 
 @dataclass
@@ -188,127 +159,13 @@ def deployment(root: Path, corpus: Sequence[Path] = tuple(SEED), workers: int = 
         yield Deployment(root, chroma, started, phases)
 
 
-def wait_for(what: str, probe: Any, within: float) -> float:
-    """Ask `probe()` until it is true; the seconds it took. `CheckFailed` naming `what` after `within` s."""
-    started = time.monotonic()
-    last: Any = None
-    while time.monotonic() - started < within:
-        last = probe()
-        if last is True:
-            return time.monotonic() - started
-        time.sleep(0.3)
-    raise CheckFailed(f"{what}: not within {within:g} s (last seen: {str(last)[:300]})")
-
-
-# --- the checks
-def check_upload_then_remove(a: str, b: str, folder: Path) -> dict[str, float]:
-    """Upload through worker A, see it answered from in worker B; remove through A, see it gone from B."""
-    path = folder / UPLOAD_NAME
-    path.write_text(UPLOAD_TEXT, encoding="utf-8")
-    status = upload(a, path)
-    if f"{UPLOAD_NAME}</strong>: added" not in status:
-        raise CheckFailed(f"upload through {a} failed: {status}")
-    if not (folder / "uploads" / UPLOAD_NAME).is_file():
-        raise CheckFailed(f"the upload through {a} is not in the shared uploads folder {folder / 'uploads'}")
-
-    def b_cites_it() -> bool | str:
-        reply = ask(b, UPLOAD_QUESTION)
-        return (UPLOAD_NAME in reply.sources and "340" in reply.text) or reply.text
-
-    seen = wait_for(f"the upload through {a} answered from in {b}", b_cites_it, SEEN_WITHIN_S)
-    if UPLOAD_NAME not in listed(b):
-        raise CheckFailed(f"{UPLOAD_NAME} is answered from but not listed in {b}'s library")
-    status = remove(a, UPLOAD_NAME)
-    if "Removed" not in status:
-        raise CheckFailed(f"removal through {a} failed: {status}")
-
-    def b_forgot_it() -> bool | str:
-        reply = ask(b, UPLOAD_QUESTION)
-        return (UPLOAD_NAME not in reply.sources and UPLOAD_NAME not in listed(b)) or reply.sources
-
-    gone = wait_for(f"the removal through {a} seen in {b}", b_forgot_it, SEEN_WITHIN_S)
-    if (folder / "uploads" / UPLOAD_NAME).exists():
-        raise CheckFailed(f"the removed upload's file is still in {folder / 'uploads'}")
-    return {"upload_seen_in_b_s": round(seen, 2), "removal_seen_in_b_s": round(gone, 2)}
-
-
-def check_chroma_restart(chroma: ChromaServer, urls: Sequence[str]) -> dict[str, float]:
-    """Kill the Chroma server: every worker says the index is unavailable, naming the server, each reply within
-    the time limit (no hang). Start it again on the same path and port: every worker answers again."""
-    question = QUESTIONS[0]
-    for url in urls:
-        reply = ask(url, question)
-        if UNAVAILABLE in reply.text or not reply.sources.count("gfmd-source"):
-            raise CheckFailed(f"{url} does not answer before the restart: {reply.text[:300]}")
-    chroma.stop(kill=True)
-    killed = time.monotonic()
-    slowest = 0.0
-    for url in urls:
-
-        def says_unavailable(url: str = url) -> bool | str:
-            nonlocal slowest
-            reply = ask(url, question, timeout=CHROMA_TIMEOUT_S + 30)
-            slowest = max(slowest, reply.seconds)
-            return (UNAVAILABLE in reply.text and chroma.url in reply.text) or reply.text
-
-        wait_for(f"{url} reporting the stopped Chroma server", says_unavailable, SEEN_WITHIN_S)
-    reported = time.monotonic() - killed
-    chroma.restart()  # same path, same port
-    restarted = time.monotonic()
-    for url in urls:
-
-        def answers(url: str = url) -> bool | str:
-            reply = ask(url, question)
-            return (UNAVAILABLE not in reply.text and "gfmd-source" in reply.sources) or reply.text
-
-        wait_for(f"{url} answering after the Chroma restart", answers, SEEN_WITHIN_S)
-    return {
-        "outage_reported_by_all_s": round(reported, 2),
-        "slowest_reply_during_outage_s": round(slowest, 2),
-        "recovered_all_s": round(time.monotonic() - restarted, 2),
-    }
-
-
-def check_hung_chroma(chroma: ChromaServer, urls: Sequence[str], sessions: int = 12) -> dict[str, float]:
-    """Freeze the Chroma server (SIGSTOP: connections are accepted, nothing answers): `sessions` questions at once,
-    spread over the workers, each get the clear error (or an answer from a worker's own copy) within about one
-    time limit, not one time limit after another; thawed, every worker answers again."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    chroma.freeze()
-    try:
-        time.sleep(2.5)  # past the workers' registry check interval: every question meets the hung server
-        started = time.monotonic()
-        with ThreadPoolExecutor(max_workers=sessions) as pool:
-            replies = list(pool.map(lambda n: ask(urls[n % len(urls)], QUESTIONS[n % len(QUESTIONS)]), range(sessions)))
-        wall = time.monotonic() - started
-    finally:
-        chroma.thaw()
-    unclear = [r.text[:200] for r in replies if UNAVAILABLE not in r.text and "gfmd-source" not in r.sources]
-    if unclear:
-        raise CheckFailed(f"replies while Chroma was hung that are neither an answer nor the clear error: {unclear}")
-    slowest = max(r.seconds for r in replies)
-    if slowest > 2 * CHROMA_TIMEOUT_S + 10:
-        raise CheckFailed(f"a reply took {slowest:.1f} s with Chroma hung (time limit {CHROMA_TIMEOUT_S:g} s)")
-    for url in urls:
-        wait_for(f"{url} answering after the thaw", lambda url=url: UNAVAILABLE not in ask(url, QUESTIONS[0]).text, 30)
-    return {
-        "hung_errors": sum(UNAVAILABLE in r.text for r in replies),
-        "hung_slowest_reply_s": round(slowest, 2),
-        "hung_all_replies_s": round(wall, 2),
-    }
-
-
 def run_checks(deploy: Deployment, sessions: int = 20, questions: int = 2) -> dict[str, Any]:
     a, b = deploy.urls[:2]
     figures: dict[str, Any] = dict(deploy.startup_s)
     figures.update(check_upload_then_remove(a, b, deploy.root))
-    figures.update(check_chroma_restart(deploy.chroma, deploy.urls))
+    figures.update(check_chroma_restart(deploy.chroma, deploy.urls, deploy.root))
     figures.update(check_hung_chroma(deploy.chroma, deploy.urls))
-    load = run_load(deploy.urls, sessions=sessions, questions_per_session=questions, timeout_s=600)
-    figures["load"] = load.summary()
-    if load.errors:
-        raise CheckFailed(f"{len(load.errors)} errors under load: {load.errors[:5]}")
+    figures.update(check_throughput(deploy.urls, sessions, questions))
     return figures
 
 
@@ -349,6 +206,11 @@ def main(argv: list[str] | None = None) -> int:
     figures["load_average_before_after"] = [round(load_before, 1), round(os.getloadavg()[0], 1)]
     for key, value in figures.items():
         print(f"{key:>30}: {value}")
+    one, every = figures["load_one_worker"], figures["load_all_workers"]
+    print(f"{args.sessions} sessions x {args.questions} questions: " + "; ".join(
+        f"{name}: {f['throughput_qps']} answers/s, p50 {f['latency_p50_s']} s, p95 {f['latency_p95_s']} s"
+        for name, f in (("worker A alone", one), (f"{len(deploy.workers)} workers", every))
+    ) + f"; ratio {figures['throughput_ratio']}")  # fmt: skip
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
     return 0
