@@ -102,10 +102,15 @@ class Chunk(Frozen):
             year=year or None,
             page=int(meta["page"]),  # type: ignore[call-overload]
             section=str(meta.get("section") or "") or None,
-            kind="footnote" if meta.get("kind") == "footnote" else "body",
+            kind=_block_kind(meta.get("kind")),
             ordinal=int(meta["ordinal"]),  # type: ignore[call-overload]
             text=text,
         )
+
+
+def _block_kind(stored: object) -> BlockKind:
+    """A stored passage's kind; "body" for records written before kinds were stored."""
+    return "footnote" if stored == "footnote" else "furniture" if stored == "furniture" else "body"
 
 
 class ScoredChunk(Frozen):

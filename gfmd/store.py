@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,10 @@ __all__ = ["WRITE_BATCH", "ModelMismatchError", "Store", "make_client", "where_c
 log = logging.getLogger(__name__)
 
 WRITE_BATCH = 256
+# Passages of no registered document younger than this are another process's document being written (its
+# registry record comes after its last passage), not orphans: `collect_garbage` leaves them. An interrupted
+# ingest's orphans go at the first garbage collection after this long.
+ORPHAN_GRACE_S = 3600.0
 READ_PAGE = 5000
 
 
@@ -128,13 +133,14 @@ class Store:
     def write_document(self, document: Document, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
         """Add a document's passages, then commit it in the registry, then drop what it replaces."""
         previous = self.documents(refresh=True).get(document.source)
+        written_at = time.time()  # tells `collect_garbage` a document in the writing from an orphan
         for start in range(0, len(chunks), WRITE_BATCH):
             batch = chunks[start : start + WRITE_BATCH]
             self.passages.upsert(
                 ids=[c.chunk_id for c in batch],
                 embeddings=vectors[start : start + len(batch)],
                 documents=[c.text for c in batch],
-                metadatas=[c.metadata() for c in batch],
+                metadatas=[c.metadata() | {"written_at": written_at} for c in batch],
             )
         self.registry.upsert(
             ids=[document.source],
@@ -165,14 +171,17 @@ class Store:
         self.documents(refresh=True)
         return True
 
-    def collect_garbage(self) -> int:
-        """Delete passages whose document is not registered (left by an interrupted ingest)."""
+    def collect_garbage(self, grace_s: float = ORPHAN_GRACE_S) -> int:
+        """Delete passages whose document is not registered (left by an interrupted ingest), once they are older
+        than `grace_s`: younger ones may be a document another process (a second worker, `gfmd ingest`) is
+        writing to the same Chroma server right now."""
         active = self.active_doc_ids()
         got = self._scan(["metadatas"])
+        cutoff = time.time() - grace_s
         orphans = [
             cid
             for cid, meta in zip(got["ids"], got["metadatas"], strict=True)
-            if (meta or {}).get("doc_id") not in active
+            if (meta or {}).get("doc_id") not in active and float((meta or {}).get("written_at") or 0) <= cutoff
         ]
         for start in range(0, len(orphans), WRITE_BATCH):
             self.passages.delete(ids=orphans[start : start + WRITE_BATCH])

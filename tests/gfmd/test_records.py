@@ -30,13 +30,15 @@ def test_content_hash_is_stable() -> None:
 
 @pytest.mark.parametrize(
     "overrides",
-    [{}, {"year": 2020, "section": "2. Findings", "kind": "footnote"}],
+    [{}, {"year": 2020, "section": "2. Findings", "kind": "footnote"}, {"kind": "furniture"}],
 )
 def test_chunk_metadata_round_trip(overrides: dict[str, object]) -> None:
     chunk = _chunk(**overrides)
     meta = chunk.metadata()
     assert None not in meta.values()  # Chroma rejects None
     assert Chunk.from_store(chunk.chunk_id, chunk.text, dict(meta)) == chunk
+    # What the store adds (the time it was written) is not part of the passage.
+    assert Chunk.from_store(chunk.chunk_id, chunk.text, dict(meta) | {"written_at": 1.0}) == chunk
 
 
 def test_records_are_frozen_and_strict() -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import numpy as np
@@ -141,9 +142,35 @@ def test_orphans_of_an_interrupted_write_are_invisible_then_collected(
         assert not {cid for cid, _ in store.dense_search(vector, k=100)} & orphan_ids
     assert not {c.chunk_id for c in store.all_chunks()} & orphan_ids
 
-    assert store.collect_garbage() == len(chunks)
-    assert _ids(store) == {c.chunk_id for c in committed[1]}
+    # Just written, they may be a document another process is writing: left alone until the grace period ends.
     assert store.collect_garbage() == 0
+    assert store.collect_garbage(grace_s=0) == len(chunks)
+    assert _ids(store) == {c.chunk_id for c in committed[1]}
+    assert store.collect_garbage(grace_s=0) == 0
+
+
+def test_garbage_collection_spares_a_document_another_process_is_writing(
+    settings: Settings, samples: Samples, fake_embeddings: HashEmbeddings
+) -> None:
+    """Two processes on one Chroma server: one writes a document's passages (its registry record still to come)
+    while the other collects garbage after its own write. The first one's passages must survive."""
+    writer, other = Store(settings, fake_embeddings), Store(settings, fake_embeddings)
+    document, chunks, vectors = _document(samples.markdown, fake_embeddings)
+    writer.passages.upsert(
+        ids=[c.chunk_id for c in chunks],
+        embeddings=vectors,
+        documents=[c.text for c in chunks],
+        metadatas=[c.metadata() | {"written_at": time.time()} for c in chunks],
+    )
+    other.write_document(*_document(samples.two_page_pdf, fake_embeddings))
+    assert other.collect_garbage() == 0
+    writer.registry.upsert(
+        ids=[document.source],
+        embeddings=[writer._registry_vector()],
+        documents=[document.model_dump_json()],
+        metadatas=[{"doc_id": document.doc_id, "source": document.source, "pipeline": document.pipeline}],
+    )
+    assert {c.chunk_id for c in chunks} <= _ids(other)
 
 
 def test_model_mismatch_is_a_clear_error(settings: Settings, samples: Samples, fake_embeddings: HashEmbeddings) -> None:
