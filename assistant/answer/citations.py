@@ -16,6 +16,8 @@ from gfmd.text.quotes import clean_quote, footnote_number, marker_numbers
 # Similarities and passage scores are reported to this many decimals: finer digits are noise.
 SCORE_DIGITS = 4
 
+# A footnote number may skip this many after the last one (a footnote the loader did not see as one).
+FOOTNOTE_GAP = 3
 # A document's footnote numbers, by document id (the numbers its text shows as footnote markers).
 Footnotes = Callable[[str], frozenset[int]]
 
@@ -97,5 +99,14 @@ def _clean(text: str, chunk: Chunk, footnotes: Footnotes | None) -> str:
 
 
 def document_footnotes(chunks: Iterable[Chunk]) -> frozenset[int]:
-    """The footnote numbers a document shows as markers glued to the words of its body passages."""
-    return frozenset(n for chunk in chunks if chunk.kind == "body" for n in marker_numbers(chunk.text))
+    """A document's footnote numbers: those its body passages show as markers glued to their words, and those its
+    footnote passages open with in sequence (a long footnote's later passage may open with a figure: "20 Estados"
+    after footnote 16 is not footnote 20)."""
+    numbers = {n for chunk in chunks if chunk.kind == "body" for n in marker_numbers(chunk.text)}
+    last = 0
+    for chunk in sorted((c for c in chunks if c.kind == "footnote"), key=lambda c: c.ordinal):
+        opening = footnote_number(chunk.text)
+        if opening is not None and last < opening <= last + FOOTNOTE_GAP:
+            numbers.add(opening)
+            last = opening
+    return frozenset(numbers)
