@@ -98,8 +98,9 @@ _OPENERS = _ARTICLES | frozenset(
 )
 # A heading does not end on these words, nor open with a preposition or a determiner ("In 2019 The Hague ...").
 _FUNCTION = frozenset(
-    """the a an of and or to in on at for by with from de del la el los las y o en con por para du des le les et ou
-    à au aux pour par sur dans un una une""".split()
+    """the a an of and or to in on at for by with from within between among across through into about over under
+    de del la el los las y o en con por para entre sobre du des le les et ou à au aux pour par sur dans avec vers
+    un una une""".split()
 )
 MAX_HEADING_WORDS = 12
 # A heading of more words than this has capitals on at least half of them ("Focus Group Discussions: For ...").
@@ -113,10 +114,11 @@ def without_heading(sentence: str, headings: Sequence[str] = ()) -> str:
     or a short heading-like phrase before a word that opens sentences."""
     for heading in headings:
         for form in dict.fromkeys((normalize_ws(heading), _HEADING_NUMBER.sub("", normalize_ws(heading)))):
-            if len(form) >= 3 and sentence[: len(form)].lower() == form.lower():
-                rest = sentence[len(form) :].lstrip()
-                if rest[:1].isupper() or rest[:1] in '"“«¿¡':
-                    return rest
+            if len(form) < 3 or form.split()[-1].lower() in _FUNCTION or sentence[: len(form)].lower() != form.lower():
+                continue  # a heading cut short ("To what extent was the") is no heading to take off
+            rest = sentence[len(form) :].lstrip()
+            if rest and (rest[0].isupper() or rest[0] in '"“«¿¡'):
+                return rest
     words = sentence.split(" ")
     for i in range(1, min(MAX_HEADING_WORDS, len(words) - MIN_SENTENCE_WORDS) + 1):
         opener = words[i]

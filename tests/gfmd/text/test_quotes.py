@@ -202,3 +202,12 @@ def test_the_seed_papers_heading_leaves_its_first_sentence(seed_path: Path) -> N
     sentence = _sentence(block.text[block.text.index("Requisitos para alianzas efectivas") :], "Requisitos")
     clean = clean_quote(sentence)
     assert clean.startswith("Las complejidades") and quoted_in(clean, loaded.page_text(block.page))
+
+
+def test_a_known_heading_leaves_only_a_sentence_after_it() -> None:
+    # A sentence that is its heading (the Global Compact's objective titles) stays whole.
+    title = "Title: Minimize the adverse drivers and structural factors that compel people to leave their country"
+    assert without_heading(title, [title]) == title
+    # A heading the structure cut short after a function word is no heading.
+    question = "To what extent was the JI’s response to COVID-19 effective and timely in the region."
+    assert without_heading(question, ["To what extent was the"]) == question
