@@ -16,6 +16,7 @@ from typing import Literal
 from gfmd.text.countries import countries_in
 from gfmd.text.dates import MONTH_WORD
 from gfmd.text.numbers import has_year, is_year, numbers_in
+from gfmd.text.quotes import strip_markers
 
 Kind = Literal["figure", "rate", "date", "place"]
 
@@ -145,7 +146,9 @@ def missing(question: str, texts: Iterable[str], given: Sequence[str] = ()) -> K
 
 
 def has_quantity(text: str, given: Sequence[str] = ()) -> bool:
-    """A figure (not a year, not one of the `given` ones already in the question) or a number word."""
+    """A figure (not a year, not one of the `given` ones already in the question, not a footnote marker:
+    "voluntaria.14" counts nothing) or a number word."""
+    text = strip_markers(text)
     figures = {n for n in numbers_in(text) - set(given) if not is_year(n)}
     if figures:
         return True

@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.answer.asks import after_document, asked, gives, has_place, missing
+from assistant.answer.asks import after_document, asked, gives, has_place, has_quantity, missing
 
 
 @pytest.mark.parametrize(
@@ -118,3 +118,14 @@ def test_a_document_cannot_report_what_came_after_it() -> None:
 )
 def test_questions_on_targets_and_forecasts_may_be_later_than_the_document(question: str) -> None:
     assert not after_document(("2030", "2021", "2023"), 2020, question)
+
+
+def test_a_footnote_marker_is_not_the_figure_a_how_many_question_asks_for() -> None:
+    # The seed paper: the only number of this sentence is footnote 14's marker.
+    marked = (
+        "Mecanismo de Financiamiento Concesional para la Migración con una estructura de gobernanza meticulosamente "
+        "diseñada para garantizar una participación equitativa y voluntaria.14"
+    )
+    assert not has_quantity(marked)
+    assert missing("¿Cuántos países participan en el Mecanismo?", [marked]) == "figure"
+    assert has_quantity("Nigeria recaudó $330 millones con su primer bono de la diáspora.")
