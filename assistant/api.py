@@ -16,7 +16,7 @@ from typing import Any, Unpack
 import numpy as np
 from langchain_core.language_models import BaseChatModel
 
-from assistant.answer.citations import document_footnotes
+from assistant.answer.citations import page_footnotes
 from assistant.answer.condense import condense
 from assistant.answer.extractive import extract
 from assistant.answer.messages import (
@@ -35,7 +35,7 @@ from assistant.generation.translate import needs_translation
 from assistant.retrieval.retrieve import Retrieval, Retriever
 from assistant.shared import index_key, shared_index
 from gfmd.index import Index
-from gfmd.records import Answer, AskOptions, Filters, ModelStatus, ScoredChunk, StreamEvent
+from gfmd.records import Answer, AskOptions, Chunk, Filters, ModelStatus, ScoredChunk, StreamEvent
 from gfmd.settings import Settings, get_settings, quotes_suffice
 from gfmd.text.languages import LANGUAGE_NAMES, detect_language
 
@@ -51,7 +51,7 @@ class Assistant:
         self.index = index or Index(self.settings)
         self.retriever = Retriever(self.index, self.settings)
         self._sentence_cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._footnotes: OrderedDict[str, frozenset[int]] = OrderedDict()
+        self._footnotes: OrderedDict[str, dict[int, frozenset[int]]] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._llm = llm
         self._llm_error: str | None = None
@@ -160,19 +160,19 @@ class Assistant:
             embed_query=self.index.embeddings.embed_query,
         )
 
-    def footnotes(self, doc_id: str) -> frozenset[int]:
-        """The footnote numbers a document shows as markers in its text, read once per document (its id is its
-        content's hash)."""
+    def footnotes(self, chunk: Chunk) -> frozenset[int]:
+        """The footnote numbers of a passage's page (`assistant.answer.citations.page_footnotes`), its document's
+        read once (its id is its content's hash)."""
         with self._cache_lock:
-            if doc_id in self._footnotes:
-                return self._footnotes[doc_id]
-        chunks, _ = self.index.store.document_chunks(doc_id, with_vectors=False)
-        numbers = document_footnotes(chunks)
-        with self._cache_lock:
-            self._footnotes[doc_id] = numbers
-            while len(self._footnotes) > FOOTNOTE_DOCUMENTS:
-                self._footnotes.popitem(last=False)
-        return numbers
+            pages = self._footnotes.get(chunk.doc_id)
+        if pages is None:
+            chunks, _ = self.index.store.document_chunks(chunk.doc_id, with_vectors=False)
+            pages = page_footnotes(chunks)
+            with self._cache_lock:
+                self._footnotes[chunk.doc_id] = pages
+                while len(self._footnotes) > FOOTNOTE_DOCUMENTS:
+                    self._footnotes.popitem(last=False)
+        return pages.get(chunk.page, frozenset())
 
     # --- stages
     def _page_units(self, events: Iterator[StreamEvent]) -> Iterator[StreamEvent]:

@@ -18,8 +18,8 @@ SCORE_DIGITS = 4
 
 # A footnote number may skip this many after the last one (a footnote the loader did not see as one).
 FOOTNOTE_GAP = 3
-# A document's footnote numbers, by document id (the numbers its text shows as footnote markers).
-Footnotes = Callable[[str], frozenset[int]]
+# The footnote numbers of a passage's page (those its page shows as footnote markers or footnotes).
+Footnotes = Callable[[Chunk], frozenset[int]]
 
 
 def cite(
@@ -85,28 +85,33 @@ def citation_for(n: int, passage: ScoredChunk, quote: str, footnotes: Footnotes 
 def _clean(text: str, chunk: Chunk, footnotes: Footnotes | None) -> str:
     """`text`, a span of `chunk`, cleaned: without the headings it may open with (the passage's section path, its
     document's title), the footnote number it may open with, and footnote markers. A number it opens with is a
-    footnote's when its document shows it as a marker (`footnotes`, looked up only then), or, without a look-up,
-    when the passage is that footnote."""
+    footnote's when its page shows it as one (`footnotes`, looked up only then), or, without a look-up, when the
+    passage is that footnote."""
     headings = (chunk.title, *(h for h in (chunk.section or "").split(SECTION_SEP) if h))
     numbers: frozenset[int] = frozenset()
     opening = footnote_number(text)
     if opening is not None:
         if footnotes is not None:
-            numbers = footnotes(chunk.doc_id)
+            numbers = footnotes(chunk)
         elif chunk.kind == "footnote" and footnote_number(chunk.text) == opening:
             numbers = frozenset({opening})
     return clean_quote(text, headings=headings, footnotes=numbers)
 
 
-def document_footnotes(chunks: Iterable[Chunk]) -> frozenset[int]:
-    """A document's footnote numbers: those its body passages show as markers glued to their words, and those its
-    footnote passages open with in sequence (a long footnote's later passage may open with a figure: "20 Estados"
-    after footnote 16 is not footnote 20)."""
-    numbers = {n for chunk in chunks if chunk.kind == "body" for n in marker_numbers(chunk.text)}
+def page_footnotes(chunks: Iterable[Chunk]) -> dict[int, frozenset[int]]:
+    """A document's footnote numbers by page: those its body passages show as markers glued to their words, and
+    those its footnote passages open with in sequence (a long footnote's later passage may open with a figure:
+    "20 Estados" after footnote 16 is not footnote 20). By page, not by document: a report with 400 footnotes
+    would otherwise take the figure opening "20 IOM staff ..." for a footnote's number."""
+    chunks = sorted(chunks, key=lambda c: c.ordinal)
+    pages: dict[int, set[int]] = {}
+    for chunk in chunks:
+        if chunk.kind == "body":
+            pages.setdefault(chunk.page, set()).update(marker_numbers(chunk.text))
     last = 0
-    for chunk in sorted((c for c in chunks if c.kind == "footnote"), key=lambda c: c.ordinal):
+    for chunk in (c for c in chunks if c.kind == "footnote"):
         opening = footnote_number(chunk.text)
         if opening is not None and last < opening <= last + FOOTNOTE_GAP:
-            numbers.add(opening)
+            pages.setdefault(chunk.page, set()).add(opening)
             last = opening
-    return frozenset(numbers)
+    return {page: frozenset(numbers) for page, numbers in pages.items()}

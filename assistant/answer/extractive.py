@@ -81,7 +81,7 @@ def extract(
     `known_term` tells whether the corpus knows a word (the question's acronyms are checked with it);
     `rendered_vectors` are the question's glossary renderings' e5 vectors by language; `following` gives the
     passage after a passage in its document: a sentence a page break cut is completed from it; `footnotes` gives
-    a document's footnote numbers (a quote that opens with one of them is a footnote's: the number is left out).
+    a passage's page's footnote numbers (a quote that opens with one of them is a footnote's: the number is left out).
     """
     asked = Question.read(question, question_lang)
     # 1. The retrieved passages, less mastheads and distribution lines: they describe their document and answer

@@ -7,8 +7,8 @@ A quote stays verbatim: only these are ever removed, and nothing is added, reord
    "Rights,8", "(JI-HOA)6", "junio de 2020.17"), or after a closing bracket or quote ("reintegration”12").
    Figures are never markers: a number after a space ("in 2019, 272 million"), a decimal ("17.2", "3.5"), a
    page reference after an abbreviation ("p.14"), an acronym's number ("COVID19", "IDA18"), a 4-digit year.
-2. At the start of a quote: a footnote's own number ("14 El mecanismo ..."), when it is one of its document's
-   footnote numbers (a footnote passage's first number, or a marker of rule 1 in the document's text).
+2. At the start of a quote: a footnote's own number ("14 El mecanismo ..."), when it is one of its page's
+   footnote numbers (a footnote passage's first number, or a marker of rule 1 in the page's text).
 3. At the start of a quote: a heading the sentence splitter ran into the sentence, with or without its number
    ("2.1. Context and design of the JI-HoA According to data ...", "Requisitos para alianzas efectivas Las
    complejidades ..."): a known heading of the passage (its section path, its document's title), or a short
@@ -28,7 +28,8 @@ from collections.abc import Iterable, Sequence
 from gfmd.text.normalize import normalize_ws
 
 # A token that ends in 1-3 digits after something other than a digit (group "prefix"); `_is_marker` decides.
-_GLUED = re.compile(r"(?<!\S)(?P<prefix>\S*\D)(?P<n>\d{1,3})(?=\s|$)")
+# It may be followed by a stop or a bracket: "include12: ...".
+_GLUED = re.compile(r"(?<!\S)(?P<prefix>\S*\D)(?P<n>\d{1,3})(?=[.,;:)]?(?:\s|$))")
 _CLOSERS = ")]”’»\"'"
 _STOPS = ".,;:!?…"
 # Abbreviations a page or item number follows ("p.14", "art.5", "núm.3"): the number is a reference, not a marker.

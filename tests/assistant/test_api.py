@@ -246,5 +246,6 @@ def test_a_text_files_page_segments_are_marked_as_such_and_its_footnotes_known(f
     assert seed and not any(c.paginated for c in seed)  # the seed's pages are reconstructed page segments
     note = fake_assistant.ask("How much did Nigeria raise with its first diaspora bond?")
     assert all(c.paginated for c in note.citations if c.source == TXT)  # a one-page note is its own page
-    # The seed shows its footnotes 1 to 17 as markers glued to its words, or as footnotes in sequence.
-    assert set(range(1, 18)) <= fake_assistant.footnotes(seed[0].doc_id)
+    # The seed's page 7 shows its footnotes 11 to 14 as markers glued to its words and as footnotes.
+    chunk = next(c for c in fake_assistant.index.store.all_chunks() if c.doc_id == seed[0].doc_id and c.page == 7)
+    assert fake_assistant.footnotes(chunk) >= {11, 12, 13, 14}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from assistant.answer.candidates import Candidate
-from assistant.answer.citations import citation_for, cite, covering, document_footnotes
+from assistant.answer.citations import citation_for, cite, covering, page_footnotes
 from gfmd.records import Chunk, ScoredChunk
 from gfmd.text.quotes import quoted_in
 from gfmd.text.sentences import split_sentences
@@ -64,26 +64,31 @@ def test_a_footnote_marker_leaves_the_answer_and_its_quote() -> None:
     assert citations[0].page == 7 and quoted_in(citations[0].quote, _seed_page(7))
 
 
-def test_a_footnote_number_leaves_a_quote_only_when_the_document_shows_it_as_a_footnote() -> None:
+def test_a_footnote_number_leaves_a_quote_only_when_its_page_shows_it_as_a_footnote() -> None:
     passage = _passage("Ello es adicional a, y distinto de", kind="footnote")
     quote = split_sentences(passage.chunk.text)[0]
     assert quote.startswith("14 El mecanismo")
-    footnotes = document_footnotes(_seed_chunks())
-    assert set(range(1, 18)) <= footnotes
-    assert citation_for(1, passage, quote, lambda doc_id: footnotes).quote.startswith("El mecanismo")
-    assert citation_for(1, passage, quote, lambda doc_id: frozenset()).quote.startswith("14 El mecanismo")
+    pages = page_footnotes(_seed_chunks())
+    assert pages[7] >= {11, 12, 13, 14}  # "remesas.11", "contexto.12", "descoordinada.13", "voluntaria.14"
+    assert set(range(1, 18)) == set().union(*pages.values())
+
+    def footnotes(chunk: Chunk) -> frozenset[int]:
+        return pages.get(chunk.page, frozenset())
+
+    assert citation_for(1, passage, quote, footnotes).quote.startswith("El mecanismo")
+    assert citation_for(1, passage, quote, lambda chunk: frozenset({15, 16})).quote.startswith("14 El mecanismo")
     # Without a look-up, a footnote passage's own opening number is its footnote's.
     assert citation_for(1, passage, quote).quote.startswith("El mecanismo")
     # A body passage that opens with a figure keeps it.
     figure = _passage("Nigeria recaudó $330")
-    assert citation_for(1, figure, "$330 millones", lambda doc_id: footnotes).quote == "$330 millones"
+    assert citation_for(1, figure, "$330 millones", footnotes).quote == "$330 millones"
 
 
 def test_a_long_footnotes_later_passage_opening_with_a_figure_is_no_footnote() -> None:
     chunks = list(_seed_chunks())
     last = max(c.ordinal for c in chunks)
     later = chunks[-1].model_copy(update={"kind": "footnote", "ordinal": last + 1, "text": "40 Estados firmaron."})
-    assert 40 not in document_footnotes([*chunks, later])
+    assert 40 not in set().union(*page_footnotes([*chunks, later]).values())
 
 
 def test_the_section_heading_run_into_a_sentence_leaves_its_quote() -> None:

@@ -142,6 +142,15 @@ def test_pdf_markers_leave_a_quote_that_is_still_on_its_page(public_dir: Path) -
     assert quoted_in(clean, page) and not quoted_in(clean.replace("March 2017", "March 2018"), page)
 
 
+def test_a_pdf_footnotes_number_leaves_a_quote_when_its_page_shows_its_marker(public_dir: Path) -> None:
+    page = normalize_ws(_pdf_page(public_dir / HORN, 21))
+    assert "include12:" in page and 12 in marker_numbers(page)
+    note = _sentence(page, "12 The sixth pillar")
+    assert without_footnote_number(note, marker_numbers(page)).startswith("The sixth pillar of the EU-IOM")
+    # A figure opening a sentence on that page is no footnote of it.
+    assert without_footnote_number("20 IOM staff were interviewed.", marker_numbers(page)).startswith("20 IOM")
+
+
 def test_pdf_markers_glued_to_words_of_a_resolution(public_dir: Path) -> None:
     page = normalize_ws(_pdf_page(public_dir / RESOLUTION, 2))
     assert "Rights7 and" in page
