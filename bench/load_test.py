@@ -13,7 +13,7 @@ import json
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -87,6 +87,18 @@ def answer_text(result: Any) -> str:
     return str(content or "")
 
 
+def failure_reply(text: str) -> str | None:
+    """What went wrong, when the chat's reply is its error message instead of an answer (the index unavailable,
+    an exception while answering): such a reply is an error of the load test, not an answer."""
+    from ui.chat import ERROR_MESSAGE, INDEX_UNAVAILABLE
+    from ui.render import escape_markdown
+
+    unavailable = escape_markdown(INDEX_UNAVAILABLE.split("{")[0])
+    if text.strip().startswith(unavailable) or text.strip() == escape_markdown(ERROR_MESSAGE):
+        return text.strip()[:300]
+    return None
+
+
 def run_session(url: str, number: int, questions: list[str], deadline: float, result: LoadResult, lock: Any) -> None:
     from gradio_client import Client
 
@@ -113,6 +125,9 @@ def run_session(url: str, number: int, questions: list[str], deadline: float, re
             text = answer_text(job.result(timeout=remaining))
             if not text.strip():
                 raise RuntimeError("empty answer")
+            failed = failure_reply(text)
+            if failed:
+                raise RuntimeError(f"an error reply: {failed}")
         except Exception as exc:
             with lock:
                 result.errors.append(f"session {number}, question {i + 1}: {type(exc).__name__}: {exc}")
@@ -121,8 +136,12 @@ def run_session(url: str, number: int, questions: list[str], deadline: float, re
             result.latencies_s.append(time.monotonic() - started)
 
 
-def run_load(url: str, sessions: int = 20, questions_per_session: int = 3, timeout_s: float = 300) -> LoadResult:
-    """Drive `sessions` concurrent sessions; every question not answered in time counts as an error."""
+def run_load(
+    url: str | Sequence[str], sessions: int = 20, questions_per_session: int = 3, timeout_s: float = 300
+) -> LoadResult:
+    """Drive `sessions` concurrent sessions (spread in turn over the URLs, when given several workers); every
+    question not answered in time counts as an error."""
+    urls = [url] if isinstance(url, str) else list(url)
     result = LoadResult(sessions, questions_per_session)
     lock = threading.Lock()
     deadline = time.monotonic() + timeout_s
@@ -131,7 +150,7 @@ def run_load(url: str, sessions: int = 20, questions_per_session: int = 3, timeo
         futures = [
             pool.submit(
                 run_session,
-                url,
+                urls[s % len(urls)],
                 s,
                 [QUESTIONS[(s + i) % len(QUESTIONS)] for i in range(questions_per_session)],
                 deadline,

@@ -46,10 +46,13 @@ def questions(n: int) -> list[str]:
 # --- ingest (child process) -------------------------------------------------------------------------------------
 
 
-def run_child(kind: str, index_dir: Path, paths: list[Path], timeout: float) -> dict[str, Any]:
+def run_child(
+    kind: str, index_dir: Path, paths: list[Path], timeout: float, env: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """One measure in a fresh process (its own peak RSS); `env`: settings for that process only."""
     done = subprocess.run(
         [sys.executable, "-m", "bench.measure", kind, "--index", str(index_dir), *map(str, paths)],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout,
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})},
     )  # fmt: skip
     if done.returncode != 0:
         raise RuntimeError(f"{kind} child failed: {done.stderr[-3000:]}")
@@ -69,6 +72,7 @@ def _ingest(index_dir: Path, paths: list[Path]) -> dict[str, Any]:
     report = ingest_paths(paths, index)  # no tracemalloc here: it would slow the Python stages being timed
     summary = report.summary()
     return {
+        "model_id": index.embeddings.model_id,
         "files": len(paths), "failed": summary["failed"], "pages": summary["pages"], "chunks": summary["chunks"],
         "seconds": summary["seconds"], "pages_per_s": summary["pages_per_second"],
         "chunks_per_s": summary["chunks_per_second"], "model_load_s": round(load_s, 2),
@@ -88,7 +92,8 @@ def _baseline(index_dir: Path, paths: list[Path]) -> dict[str, Any]:
     chunks = TutorialBaseline(index_dir, embeddings).build({p.name: p for p in paths})  # type: ignore[arg-type]
     seconds = time.perf_counter() - started
     return {
-        "files": len(paths), "pages": pages, "chunks": chunks, "seconds": round(seconds, 2),
+        "model_id": embeddings.model_id, "files": len(paths), "pages": pages, "chunks": chunks,
+        "seconds": round(seconds, 2),
         "pages_per_s": round(pages / seconds, 2), "chunks_per_s": round(chunks / seconds, 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }  # fmt: skip
@@ -163,13 +168,33 @@ def serve_cold_start(index_dir: Path, port: int, load_sessions: int = 4, timeout
             process.kill()
 
 
+def _prepare(index_dir: Path, paths: list[Path]) -> dict[str, Any]:
+    """Load the embedding engine once (building the ONNX engine if this machine has none yet), so that the measured
+    ingest neither pays for that build nor counts its memory."""
+    from gfmd.embeddings import get_embeddings
+
+    started = time.perf_counter()
+    model_id = get_embeddings(product_settings(index_dir)).model_id
+    return {"model_id": model_id, "seconds": round(time.perf_counter() - started, 1)}
+
+
+def question_embedding_ms(index_dir: Path, asked: list[str], engine: str | None = None) -> dict[str, Any]:
+    """The product's embedding time of one question (as retrieval embeds it, with its query prefix), in ms."""
+    from gfmd.embeddings import get_embeddings
+
+    settings = product_settings(index_dir)
+    embeddings = get_embeddings(settings.model_copy(update={"embedding_engine": engine}) if engine else settings)
+    embeddings.embed_queries(asked[:3])  # warm
+    return {"model_id": embeddings.model_id, **p50_p95(each_ms(lambda q: embeddings.embed_queries([q]), asked))}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("kind", choices=["ingest", "baseline"])
+    parser.add_argument("kind", choices=["ingest", "baseline", "prepare"])
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("paths", type=Path, nargs="+")
     args = parser.parse_args()
-    job = _ingest if args.kind == "ingest" else _baseline
+    job = {"ingest": _ingest, "baseline": _baseline, "prepare": _prepare}[args.kind]
     print(json.dumps(job(args.index, args.paths)))
 
 

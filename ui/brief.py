@@ -16,6 +16,21 @@ from ui.render import escape, page_label, text_to_markdown
 
 _MARKER = re.compile(r"\[(\d+)\]")
 DEFAULT_TITLE = "Brief"
+# Why an answer cannot be pinned: a refusal (or a stopped or failed answer) quotes no document.
+NOT_PINNABLE = {
+    "en": "This answer can't be added to the brief: it quotes no document (the documents don't answer the question).",
+    "es": "Esta respuesta no se puede añadir al informe: no cita ningún documento (los documentos no responden a la "
+    "pregunta).",
+    "fr": "Cette réponse ne peut pas être ajoutée au dossier : elle ne cite aucun document (les documents ne "
+    "répondent pas à la question).",
+}
+
+
+def why_not_pinnable(answer: Answer) -> str | None:
+    """The reason, in the answer's language, that `answer` cannot be pinned; None when it can."""
+    if answer.refused or not answer.citations:
+        return NOT_PINNABLE.get(answer.lang, NOT_PINNABLE["en"])
+    return None
 
 
 @dataclass(frozen=True)
@@ -38,8 +53,10 @@ class BriefItem:
 
     @classmethod
     def from_answer(cls, answer: Answer) -> BriefItem:
+        """The answer as an item, headed by the question as the assistant read it: a follow-up ("And who would
+        govern it?") in its standalone form, with the subject it carried over from the conversation."""
         refs = {c.n: Reference(c.title, c.source, c.page, c.quote, c.paginated) for c in answer.citations}
-        return cls(heading=answer.question, text=answer.answer, citations=refs)
+        return cls(heading=(answer.query or answer.question).strip(), text=answer.answer, citations=refs)
 
 
 # --- editing (each returns a new list; the caller's list is never changed)

@@ -147,14 +147,22 @@ def build_brief_tab() -> BriefTab:
     return BriefTab(items, w.preview, picker, title, changes)
 
 
-def wire_pin(pin: gr.Button, conversation: gr.State, tab: BriefTab) -> None:
-    """The chat's 'Add answer to brief' button pins the answer whose sources are shown (a change of the brief)."""
+def wire_pin(pin: gr.HTML, conversation: gr.State, tab: BriefTab) -> None:
+    """An answer's own "add to brief" button pins that answer (the "/pin" API, given no number, the selected one);
+    a refusal is not pinned, and the reader is told why (a change of the brief)."""
 
-    def pin_answer(conv: Any, value: Any, title_: str) -> tuple[Any, Any, Any]:
+    def pin_answer(conv: Any, value: Any, title_: str, evt: gr.EventData) -> tuple[Any, Any, Any]:
         current = _items(value)
-        answer = conv.current() if isinstance(conv, Conversation) else None
-        if answer is None or answer.refused or not answer.citations:
+        conv = conv if isinstance(conv, Conversation) else Conversation()
+        data = evt._data if isinstance(evt._data, dict) else {}
+        turn = data.get("turn")
+        answer = conv.answers[turn] if isinstance(turn, int) and 0 <= turn < len(conv.answers) else conv.current()
+        if answer is None:
             gr.Warning("Ask a question first: only answers with sources can be added to the brief.")
+            return view(current, title_)
+        reason = brief.why_not_pinnable(answer)
+        if reason is not None:
+            gr.Warning(reason)
             return view(current, title_)
         current = brief.add(current, BriefItem.from_answer(answer))
         gr.Info(f"Added to the brief ({len(current)} item{'s' if len(current) > 1 else ''}).", duration=4)

@@ -3,6 +3,8 @@
 `stream_answer` turns `Assistant.stream` events into chat updates; `chat_turn` is one question-and-answer
 turn of a conversation (messages for the chat window, the sources panel, the answers kept for feedback and
 the brief). Earlier questions are passed as history, so a follow-up ("and in 2020?") is read in context.
+`Conversation.begin` shows a question with a progress cue at once, before the (queued) answer starts; each
+finished answer ends with its own "add to brief" button.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from ui.render import (
     answer_to_markdown,
     escape_markdown,
     no_sources_html,
+    pin_button,
     sources_html,
     sources_panel,
     text_to_markdown,
@@ -39,6 +42,14 @@ STOPPED = {
     "es": "Detenida. No se conservó nada de esta respuesta: aún no estaba verificada. Pregunte de nuevo o reintente.",
     "fr": "Arrêtée. Rien de cette réponse n'a été gardé : elle n'était pas encore vérifiée. Reposez la question ou "
     "réessayez.",
+}
+
+
+# Shown in the answer's place from the moment a question is sent until the first words of its answer arrive.
+PROGRESS = {
+    "en": "Searching the documents…",
+    "es": "Buscando en los documentos…",
+    "fr": "Recherche dans les documents…",
 }
 
 
@@ -71,12 +82,34 @@ class Conversation:
     ratings: dict[int, str] = field(default_factory=dict)
     # The turn being answered: its question and the user message shown for it (None when no answer is running).
     pending: tuple[str, dict[str, Any]] | None = None
+    answering: bool = False  # whether an answer has started on the pending turn (it is not only shown)
+
+    def begin(self, question: str, max_chars: int = 2000) -> list[dict[str, Any]] | None:
+        """Mark `question` as the running turn and return the chat's messages with it and a progress cue in its
+        language; None for an empty question or while another answer runs."""
+        question = (question or "").strip()
+        if not question or self.answering:
+            return None
+        shown = question if len(question) <= max_chars else question[:max_chars] + "…"
+        self.pending = (question, {"role": "user", "content": escape_markdown(shown)})
+        return self.showing_progress()
+
+    def showing_progress(self) -> list[dict[str, Any]]:
+        if self.pending is None:
+            return self.messages
+        question, user = self.pending
+        cue = PROGRESS.get(detect_language(question, default="en"), PROGRESS["en"])
+        return [*self.messages, user, {"role": "assistant", "content": f"<em>{escape_markdown(cue)}</em>"}]
+
+    def waiting(self) -> str | None:
+        """The question shown by `begin` whose answer has not started yet, if any."""
+        return self.pending[0] if self.pending is not None and not self.answering else None
 
     def stop(self) -> bool:
         """End the running turn as stopped, keeping none of its text; False when no answer was running."""
         if self.pending is None:
             return False
-        (question, user), self.pending = self.pending, None
+        (question, user), self.pending, self.answering = self.pending, None, False
         lang = detect_language(question, default="en")
         text = STOPPED.get(lang, STOPPED["en"])
         self.messages = [*self.messages, user, {"role": "assistant", "content": text}]
@@ -175,15 +208,18 @@ def chat_turn(
     k: int | None = None,
     max_chars: int = 2000,
 ) -> Iterator[tuple[list[dict[str, Any]], str]]:
-    """One turn: yields (chat messages, sources panel) as the answer streams; records the answer at the end."""
+    """One turn: yields (chat messages, sources panel) as the answer streams; records the answer at the end.
+
+    The first yield shows the question and a progress cue (already shown when `Conversation.begin` ran first).
+    """
     question = (question or "").strip()
-    if not question:
+    if conversation.waiting() != question and conversation.begin(question, max_chars) is None:
         return
-    shown = question if len(question) <= max_chars else question[:max_chars] + "…"
-    user = {"role": "user", "content": escape_markdown(shown)}
+    assert conversation.pending is not None
+    conversation.answering = True
+    question, user = conversation.pending
     before = [*conversation.messages, user]
-    conversation.pending = (question, user)
-    yield before, ""
+    yield conversation.showing_progress(), ""
     history = conversation.history()
     last = ChatUpdate("", "")
     turn = len(conversation.answers)
@@ -195,9 +231,11 @@ def chat_turn(
             yield [*before, {"role": "assistant", "content": update.markdown}], ""
     if conversation.pending is None:
         return
-    conversation.pending = None
-    conversation.messages = [*before, {"role": "assistant", "content": last.markdown}]
-    conversation.answers.append(last.answer or _failed(question, last.error or ERROR_MESSAGE))
+    conversation.pending, conversation.answering = None, False
+    answer = last.answer or _failed(question, last.error or ERROR_MESSAGE)
+    shown = last.markdown + (pin_button(turn, answer.lang, answer.refused) if last.answer is not None else "")
+    conversation.messages = [*before, {"role": "assistant", "content": shown}]
+    conversation.answers.append(answer)
     conversation.selected = turn
     yield conversation.messages, sources_panel(last.answer, turn)
 

@@ -1,5 +1,11 @@
 """The chat tab: the model's status, filters, the chat window, the sources panel and the page viewer (gradio
-wiring only)."""
+wiring only).
+
+A question shows at once with a progress cue (a step outside the queue), then its answer streams in its place.
+The sources panel and the page viewer always belong to the selected answer: a new question, or selecting
+another answer, clears the page an earlier one opened. On a phone the page reads chat, sources, then the
+actions and filters (ui/assets.py).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ from typing import Any
 
 import gradio as gr
 
-from ui.assets import EXAMPLES, SOURCES_JS, VIEWER_JS, WELCOME
+from ui.assets import EXAMPLES, PIN_JS, SOURCES_JS, VIEWER_JS, WELCOME
 from ui.chat import ANY, FEEDBACK_OPTIONS, MODES, Conversation, chat_turn, feedback_rating, make_filters, save_feedback
 from ui.context import AppContext
 from ui.library import filter_choices, open_citation
@@ -26,9 +32,10 @@ class ChatTab:
     docs: gr.Dropdown
     lang: gr.Dropdown
     year: gr.Dropdown
-    pin: gr.Button
+    pin: gr.HTML  # receives the number of the answer whose "add to brief" button was pressed (ui/brief_tab.py)
     mode: gr.Radio
     banner: gr.HTML  # the generative model's status (ui/session_wiring.py keeps it current)
+    shown: list[Any]  # the sources panel, page viewer, page image and download (the library clears them)
 
 
 def _conversation(value: Any) -> Conversation:
@@ -47,7 +54,7 @@ class _Widgets:
     chatbot: gr.Chatbot
     box: gr.Textbox
     ask: gr.Button
-    pin: gr.Button
+    pin: gr.HTML
     new: gr.Button
     stop: gr.Button
     retry: gr.Button
@@ -62,7 +69,8 @@ def build_chat_tab(ctx: AppContext) -> ChatTab:
     _wire_asking(ctx, w)
     _wire_sources(ctx, w)
     _wire_feedback_and_reset(ctx, w)
-    return ChatTab(w.conversation, w.docs, w.lang, w.year, w.pin, w.mode, w.banner)
+    shown = [w.panel, w.viewer, w.image, w.file]
+    return ChatTab(w.conversation, w.docs, w.lang, w.year, w.pin, w.mode, w.banner, shown)
 
 
 def _layout(ctx: AppContext) -> _Widgets:
@@ -77,10 +85,11 @@ def _layout(ctx: AppContext) -> _Widgets:
         year = gr.Dropdown([ANY, *years], value=ANY, label="Year", scale=1, elem_id="gfmd-year")
         mode = gr.Radio(list(MODES), value=ctx.default_mode, label="Answer mode", scale=2, elem_id="gfmd-mode")
         k = gr.Slider(1, 10, value=settings.top_k, step=1, label="Passages", scale=1, elem_id="gfmd-k")
-    with gr.Row():
-        with gr.Column(scale=3):
+    with gr.Row(elem_id="gfmd-main"):
+        with gr.Column(scale=3, elem_id="gfmd-chat-column"):
             chatbot = gr.Chatbot(
                 label="Chat",
+                show_label=False,  # a floating label would cover the messages scrolled under it
                 elem_id="gfmd-chat",
                 height=520,
                 sanitize_html=True,
@@ -90,9 +99,9 @@ def _layout(ctx: AppContext) -> _Widgets:
                 feedback_options=FEEDBACK_OPTIONS,
                 buttons=["copy"],
             )
-            with gr.Row(equal_height=True):
+            with gr.Row(equal_height=True, elem_id="gfmd-ask-row"):
                 box = gr.Textbox(
-                    placeholder="Ask a question in English, Spanish or French…",
+                    placeholder="Ask in English, Spanish or French…",
                     show_label=False,
                     max_length=settings.max_question_chars,
                     elem_id="gfmd-question",
@@ -100,12 +109,12 @@ def _layout(ctx: AppContext) -> _Widgets:
                     container=False,
                 )
                 ask = gr.Button("Ask", variant="primary", scale=1, elem_id="gfmd-ask")
-            with gr.Row():
+            with gr.Row(elem_id="gfmd-actions"):
                 stop = gr.Button("Stop", size="sm", variant="stop", elem_id="gfmd-stop")
                 retry = gr.Button("Retry", size="sm", elem_id="gfmd-retry")
-                pin = gr.Button("Add answer to brief", size="sm", elem_id="gfmd-pin")
                 new = gr.Button("New conversation", size="sm", elem_id="gfmd-new")
-        with gr.Column(scale=2):
+            pin = gr.HTML("", js_on_load=PIN_JS, elem_id="gfmd-pin-hook")
+        with gr.Column(scale=2, elem_id="gfmd-side"):
             panel = gr.HTML(no_sources_html(), js_on_load=SOURCES_JS, elem_id="gfmd-sources")
             image = gr.Image(
                 type="pil", format="png", label="Page", visible=False, interactive=False,
@@ -136,22 +145,31 @@ def _layout(ctx: AppContext) -> _Widgets:
 
 
 def _wire_asking(ctx: AppContext, w: _Widgets) -> None:
-    """A question from the box, the Ask button or an example streams its answer into the chat (the "/ask" API)."""
+    """A question from the box, the Ask button, an example or Retry shows at once with a progress cue (outside
+    the queue, so a busy server cannot delay it), then its answer streams in the cue's place (the "/ask" API)."""
     settings = ctx.settings
+    hidden = gr.update(value=None, visible=False)
+
+    def show_question(question: str, conv: Any) -> tuple[Any, ...]:
+        conv = _conversation(conv)
+        messages = conv.begin(question, settings.max_question_chars)
+        if messages is None:  # nothing asked, or an answer is still running: the box keeps its text
+            return gr.skip(), gr.skip(), conv, gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        return messages, no_sources_html(), conv, "", "", hidden, hidden
 
     def respond(question: str, conv: Any, docs_: list[str], lang_: str, year_: str, mode_: str, k_: float) -> Iterator:
         conv = _conversation(conv)
-        if not (question or "").strip():
-            yield gr.skip(), gr.skip(), conv, gr.skip()
-            return
+        question = conv.waiting() or question  # the box was emptied when the question was shown
         filters = make_filters(docs_, lang_, year_)
-        first = True
+        shown = False
         for messages, panel_html in chat_turn(
             ctx.assistant, conv, question, filters=filters, mode=mode_ or None, k=int(k_) if k_ else None,
             max_chars=settings.max_question_chars,
         ):  # fmt: skip
-            yield messages, panel_html or no_sources_html(), conv, "" if first else gr.skip()
-            first = False
+            yield messages, panel_html or no_sources_html(), conv, "" if not shown else gr.skip()
+            shown = True
+        if not shown:
+            yield gr.skip(), gr.skip(), conv, gr.skip()
 
     def take_example(evt: gr.SelectData) -> str:
         value = evt.value if isinstance(evt.value, dict) else {}
@@ -172,17 +190,20 @@ def _wire_asking(ctx: AppContext, w: _Widgets) -> None:
 
     ask_inputs = [w.box, w.conversation, w.docs, w.lang, w.year, w.mode, w.k]
     ask_outputs = [w.chatbot, w.panel, w.conversation, w.box]
-    limit = ctx.concurrency
+    cue = ([w.box, w.conversation], [*ask_outputs, w.viewer, w.image, w.file])
+    quick: dict[str, Any] = {"api_visibility": "private", "queue": False, "show_progress": "hidden"}
     private: dict[str, Any] = {"api_visibility": "private", "concurrency_id": "ask"}
     answering = [
-        w.box.submit(respond, ask_inputs, ask_outputs, api_name="ask", concurrency_limit=limit, concurrency_id="ask"),
-        w.ask.click(respond, ask_inputs, ask_outputs, **private),
-        w.chatbot.example_select(take_example, None, w.box, api_visibility="private", queue=False).then(
-            respond, ask_inputs, ask_outputs, **private
+        w.box.submit(show_question, *cue, **quick).then(
+            respond, ask_inputs, ask_outputs, api_name="ask", concurrency_limit=ctx.concurrency, concurrency_id="ask"
         ),
-        w.retry.click(retry, w.conversation, ask_outputs, api_visibility="private", queue=False).then(
-            respond, ask_inputs, ask_outputs, **private
-        ),
+        w.ask.click(show_question, *cue, **quick).then(respond, ask_inputs, ask_outputs, **private),
+        w.chatbot.example_select(take_example, None, w.box, **quick)
+        .then(show_question, *cue, **quick)
+        .then(respond, ask_inputs, ask_outputs, **private),
+        w.retry.click(retry, w.conversation, ask_outputs, **quick)
+        .then(show_question, *cue, **quick)
+        .then(respond, ask_inputs, ask_outputs, **private),
     ]
     # Stop cancels the running answer (and, in generative mode, the model's stream) and keeps none of its text.
     w.stop.click(
@@ -216,18 +237,19 @@ def _wire_sources(ctx: AppContext, w: _Widgets) -> None:
             conv,
         )
 
-    def select_message(conv: Any, evt: gr.SelectData) -> tuple[Any, Any]:
+    def select_message(conv: Any, evt: gr.SelectData) -> tuple[Any, ...]:
         conv = _conversation(conv)
         index = evt.index if isinstance(evt.index, int) else evt.index[0]
         answer = conv.answer_at_message(index)
-        if answer is None:
-            return gr.skip(), conv
+        if answer is None or index // 2 == conv.selected:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), conv
         conv.selected = index // 2
-        return sources_panel(answer, conv.selected, show_question=True), conv
+        hidden = gr.update(value=None, visible=False)  # the page another answer opened is not this one's
+        return sources_panel(answer, conv.selected, show_question=True), "", hidden, hidden, conv
 
     opened = [w.panel, w.viewer, w.image, w.file, w.conversation]
     w.panel.click(open_source, w.conversation, opened, api_visibility="private")
-    w.chatbot.select(select_message, w.conversation, [w.panel, w.conversation], api_visibility="private")
+    w.chatbot.select(select_message, w.conversation, opened, api_visibility="private")
 
 
 def _wire_feedback_and_reset(ctx: AppContext, w: _Widgets) -> None:
@@ -259,6 +281,21 @@ def _image(png: bytes | None) -> Any:
     from PIL import Image
 
     return Image.open(io.BytesIO(png))
+
+
+def after_removal(ctx: AppContext, conv: Any) -> tuple[Any, ...]:
+    """The sources panel, page viewer, page image and download once a document left the library: the selected
+    answer's cards of removed documents say so, and no page stays open."""
+    conv = _conversation(conv)
+    answer = conv.current()
+    if answer is None:
+        panel: Any = gr.skip()
+    else:
+        indexed = {d.source for d in ctx.documents()}
+        removed = frozenset(c.source for c in answer.citations if c.source not in indexed)
+        panel = sources_panel(answer, conv.selected or 0, show_question=True, removed=removed)
+    hidden = gr.update(value=None, visible=False)
+    return panel, "", hidden, hidden
 
 
 def refresh_filters(ctx: AppContext) -> tuple[Any, Any, Any]:

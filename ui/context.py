@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from assistant.library import documents as library
 from assistant.library.feedback import FeedbackStore, feedback_path
@@ -26,6 +28,11 @@ class AppContext:
     assistant: Streams  # `assistant.api.Assistant`, or a fake in tests (with or without an `index`)
     feedback: FeedbackStore
     _last_documents: list[Document] = field(default_factory=list, repr=False)
+    _failed_at: float = field(default=float("-inf"), repr=False)
+    # After the index failed to answer, the documents last seen are shown for this long without asking it again: a
+    # page load asks for them three times (library table, removal list, chat filters), and a hung Chroma server
+    # would make each ask wait the whole GFMD_CHROMA_TIMEOUT.
+    unavailable_grace_s: ClassVar[float] = 5.0
     sessions: SessionStore = field(init=False, repr=False)  # readers' modes and briefs, in the index dir
 
     def __post_init__(self) -> None:
@@ -48,9 +55,12 @@ class AppContext:
     def documents(self) -> list[Document]:
         """The indexed documents; while the index is unavailable (Chroma server down, directory unreadable), the
         ones last seen, so a page load or the library tab still renders (asking a question says it is down)."""
+        if time.monotonic() - self._failed_at < self.unavailable_grace_s:
+            return list(self._last_documents)
         try:
             docs = library.list_documents(self.settings, index=self.index)
         except IndexUnavailableError as exc:
+            self._failed_at = time.monotonic()  # after the failure: a request that timed out took its whole limit
             log.warning("index unavailable, showing the documents last seen: %s", exc)
             return list(self._last_documents)
         self._last_documents = docs

@@ -8,11 +8,11 @@ from typing import Any
 import gradio as gr
 
 from assistant.library.documents import SUPPORTED_TYPES
-from ui.chat_tab import ChatTab, refresh_filters
+from ui.chat_tab import ChatTab, after_removal, refresh_filters
 from ui.context import AppContext
 from ui.library import COLUMNS, document_rows, ingest_uploads, outcomes_html, remove
 
-CONFIRM_REMOVE = "(source) => (source && confirm('Remove ' + source + ' from the index?')) ? source : ''"
+CONFIRM_REMOVE = "(source, conv) => [(source && confirm('Remove ' + source + ' from the index?')) ? source : '', conv]"
 
 
 @dataclass
@@ -65,10 +65,11 @@ def build_library_tab(ctx: AppContext, chat: ChatTab) -> LibraryTab:
         outcomes = ingest_uploads(paths, ctx.settings, index=ctx.index, progress=report)
         return (outcomes_html(outcomes), *refreshed(), None)
 
-    def drop(source: str | None) -> tuple[Any, ...]:
+    def drop(source: str | None, conv: Any) -> tuple[Any, ...]:
         if not source:
-            return ('<p class="gfmd-hint">Nothing removed.</p>', *refreshed())
-        return (remove(source, ctx.settings, index=ctx.index), *refreshed())
+            return ('<p class="gfmd-hint">Nothing removed.</p>', *refreshed(), *[gr.skip()] * len(chat.shown))
+        message = remove(source, ctx.settings, index=ctx.index)
+        return (message, *refreshed(), *after_removal(ctx, conv))  # the chat shows nothing of it any more
 
     views = [table, remove_pick, chat.docs, chat.lang, chat.year]
     add.click(
@@ -76,7 +77,7 @@ def build_library_tab(ctx: AppContext, chat: ChatTab) -> LibraryTab:
         show_progress_on=status,
     )  # fmt: skip
     remove_button.click(
-        drop, remove_pick, [removed, *views], js=CONFIRM_REMOVE, api_name="remove",
+        drop, [remove_pick, chat.conversation], [removed, *views, *chat.shown], js=CONFIRM_REMOVE, api_name="remove",
         concurrency_id="library", concurrency_limit=1, show_progress_on=removed,
     )  # fmt: skip
     return LibraryTab(table, remove_pick)

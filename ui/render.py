@@ -22,6 +22,13 @@ _NO_SOURCES = {
     "es": "Las fuentes de la respuesta aparecen aquí: pulse un marcador [n] o una fuente para abrir su página.",
     "fr": "Les sources de la réponse s'affichent ici : cliquez sur un repère [n] ou une source pour ouvrir sa page.",
 }
+# Each finished answer's own action: pin it to the brief (a link, so that the chat's sanitizer keeps it).
+_PIN = {"en": "Add to brief", "es": "Añadir al informe", "fr": "Ajouter au dossier"}
+_REMOVED = {
+    "en": "Removed from the library",
+    "es": "Retirado de la biblioteca",
+    "fr": "Retiré de la bibliothèque",
+}
 _MARKER = re.compile(r"\[(\d+)\]")
 _SOFT_BREAK = re.compile(r"(?<![\n])[ \t]*\n[ \t]*(?![\n])")
 # Markdown punctuation that formats or links wherever it appears, as numeric character references.
@@ -80,6 +87,13 @@ def answer_to_markdown(answer: Answer, turn: int | None = None) -> str:
     return body
 
 
+def pin_button(turn: int, lang: str = "en", refused: bool = False) -> str:
+    """The "add to brief" button under answer `turn` (the chat's script sends its number to the server); under a
+    refusal it is dimmed, and pressing it says why it cannot be pinned."""
+    kind = "gfmd-pin gfmd-pin-off" if refused else "gfmd-pin"
+    return f'\n\n<a href="#gfmd-pin-{turn}" class="{kind}">{_PIN.get(lang, _PIN["en"])}</a>'
+
+
 def highlight(text: str, quote: str) -> str | None:
     """`text` escaped with the quoted span in <mark> (whitespace aside, and the footnote markers a clean quote left
     out, `gfmd.text.quotes`); None when the quote is not in it."""
@@ -90,33 +104,41 @@ def highlight(text: str, quote: str) -> str | None:
     return escape(text[:start]) + f"<mark>{escape(text[start:end])}</mark>" + escape(text[end:])
 
 
-def citation_html(c: Citation, lang: str = "en") -> str:
-    """One source card: title, page, the passage with the quoted span highlighted, and an 'open page' button."""
+def citation_html(c: Citation, lang: str = "en", removed: bool = False) -> str:
+    """One source card: title, page, the passage with the quoted span highlighted, and an 'open page' button
+    (for a document `removed` from the library since, a note saying so instead)."""
     passage = highlight(c.text, c.quote)
     if passage is None:
         passage = f"<mark>{escape(c.quote)}</mark>"
     section = f" · {escape(c.section)}" if c.section else ""
     label = _OPEN.get(lang, _OPEN["en"])
+    action = (
+        f'<p class="gfmd-removed">{escape(_REMOVED.get(lang, _REMOVED["en"]))}</p>'
+        if removed
+        else f'<button type="button" class="gfmd-open" data-cite="{c.n}">{label} {c.page}</button>'
+    )
     return (
         f'<div class="gfmd-source" id="gfmd-source-{c.n}" data-cite="{c.n}">'
         f"<div><strong>[{c.n}] {escape(c.title)}</strong></div>"
         f"<div><small>{escape(c.source)} · {page_label(c.page, c.paginated, lang)}{section}</small></div>"
-        f"<blockquote>{passage}</blockquote>"
-        f'<button type="button" class="gfmd-open" data-cite="{c.n}">{label} {c.page}</button></div>'
+        f"<blockquote>{passage}</blockquote>{action}</div>"
     )
 
 
-def sources_html(answer: Answer, show_question: bool = False) -> str:
+def sources_html(answer: Answer, show_question: bool = False, removed: frozenset[str] = frozenset()) -> str:
+    """The cards of an answer's sources; those of documents in `removed` (file names) are marked so."""
     if not answer.citations:
         return ""
-    cards = "\n".join(citation_html(c, answer.lang) for c in answer.citations)
+    cards = "\n".join(citation_html(c, answer.lang, c.source in removed) for c in answer.citations)
     asked = f'<p class="gfmd-asked">{escape(answer.question)}</p>' if show_question else ""
     return f"<h4>{_SOURCES.get(answer.lang, 'Sources')}</h4>\n{asked}{cards}"
 
 
-def sources_panel(answer: Answer | None, turn: int, show_question: bool = False) -> str:
+def sources_panel(
+    answer: Answer | None, turn: int, show_question: bool = False, removed: frozenset[str] = frozenset()
+) -> str:
     """The sources panel of a finished answer; `data-turn` tells which answer of the chat it belongs to."""
-    inner = sources_html(answer, show_question) if answer is not None else ""
+    inner = sources_html(answer, show_question, removed) if answer is not None else ""
     inner = inner or no_sources_html(answer.lang if answer is not None else "en")
     return f'<div class="gfmd-sources-panel" data-turn="{turn}">{inner}</div>'
 

@@ -15,14 +15,22 @@ from typing import Literal
 
 from gfmd.text.countries import countries_in
 from gfmd.text.dates import MONTH_WORD
-from gfmd.text.numbers import has_year, is_year, numbers_in
-from gfmd.text.quotes import strip_markers
+from gfmd.text.numbers import has_year
+from gfmd.text.quantities import quantities_in
 
 Kind = Literal["figure", "rate", "date", "place"]
 
+# "What was the budget of…", "¿cuál fue el costo…", "quel était le montant…": an amount is a figure too.
+_AMOUNT = (
+    r"(?:budget|cost|amount|price|salary|wage|fee|reward|presupuesto|costo|coste|monto|importe|precio|salario|"
+    r"recompensa|co[uû]t|montant|prix|salaire|r[ée]compense)(?=\s*(?:(?:annuel(?:le)?|anual|total(?:e)?|global(?:e)?)\s+)?"
+    r"(?:of|for|de|del|du|des|pour|para|in|en|has|have|had|did|does|was|were|is|will|would|ha|fue|est|a|\?|,|$))"
+)
 QUANTITY = re.compile(
     r"\b(how (many|much)|what (share|percentage|proportion|amount)|cu[aá]nt[oa]s?|qu[eé] (porcentaje|cantidad)|"
-    r"combien|montant|quel (pourcentage|nombre)|quelle (part|proportion))\b",
+    r"combien|montant|quel (pourcentage|nombre)|quelle (part|proportion))\b|"
+    rf"\b(?:what|which|cu[aá]l|qu[eé]|quel(?:le)?)\s+(?:(?:is|was|were|are|es|fue|era|est|[ée]tait|a [ée]t[ée])\s+)?"
+    rf"(?:the\s+|el\s+|la\s+|le\s+|l['’])?(?:(?:total|annual|overall|anual|annuel(?:le)?)\s+)?{_AMOUNT}",
     re.IGNORECASE,
 )
 # Questions for a rate or a share: only a percentage answers them ("what interest rate" is not "$330 million").
@@ -146,11 +154,9 @@ def missing(question: str, texts: Iterable[str], given: Sequence[str] = ()) -> K
 
 
 def has_quantity(text: str, given: Sequence[str] = ()) -> bool:
-    """A figure (not a year, not one of the `given` ones already in the question, not a footnote marker:
-    "voluntaria.14" counts nothing) or a number word."""
-    text = strip_markers(text)
-    figures = {n for n in numbers_in(text) - set(given) if not is_year(n)}
-    if figures:
+    """A figure that states a quantity (`gfmd.text.quantities`: not a year, a day, a note marker or a reference),
+    other than the `given` ones already in the question, or a number word."""
+    if quantities_in(text) - set(given):
         return True
     # "six service windows" counts; "the two countries" / "les deux pays" refers back, it does not count.
     return any(not _ARTICLE_BEFORE.search(text[: m.start()]) for m in _NUMBER_WORDS.finditer(text))

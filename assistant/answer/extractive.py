@@ -225,6 +225,7 @@ MIN_SENTENCE_WORDS = 5
 # A question mark this close to the end (before a closing quote or bracket) makes the sentence a question.
 QUESTION_MARK_TAIL = 3
 _WORD = re.compile(r"[^\W\d_]{2,}")  # a word of letters (figures and one-letter words do not count)
+_URL = re.compile(r"(?:https?://|www\.)\S+")  # a web address: its parts are not words of the sentence
 
 
 def _answer_like(sentence: str) -> bool:
@@ -232,6 +233,6 @@ def _answer_like(sentence: str) -> bool:
     stripped = sentence.rstrip(" \"'”’»)]0123456789")
     if len(sentence) < MIN_SENTENCE_CHARS or "?" in sentence[-QUESTION_MARK_TAIL:] or "¿" in sentence:
         return False
-    if len(_WORD.findall(sentence)) < MIN_SENTENCE_WORDS:
-        return False  # a reference or footnote scrap ("19 December 2023 36 See A/78/203.")
+    if len(_WORD.findall(_URL.sub(" ", sentence))) < MIN_SENTENCE_WORDS:
+        return False  # a reference or footnote scrap ("19 December 2023 36 See A/78/203.", "Retrieved from <URL>.")
     return stripped.endswith((".", "!", "…", ":", ";")) or is_preambular(sentence)

@@ -5,7 +5,7 @@ order decides which reason a question that breaks several rules gets; the evalua
 
 On the retrieved passages:
 1. `no_passage`: nothing was retrieved.
-2. `resolution_not_indexed`: the question names a resolution by symbol that no retrieved passage's document is.
+2. `resolution_not_indexed`: the question names a resolution (symbol or year) no retrieved passage is from.
 On the candidate sentences of the best passages:
 3. `no_usable_sentence`: no sentence there can be quoted.
 4. `unknown_acronyms`: the question's acronyms are unknown to the corpus.
@@ -15,7 +15,7 @@ On the candidate sentences of the best passages:
 On the sentences chosen as the answer (`QUOTE_GATES`, an `Evidence` each):
 8. `asked_kind_missing`: they do not give what the question asks for.
 9. `names_not_in_document`: their document does not name what the question names.
-10. `countries_not_quoted`: no quoted document names the question's countries.
+10. `countries_not_quoted`: no quoted passage names the question's countries.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from assistant.answer.asks import missing
 from assistant.answer.candidates import Candidate, Question
-from assistant.retrieval.docmatch import document_reference, symbols_of
+from assistant.retrieval.docmatch import document_reference, names_resolution, symbols_of
 from gfmd.records import ScoredChunk
 from gfmd.text.countries import absent_countries
 from gfmd.text.names import ACRONYM_EQUIVALENTS
@@ -62,12 +62,22 @@ def no_passage(top: Sequence[ScoredChunk]) -> str | None:
 
 
 def resolution_not_indexed(question: Question, passages: Sequence[ScoredChunk]) -> str | None:
-    """A question naming a resolution by symbol is answered from that resolution or not at all: a look-alike of
-    another year says something else (retrieval keeps to the named document when it is indexed)."""
+    """A question naming a resolution by symbol, or by its year ("the 2022 resolution on the protection of
+    migrants", "adopted in December 2022"), is answered from that resolution or not at all: a look-alike of another
+    year says something else (retrieval keeps to the named document when it is indexed). A resolution whose year is
+    unknown may be the one named."""
     reference = document_reference(question.text)
-    named = set(reference.symbols) if reference is not None else set()
-    if named and not any(symbols_of(p.chunk.source, p.chunk.title) & named for p in passages):
-        return f"no indexed document is resolution {', '.join(sorted(named))}"
+    if reference is None:
+        return None
+    if reference.symbols:
+        named = set(reference.symbols)
+        if not any(symbols_of(p.chunk.source, p.chunk.title) & named for p in passages):
+            return f"no indexed document is resolution {', '.join(sorted(named))}"
+        return None
+    if not any(
+        p.chunk.year in (reference.year, None) and names_resolution(p.chunk.source, p.chunk.title) for p in passages
+    ):
+        return f"no indexed resolution dates from {reference.year}"
     return None
 
 
@@ -139,13 +149,16 @@ def names_not_in_document(evidence: Evidence) -> str | None:
 
 
 def countries_not_quoted(evidence: Evidence) -> str | None:
-    """A country the question names, in whatever language, must be named by a document the answer quotes (as far
-    as its retrieved passages show it): a question on Qatar's minimum wage is not answered by a resolution on
-    domestic workers that never names Qatar. Country names are known in every supported language
-    (gfmd.text.countries), so this one holds across languages."""
-    quoted = {evidence.documents[c.passage.chunk.doc_id] for c in evidence.chosen}
+    """A country the question names, in whatever language, must be named by a passage the answer quotes (its text,
+    section or title): a question on Qatar's minimum wage is not answered by a resolution on domestic workers that
+    never names Qatar, nor Canada's pledge by the paragraph on the United States' pledge in a fact sheet that names
+    Canada elsewhere. Country names are known in every supported language (gfmd.text.countries), so this one holds
+    across languages."""
+    chunks = [c.passage.chunk for c in evidence.chosen]
+    chunks += [c.continued.chunk for c in evidence.chosen if c.continued is not None]
+    quoted = {f"{c.title} {c.section or ''} {c.text}" for c in chunks}
     absent = absent_countries(evidence.question.text, quoted)
-    return f"no quoted document mentions {', '.join(absent)}" if absent else None
+    return f"no quoted passage mentions {', '.join(absent)}" if absent else None
 
 
 QUOTE_GATES: tuple[Callable[[Evidence], str | None], ...] = (

@@ -44,8 +44,9 @@ def _index(settings: Settings, index: Index | None) -> Index:
 
 
 def uploads_dir(settings: Settings) -> Path:
-    """Where files uploaded through the web chat are kept (they must outlive the upload's temp file)."""
-    return Path(settings.index_dir) / UPLOADS
+    """Where files uploaded through the web chat are kept (they must outlive the upload's temp file); a folder all
+    the workers of a shared deployment read when GFMD_UPLOADS_DIR names one."""
+    return Path(settings.uploads_dir) if settings.uploads_dir else Path(settings.index_dir) / UPLOADS
 
 
 # --- listing

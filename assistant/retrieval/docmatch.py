@@ -11,7 +11,7 @@ scores 1.
 A question may also name its resolution outright, by symbol ("resolution 78/217", "A/RES/79/156") or by year ("the
 2024 resolution"): `document_reference` reads it and `referenced_sources` finds the indexed documents it names, to
 which retrieval then keeps (assistant.retrieval.retrieve);
-a symbol no indexed document carries is refused by the answerer.
+a symbol or year no indexed resolution carries is refused by the answerer.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from assistant.retrieval.glossary import expansions, spelled_out
 from gfmd.records import Document
+from gfmd.text.dates import MONTH_ALTERNATION
 from gfmd.text.normalize import stem_all, words
 from gfmd.text.numbers import YEAR
 
@@ -98,10 +99,16 @@ _SYMBOL_ASKED = re.compile(
 )
 _SYMBOL_NUMBER = re.compile(r"(\d{2,3})/(\d{1,4})\b")
 # A resolution named by its year: "the 2024 resolution", "in its 2025 resolution", "la résolution de 2025",
-# "la resolución de 2023", "the resolution of 2024".
+# "la resolución de 2023", "the resolution of 2024", or by its date of adoption: "the resolution on the protection
+# of migrants adopted in December 2022", "la résolution ... adoptée le 19 décembre 2023", "aprobada en 2021".
+_ADOPTED = (
+    r"(?:adopted|approved|passed|adopt[ée]e?s?|approuv[ée]e?s?|aprobad[ao]s?|adoptad[ao]s?)\s+(?:in|on|en|le|el)\s+"
+    rf"(?:\d{{1,2}}\s+(?:de\s+)?)?(?:(?:{MONTH_ALTERNATION})\s+(?:de\s+)?)?"
+)
 _YEAR_ASKED = re.compile(
     rf"\b({YEAR})\s+(?:resolution|r[ée]solution|resoluci[oó]n)\b|"
-    rf"\b(?:resolution|r[ée]solution|resoluci[oó]n)\s+(?:of|de|du)\s+({YEAR})\b",
+    rf"\b(?:resolution|r[ée]solution|resoluci[oó]n)\s+(?:of|de|du)\s+({YEAR})\b|"
+    rf"\b(?:resolution|r[ée]solution|resoluci[oó]n)\b[^.?!]{{0,90}}?\b{_ADOPTED}({YEAR})\b",
     re.IGNORECASE,
 )
 # The symbol a document carries, in its file name ("UNGA_A-RES-78-217_2023_...") or its title ("78/217. ...").
@@ -124,7 +131,7 @@ def document_reference(question: str) -> DocumentReference | None:
     found = (f"{a}/{b}" for m in _SYMBOL_ASKED.finditer(question) for a, b in _SYMBOL_NUMBER.findall(m.group()))
     symbols = tuple(dict.fromkeys(found))
     year_match = _YEAR_ASKED.search(question)
-    year = int(year_match.group(1) or year_match.group(2)) if year_match else None
+    year = int(next(g for g in year_match.groups() if g)) if year_match else None
     if not symbols and year is None:
         return None
     return DocumentReference(symbols, year)
@@ -144,7 +151,12 @@ def symbols_of(source: str, title: str) -> frozenset[str]:
 
 
 def is_resolution(document: Document) -> bool:
-    return bool(document_symbols(document)) or bool(_RESOLUTION.search(f"{document.source} {document.title}"))
+    return names_resolution(document.source, document.title)
+
+
+def names_resolution(source: str, title: str) -> bool:
+    """Whether a file name or title is a resolution's (it carries a symbol, or says "resolution")."""
+    return bool(symbols_of(source, title)) or bool(_RESOLUTION.search(f"{source} {title}"))
 
 
 def referenced_sources(reference: DocumentReference, documents: Mapping[str, Document]) -> tuple[str, ...]:

@@ -126,3 +126,19 @@ def ask(page: Any, question: str) -> Any:
 
 def open_tab(page: Any, name: str) -> None:
     page.get_by_role("tab", name=name).click()
+
+
+def pin(message: Any) -> None:
+    """Press an answer's own "add to brief" button."""
+    message.locator('a[href^="#gfmd-pin-"]').click()
+
+
+def choose_mode(page: Any, mode: str) -> None:
+    """Pick the answer mode once the page has restored the reader's session (which may set it too)."""
+    radio = page.locator(f'#gfmd-mode input[type="radio"][value="{mode}"]')
+    for _ in range(10):
+        page.wait_for_timeout(500)
+        if radio.is_checked():
+            return
+        page.locator("#gfmd-mode label", has_text=mode).click()
+    raise RuntimeError(f"the answer mode {mode} could not be chosen")

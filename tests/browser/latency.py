@@ -1,5 +1,6 @@
-"""Measure, in a real browser, the time from pressing Enter to the first visible answer text and to the complete
-answer (its sources shown), for a few questions; prints each and the medians.
+"""Measure, in a real browser, the time from pressing Enter to the first feedback (the question shown with its
+progress cue), to the first words of the answer and to the complete answer (its sources shown), for five
+questions; prints each and the medians.
 
     GFMD_INDEX_DIR=/tmp/ui-idx GFMD_ANSWER_MODE=extractive gfmd serve --port 7902 &
     python -m tests.browser.latency http://127.0.0.1:7902/ --repeat 1 [--mode generative]
@@ -15,7 +16,8 @@ import json
 import statistics
 from typing import Any
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, choose_mode
+from ui.chat import PROGRESS
 
 QUESTIONS = [
     "How many international migrants were there in 2019?",
@@ -25,19 +27,23 @@ QUESTIONS = [
     "¿Qué papel tienen las autoridades locales en las alianzas?",
 ]
 
-WATCH_JS = """(turn) => {
+# `cues` are the progress cue's texts: a bubble showing one is feedback, not yet the answer's first words.
+WATCH_JS = """([turn, cues]) => {
   const box = document.querySelector('#gfmd-question textarea');
-  window.__gfmd = {t0: null, first: null, done: null};
+  window.__gfmd = {t0: null, feedback: null, first: null, done: null};
   box.addEventListener('keydown', (e) => { if (e.key === 'Enter' && window.__gfmd.t0 === null)
     window.__gfmd.t0 = performance.now(); }, {capture: true, once: true});
   const observer = new MutationObserver(() => {
     const t = performance.now(), state = window.__gfmd;
     if (state.t0 === null) return;
     const bot = document.querySelectorAll('#gfmd-chat [data-testid="bot"]')[turn];
-    if (state.first === null && bot && bot.innerText.trim().length > 0) state.first = t;
+    const text = bot ? bot.innerText.trim() : '';
+    if (state.feedback === null && text) state.feedback = t;
+    if (state.first === null && text && !cues.includes(text)) state.first = t;
     if (document.querySelector(`#gfmd-sources [data-turn="${turn}"]`)) {
       state.done = t;
       if (state.first === null) state.first = t;  // the text and its sources arrived together (no streaming)
+      if (state.feedback === null) state.feedback = t;
       observer.disconnect();
     }
   });
@@ -58,11 +64,11 @@ def measure(
         page.goto(url)
         box = page.locator("#gfmd-question textarea").first
         box.wait_for()
-        page.locator("#gfmd-mode").get_by_text(mode, exact=True).click()
+        choose_mode(page, mode)
         for question in questions:
             page.locator("#gfmd-new").click()  # each question on its own, not as a follow-up
             page.wait_for_function("() => !document.querySelector('#gfmd-chat [data-testid=\"bot\"]')")
-            page.evaluate(WATCH_JS, 0)
+            page.evaluate(WATCH_JS, [0, list(PROGRESS.values())])
             box.fill(question)
             box.press("Enter")
             page.locator('#gfmd-sources [data-turn="0"]').wait_for()
@@ -70,7 +76,8 @@ def measure(
             results.append(
                 {
                     "question": question,
-                    "first_token_ms": round(state["first"] - state["t0"]),
+                    "first_feedback_ms": round(state["feedback"] - state["t0"]),
+                    "first_text_ms": round(state["first"] - state["t0"]),
                     "full_answer_ms": round(state["done"] - state["t0"]),
                 }
             )
@@ -89,11 +96,9 @@ def main() -> None:
     results = measure(args.url, QUESTIONS * args.repeat, mode=args.mode)
     if args.warm_up:
         results = results[1:]
-    summary = {
-        "questions": len(results),
-        "median_first_token_ms": statistics.median(r["first_token_ms"] for r in results),
-        "median_full_answer_ms": statistics.median(r["full_answer_ms"] for r in results),
-    }
+    summary = {"mode": args.mode, "questions": len(results)}
+    for name in ("first_feedback_ms", "first_text_ms", "full_answer_ms"):
+        summary[f"median_{name}"] = statistics.median(r[name] for r in results)
     print(json.dumps(summary))
 
 

@@ -1,8 +1,9 @@
-"""Take the README's screenshots of the web chat (chat with sources, brief, library, a PDF page).
+"""Take the README's screenshots of the web chat: a cross-lingual answer with its source page on a desktop and on a
+phone, the brief, the library, a PDF page.
 
     GFMD_INDEX_DIR=/tmp/ui-idx gfmd ingest corpus
     GFMD_INDEX_DIR=/tmp/ui-idx GFMD_ANSWER_MODE=extractive gfmd serve --port 7902 &
-    python -m tests.browser.screenshots http://127.0.0.1:7902/ docs \
+    python -m tests.browser.screenshots http://127.0.0.1:7902/ docs [--mode generative] \
         --upload ../shared/corpus/public/IOM_2023_EU-IOM-JI-HornOfAfrica_Evaluation-Brief_en.pdf
 
 `--upload` adds that document through the library tab (so the index gains it) and shows one of its PDF pages.
@@ -14,7 +15,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, choose_mode
 
 SPANISH = "¿Qué propone el documento para financiar las alianzas en materia de migración?"
 ENGLISH = "How many international migrants were there in 2019?"
@@ -30,38 +31,42 @@ def ask(page: Any, question: str) -> Any:
     return page.locator('#gfmd-chat [data-testid="bot"]').nth(turn)
 
 
+def pin(message: Any) -> None:
+    message.locator('a[href^="#gfmd-pin-"]').click()
+
+
 def settle(page: Any) -> None:
     """Let toasts fade and scrolling end before a screenshot."""
     page.mouse.move(5, 5)
     page.wait_for_timeout(4500)
 
 
-def take(url: str, out: Path, upload: Path | None) -> list[Path]:
+def take(url: str, out: Path, upload: Path | None, mode: str = "extractive") -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     out.mkdir(parents=True, exist_ok=True)
     shots: list[Path] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1440, "height": 1000}, device_scale_factor=1)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, device_scale_factor=1)
         page.set_default_timeout(300_000)
         page.goto(url)
         page.locator("#gfmd-question textarea").first.wait_for()
-        page.locator("#gfmd-mode").get_by_text("extractive").click()
+        choose_mode(page, mode)
         settle(page)
         page.screenshot(path=str(out / "ui-welcome.png"))
         shots.append(out / "ui-welcome.png")
 
-        ask(page, SPANISH)
-        page.locator("#gfmd-pin").click()
-        message = ask(page, ENGLISH)
-        page.locator("#gfmd-pin").click()
+        pin(ask(page, SPANISH))
+        message = ask(page, ENGLISH)  # answered from the Spanish paper: a cross-lingual answer
+        pin(message)
         message.locator('a[href^="#gfmd-source-"]').first.click()
         page.locator("#gfmd-viewer .gfmd-page-text mark").wait_for()
         settle(page)
         page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(path=str(out / "ui-chat.png"), full_page=True)
+        page.screenshot(path=str(out / "ui-chat.png"))  # the first screen: the answer, its sources and its page
         shots.append(out / "ui-chat.png")
+        shots.append(phone_view(browser, url, out / "ui-phone.png", mode))
 
         page.get_by_role("tab", name="Brief").click()
         page.locator("#gfmd-brief .gfmd-brief-item").first.wait_for()
@@ -95,13 +100,31 @@ def take(url: str, out: Path, upload: Path | None) -> list[Path]:
     return shots
 
 
+def phone_view(browser: Any, url: str, path: Path, mode: str) -> Path:
+    """The same cross-lingual answer at phone size (400×850), the whole page: chat, sources and page, actions."""
+    page = browser.new_page(viewport={"width": 400, "height": 850}, device_scale_factor=1, is_mobile=True)
+    page.set_default_timeout(300_000)
+    page.goto(url)
+    page.locator("#gfmd-question textarea").first.wait_for()
+    choose_mode(page, mode)
+    message = ask(page, ENGLISH)
+    message.locator('a[href^="#gfmd-source-"]').first.click()
+    page.locator("#gfmd-viewer .gfmd-page-text mark").wait_for()
+    settle(page)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(path), full_page=True)
+    page.close()
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("url", nargs="?", default="http://127.0.0.1:7860/")
     parser.add_argument("out", nargs="?", type=Path, default=Path("docs"))
     parser.add_argument("--upload", type=Path, help="A PDF to add through the library tab.")
+    parser.add_argument("--mode", choices=["extractive", "generative"], default="extractive", help="The answer mode.")
     args = parser.parse_args()
-    for shot in take(args.url, args.out, args.upload):
+    for shot in take(args.url, args.out, args.upload, args.mode):
         print(shot)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from gfmd.records import ModelStatus
-from tests.browser.conftest import TIMEOUT_MS, WordByWord, ask, open_tab, question_box
+from tests.browser.conftest import TIMEOUT_MS, WordByWord, ask, open_tab, pin, question_box
 from tests.ui.conftest import build_tiny_assistant, free_port
 
 pytestmark = pytest.mark.browser
@@ -108,8 +108,7 @@ def test_mode_and_brief_survive_a_reload_and_a_server_restart(tiny: Any, reader:
     try:
         page = reader(demo.local_url)
         expect(mode_of(page, "extractive")).to_be_checked()
-        ask(page, QUESTION)
-        page.locator("#gfmd-pin").click()
+        pin(ask(page, QUESTION))
         page.get_by_text("Added to the brief (1 item)").wait_for()
         choose_mode(page, "generative")
         expect(mode_of(page, "generative")).to_be_checked()
@@ -166,8 +165,7 @@ def test_with_a_login_the_brief_follows_the_reader_to_another_browser(
     demo = serve(settings, WordByWord(tiny), free_port())
     try:
         laptop = reader(demo.local_url, login=("ana", "s3cret"))
-        ask(laptop, QUESTION)
-        laptop.locator("#gfmd-pin").click()
+        pin(ask(laptop, QUESTION))
         laptop.get_by_text("Added to the brief (1 item)").wait_for()
         wait_until(lambda: [row[0] for row in saved_rows(settings)] == ["user:ana"])
         desktop = reader(demo.local_url, login=("ana", "s3cret"))  # another browser, the same login

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from docx import Document as Docx
 
-from tests.browser.conftest import ask, bot_messages, open_tab, question_box
+from tests.browser.conftest import ask, bot_messages, open_tab, pin, question_box
 from tests.ui.pdfs import write_pdf
 
 pytestmark = pytest.mark.browser
@@ -100,11 +100,9 @@ def test_feedback_is_stored_once_per_rating(page: Any, live_app: tuple[str, Any]
 
 
 def test_pin_answers_edit_the_brief_and_export_it(page: Any, tmp_path: Path) -> None:
-    ask(page, QUESTION)
-    page.locator("#gfmd-pin").click()
+    pin(ask(page, QUESTION))
     page.get_by_text("Added to the brief (1 item)").wait_for()
-    ask(page, "What are diaspora bonds?")
-    page.locator("#gfmd-pin").click()
+    pin(ask(page, "What are diaspora bonds?"))
     page.get_by_text("Added to the brief (2 items)").wait_for()
     open_tab(page, "Brief")
     brief = page.locator("#gfmd-brief")

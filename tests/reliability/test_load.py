@@ -29,3 +29,23 @@ def test_percentile_is_nearest_rank() -> None:
     values = sorted(float(v) for v in range(1, 21))
     assert (percentile(values, 50), percentile(values, 95), percentile(values, 100)) == (10.0, 19.0, 20.0)
     assert percentile([], 50) == 0.0
+
+
+def test_the_chats_error_replies_count_as_errors_not_answers() -> None:
+    from collections.abc import Iterator
+
+    from bench.load_test import failure_reply
+    from gfmd.errors import IndexUnavailableError
+    from ui.chat import stream_answer
+
+    class Failing:
+        def __init__(self, error: Exception) -> None:
+            self.error = error
+
+        def stream(self, question: str, **options: object) -> Iterator[object]:
+            raise self.error
+
+    for error in (IndexUnavailableError("reading from the Chroma server at http://127.0.0.1:9 failed"), OSError()):
+        (reply,) = list(stream_answer(Failing(error), "What are diaspora bonds?"))  # type: ignore[arg-type]
+        assert failure_reply(reply.markdown) is not None
+    assert failure_reply("Nigeria raised 300 million dollars with its first diaspora bond in 2017.") is None

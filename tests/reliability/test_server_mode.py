@@ -79,3 +79,31 @@ def test_two_workers_share_the_server(
     assert set(worker_a.store.documents()) == {REMITTANCE_SOURCE, brief}
     assert {c.source for c in worker_a.store.all_chunks()} == {REMITTANCE_SOURCE, brief}
     assert len(worker_a.lexical().ids) == worker_a.store.count() == worker_b.store.count()
+
+
+def test_workers_sharing_an_uploads_folder_open_each_others_uploads(
+    server_settings: Settings, fake_embeddings: HashEmbeddings, corpus_dir: Path, tmp_path: Path
+) -> None:
+    """A file uploaded through worker A is kept in GFMD_UPLOADS_DIR, where worker B opens its pages; removed
+    through B, its file goes too. Without the shared folder B answers from it but cannot show its pages."""
+    from assistant.library import pages
+    from ui.library import ingest_uploads, remove
+
+    shared = {"uploads_dir": tmp_path / "shared-uploads"}
+    a = server_settings.model_copy(update={"index_dir": tmp_path / "worker-a", **shared})
+    b = server_settings.model_copy(update={"index_dir": tmp_path / "worker-b", **shared})
+    worker_a, worker_b = Index(a), Index(b)
+    upload = tmp_path / "incoming" / REMITTANCE_SOURCE
+    upload.parent.mkdir()
+    upload.write_bytes((corpus_dir / REMITTANCE_SOURCE).read_bytes())
+    assert [o.ok for o in ingest_uploads([upload], a, index=worker_a)] == [True]
+    assert (tmp_path / "shared-uploads" / REMITTANCE_SOURCE).is_file()
+
+    worker_b.refresh()
+    text = pages.page_text(REMITTANCE_SOURCE, 1, b, index=worker_b)
+    assert text is not None and "300 million" in text
+    alone = b.model_copy(update={"uploads_dir": None})
+    assert pages.page_text(REMITTANCE_SOURCE, 1, alone, index=worker_b) is None
+
+    assert "Removed" in remove(REMITTANCE_SOURCE, b, index=worker_b)
+    assert not (tmp_path / "shared-uploads" / REMITTANCE_SOURCE).exists()

@@ -73,7 +73,8 @@ def test_answer_streams_then_comes_with_its_sources(app: tuple[str, Recording]) 
     updates = ask(client(url), QUESTION)
     assert len(updates) >= 2
     first_chat = updates[0][0]
-    assert [m["role"] for m in first_chat] == ["user"]
+    assert [m["role"] for m in first_chat] == ["user", "assistant"]  # the question and a progress cue
+    assert text_of(first_chat[1]) == "<em>Searching the documents…</em>"
     chat, sources, _ = updates[-1]
     assert text_of(chat[-1]).startswith("The pilot facility raised 60 million dollars")
     assert 'href="#gfmd-source-0-1"' in text_of(chat[-1])

@@ -31,6 +31,21 @@ def test_item_keeps_the_answer_and_its_references() -> None:
     )
 
 
+def test_a_follow_up_is_headed_by_its_standalone_form() -> None:
+    answer = make_answer("And who would govern it?", query="And who would govern it? (KNOMAD)")
+    assert BriefItem.from_answer(answer).heading == "And who would govern it? (KNOMAD)"
+
+
+def test_a_refusal_cannot_be_pinned_and_the_reason_is_in_its_language() -> None:
+    assert brief.why_not_pinnable(make_answer()) is None
+    refusal = make_answer(
+        "¿Quién lo gobierna?", answer="Los documentos no lo dicen.", refused=True, citations=[], lang="es"
+    )
+    assert brief.why_not_pinnable(refusal) == brief.NOT_PINNABLE["es"]
+    assert "no cita ningún documento" in brief.NOT_PINNABLE["es"]
+    assert brief.why_not_pinnable(make_answer(citations=[], lang="fr")) == brief.NOT_PINNABLE["fr"]
+
+
 def test_markers_are_renumbered_across_items_and_shared_passages_share_a_number() -> None:
     texts, references = brief.numbered(two_items())
     assert texts[0].endswith("[1] Partners agreed on five shared indicators. [2]")
@@ -91,7 +106,7 @@ def test_preview_is_escaped_and_numbered() -> None:
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "&lt;b&gt;bold&lt;/b&gt;" in html
     assert 'href="#gfmd-ref-1"' in html and '<li id="gfmd-ref-1">' in html
-    assert "empty" in brief.preview_html([])
+    assert "empty" in brief.preview_html([]) and "Add to brief" in brief.preview_html([])
     assert brief.choices(items)[1] == ("2. What did partners agree?", 1)
 
 

@@ -9,7 +9,16 @@ import pytest
 from gfmd.errors import IndexUnavailableError
 from gfmd.records import Filters
 from tests.ui.conftest import FakeAssistant, build_tiny_assistant, make_answer
-from ui.chat import ERROR_MESSAGE, STOPPED, Conversation, chat_turn, feedback_rating, make_filters, stream_answer
+from ui.chat import (
+    ERROR_MESSAGE,
+    PROGRESS,
+    STOPPED,
+    Conversation,
+    chat_turn,
+    feedback_rating,
+    make_filters,
+    stream_answer,
+)
 
 SERVER_DOWN = IndexUnavailableError(
     "reading from the Chroma server at http://127.0.0.1:8000 failed: ConnectError: [Errno 111] Connection refused"
@@ -94,11 +103,14 @@ def test_each_turn_links_markers_to_its_own_answer() -> None:
     assert "#gfmd-source-1-1" in conversation.messages[3]["content"]
 
 
-def test_turn_yields_the_question_first_and_escapes_it() -> None:
+def test_turn_yields_the_question_and_a_progress_cue_first_and_escapes_it() -> None:
     conversation = Conversation()
     steps = list(chat_turn(FakeAssistant(), conversation, "  <b>Why?</b>  "))
     first_messages, first_sources = steps[0]
-    assert first_messages == [{"role": "user", "content": "&lt;b&gt;Why?&lt;/b&gt;"}]
+    assert first_messages == [
+        {"role": "user", "content": "&lt;b&gt;Why?&lt;/b&gt;"},
+        {"role": "assistant", "content": f"<em>{PROGRESS['en']}</em>"},
+    ]
     assert first_sources == ""
     assert steps[-1][1].startswith('<div class="gfmd-sources-panel" data-turn="0"><h4>Sources</h4>')
     assert all(sources == "" for _, sources in steps[:-1])  # the panel fills once the answer is complete
@@ -203,3 +215,40 @@ def test_retry_has_nothing_to_take_back_while_an_answer_runs_or_before_any() -> 
     turn = chat_turn(FakeAssistant(), conv, "How much did the pilot facility raise?")
     next(turn)
     assert conv.take_last() is None
+
+
+# --- the question shown before its answer starts, and each answer's own pin button ----------------------------------
+
+
+def test_a_question_begun_outside_the_queue_is_answered_once_by_the_turn() -> None:
+    conv = Conversation()
+    shown = conv.begin("¿Cuánto recaudó el fondo piloto?")
+    assert shown is not None and shown[-1]["content"] == f"<em>{PROGRESS['es']}</em>"
+    assert conv.waiting() == "¿Cuánto recaudó el fondo piloto?"
+    fake = FakeAssistant()
+    turn = chat_turn(fake, conv, "¿Cuánto recaudó el fondo piloto?")
+    assert next(turn)[0] == shown  # the turn goes on from what was shown, not a second copy of the question
+    assert conv.waiting() is None and conv.begin("Another question while it runs?") is None
+    list(turn)
+    assert [m["role"] for m in conv.messages] == ["user", "assistant"] and len(fake.calls) == 1
+    assert conv.pending is None and conv.begin("   ") is None
+
+
+def test_a_begun_question_can_be_stopped_before_its_answer_starts() -> None:
+    conv = Conversation()
+    conv.begin("How much did the pilot facility raise?")
+    assert conv.stop()
+    assert conv.messages[-1]["content"] == STOPPED["en"] and conv.waiting() is None
+
+
+def test_each_answer_ends_with_its_own_pin_button_and_a_failure_has_none() -> None:
+    conv = Conversation()
+    list(chat_turn(FakeAssistant(), conv, "one"))
+    list(chat_turn(FakeAssistant(answer=make_answer(lang="fr")), conv, "deux"))
+    list(chat_turn(FakeAssistant(fail=True), conv, "three"))
+    assert conv.messages[1]["content"].endswith('<a href="#gfmd-pin-0" class="gfmd-pin">Add to brief</a>')
+    assert conv.messages[3]["content"].endswith('<a href="#gfmd-pin-1" class="gfmd-pin">Ajouter au dossier</a>')
+    assert "gfmd-pin" not in conv.messages[5]["content"]
+    refusal = make_answer(answer="The documents don't say.", refused=True, citations=[])
+    list(chat_turn(FakeAssistant(answer=refusal), conv, "four"))
+    assert conv.messages[7]["content"].endswith('<a href="#gfmd-pin-3" class="gfmd-pin gfmd-pin-off">Add to brief</a>')

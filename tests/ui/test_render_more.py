@@ -14,6 +14,7 @@ from ui.render import (
     no_sources_html,
     page_html,
     sources_html,
+    sources_panel,
     text_to_markdown,
 )
 
@@ -85,6 +86,14 @@ def test_sources_panel_lists_every_citation_with_an_open_button() -> None:
 def test_sources_panel_can_name_the_question() -> None:
     html = sources_html(make_answer(question="Why <this>?"), show_question=True)
     assert "Why &lt;this&gt;?" in html
+
+
+def test_a_removed_documents_card_says_so_and_cannot_be_opened() -> None:
+    answer = make_answer(citations=[citation(1), citation(2, source="gone_2020_en.pdf", page=4)], lang="es")
+    html = sources_panel(answer, 3, removed=frozenset({"gone_2020_en.pdf"}))
+    first, second = html.split('class="gfmd-source"')[1:]
+    assert "Abrir página 1" in first and "Retirado de la biblioteca" not in first
+    assert "Retirado de la biblioteca" in second and "gfmd-open" not in second
 
 
 def test_open_button_is_translated() -> None:

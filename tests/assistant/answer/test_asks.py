@@ -25,6 +25,14 @@ from assistant.answer.asks import after_document, asked, gives, has_place, has_q
         ("¿Cuándo suelen celebrarse las consultas regionales?", []),
         ("Where does the paper discuss remittances?", []),
         ("Ou bien les partenariats échouent-ils ?", []),  # "ou" (or) is not "où" (where)
+        # An amount asked for by its noun is a figure: a budget, a cost, a reward, a salary.
+        ("What was the total cost of the final evaluation?", ["figure"]),
+        ("Quel était le budget annuel du centre régional de données ?", ["figure"]),
+        ("¿Cuál fue el presupuesto de la segunda fase del proyecto?", ["figure"]),
+        ("What reward has the government offered for the capture of the smugglers?", ["figure"]),
+        # The same nouns in other questions ask for no amount.
+        ("What is the budget structure of the facility?", []),
+        ("What value does the partnership add?", []),
     ],
 )
 def test_asked(question: str, kinds: list[str]) -> None:
@@ -118,6 +126,19 @@ def test_a_document_cannot_report_what_came_after_it() -> None:
 )
 def test_questions_on_targets_and_forecasts_may_be_later_than_the_document(question: str) -> None:
     assert not after_document(("2030", "2021", "2023"), 2020, question)
+
+
+def test_a_figure_question_is_not_answered_by_dates_notes_or_references() -> None:
+    """Days of dates, note markers, paragraph numbers and document symbols state no quantity
+    (`gfmd.text.quantities`): a "how many" question needs a figure that counts something."""
+    asks_for_votes = "How many States voted against the Global Compact in December 2018?"
+    dated = "The Compact was adopted in Marrakech on 10 and 11 December 2018, and endorsed in resolution 73/195."
+    noted = "3 Las negociaciones del Pacto Mundial fueron pioneras al movilizar la participación de los jóvenes."
+    counted = "The Compact was adopted by 152 States, with 5 votes against."
+    assert missing(asks_for_votes, [dated]) == "figure"
+    assert missing("¿Cuántos jóvenes participaron en el Foro?", [noted]) == "figure"
+    assert missing(asks_for_votes, [counted]) is None
+    assert gives("figure", "Se ofreció formación a 60 graduados marroquíes.")
 
 
 def test_a_footnote_marker_is_not_the_figure_a_how_many_question_asks_for() -> None:

@@ -199,6 +199,18 @@ def test_a_reference_scrap_is_not_an_answer_sentence() -> None:
     assert all(not c.quote.startswith("19 December") for c in result.citations)
 
 
+def test_a_bibliography_entry_is_not_an_answer_sentence() -> None:
+    """A web address is not words of a sentence: "Retrieved from <URL>." is a reference, never an answer."""
+    listing = scored(
+        10,
+        "Retrieved from https://publications.iom.int/system/files/pdf/iom_reintegration_handbook.pdf IOM. "
+        "The handbook gives practical guidance on reintegration assistance at three levels.",
+        0.9,
+    )
+    result = ask("When will the next edition of the reintegration handbook be published?", [listing], min_support=0.0)
+    assert all("Retrieved from" not in c.quote for c in result.citations)
+
+
 def test_no_sentence_is_quoted_twice_when_answers_are_widened() -> None:
     passage = scored(
         11,

@@ -36,6 +36,13 @@ def test_resolution_not_indexed() -> None:
     named = scored(0, text, 0.9, source="UNGA_A-RES-78-217_2023_Protection-of-migrants_en.pdf")
     assert gates.resolution_not_indexed(question, [newer]) == "no indexed document is resolution 78/217"
     assert gates.resolution_not_indexed(question, [newer, named]) is None
+    # Named by its year: a resolution of that year (or of no known year) must have been retrieved.
+    of_year = Question.read("What did the 2022 resolution on the protection of migrants ask of States?", "en")
+    assert gates.resolution_not_indexed(of_year, [_dated(newer, 2025)]) == "no indexed resolution dates from 2022"
+    assert gates.resolution_not_indexed(of_year, [_dated(newer, 2025), _dated(named, 2022)]) is None
+    assert gates.resolution_not_indexed(of_year, [newer]) is None  # its year unknown: it may be the one named
+    report = _dated(scored(0, text, 0.9, source="IOM_2022_Evaluation-report_en.pdf"), 2022)
+    assert gates.resolution_not_indexed(of_year, [report]) == "no indexed resolution dates from 2022"
     # A question that names no resolution is not refused by this gate.
     assert gates.resolution_not_indexed(Question.read("What protects migrant workers?", "en"), [newer]) is None
 
@@ -113,8 +120,16 @@ def test_countries_not_quoted() -> None:
     question = "What is the minimum wage for domestic workers in Qatar?"
     elsewhere = scored(0, "Domestic workers are entitled to a minimum wage under the new labour law.", 0.9)
     qatar = scored(0, "In Qatar, domestic workers are entitled to a minimum wage under the new labour law.", 0.9)
-    assert gates.countries_not_quoted(_evidence(question, elsewhere)) == "no quoted document mentions Qatar"
+    assert gates.countries_not_quoted(_evidence(question, elsewhere)) == "no quoted passage mentions Qatar"
     assert gates.countries_not_quoted(_evidence(question, qatar)) is None
+    # The country must be in the quoted passage, not somewhere else in its document: a fact sheet that names Canada
+    # in one paragraph does not give Canada's pledge in the paragraph on the United States' pledge.
+    pledge = "How much new assistance did Canada pledge at the ministerial?"
+    us = scored(1, "The United States announced more than $686 million in new assistance.", 0.9, source="sheet.md")
+    canada = scored(2, "Canada seeks to support labor mobility through its pathways pilot.", 0.5, source="sheet.md")
+    documents = documents_of([us, canada])
+    evidence = Evidence(Question.read(pledge, "en"), [_candidate(us)], documents)
+    assert gates.countries_not_quoted(evidence) == "no quoted passage mentions Canada"
 
 
 def test_the_quote_gates_run_in_order() -> None:

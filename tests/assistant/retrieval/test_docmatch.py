@@ -93,6 +93,9 @@ RESOLUTIONS = {
         ("What did the 2024 resolution say about pledges?", (), 2024),
         ("In its 2025 resolution on the UNHCR, what did the Assembly welcome?", (), 2025),
         ("Selon la résolution de 2023, que doivent faire les États ?", (), 2023),
+        ("What does the resolution on the protection of migrants adopted in December 2022 ask of States?", (), 2022),
+        ("Que demande la résolution sur les travailleuses migrantes adoptée le 15 décembre 2021 ?", (), 2021),
+        ("¿Qué pide la resolución sobre la trata de personas aprobada en diciembre de 2020?", (), 2020),
     ],
 )
 def test_a_question_names_a_resolution_by_symbol_or_year(question: str, symbols: tuple[str, ...], year: int) -> None:
@@ -102,6 +105,8 @@ def test_a_question_names_a_resolution_by_symbol_or_year(question: str, symbols:
 def test_a_question_that_names_no_resolution_has_no_reference() -> None:
     assert document_reference("How many migrants were there in 2019 according to the 2020 paper?") is None
     assert document_reference("What does objective 22 of the Global Compact say about 3/4 of pensions?") is None
+    # A year in the same sentence that dates something else than the resolution's adoption names nothing.
+    assert document_reference("How many migrants does the resolution say arrived in 2022?") is None
 
 
 def test_the_named_resolution_is_the_indexed_document_that_carries_its_symbol_or_year() -> None:
