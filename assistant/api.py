@@ -16,6 +16,7 @@ from typing import Any, Unpack
 import numpy as np
 from langchain_core.language_models import BaseChatModel
 
+from assistant.answer.citations import page_footnotes
 from assistant.answer.condense import condense
 from assistant.answer.extractive import extract
 from assistant.answer.messages import (
@@ -34,11 +35,14 @@ from assistant.generation.translate import needs_translation
 from assistant.retrieval.retrieve import Retrieval, Retriever
 from assistant.shared import index_key, shared_index
 from gfmd.index import Index
-from gfmd.records import Answer, AskOptions, Filters, ModelStatus, ScoredChunk, StreamEvent
+from gfmd.records import Answer, AskOptions, Chunk, Filters, ModelStatus, ScoredChunk, StreamEvent
 from gfmd.settings import Settings, get_settings, quotes_suffice
 from gfmd.text.languages import LANGUAGE_NAMES, detect_language
 
 log = logging.getLogger(__name__)
+
+# Documents whose footnote numbers are kept (a document's are read from the index when a quote needs them).
+FOOTNOTE_DOCUMENTS = 256
 
 
 class Assistant:
@@ -47,6 +51,7 @@ class Assistant:
         self.index = index or Index(self.settings)
         self.retriever = Retriever(self.index, self.settings)
         self._sentence_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._footnotes: OrderedDict[str, dict[int, frozenset[int]]] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._llm = llm
         self._llm_error: str | None = None
@@ -84,9 +89,9 @@ class Assistant:
         extractive, retrieval, timings = self._extractive(question, query, lang, k, filters, started)
         if mode != "generative" or extractive.refused:
             # Weak evidence is refused before any generation: the model never sees a question it can't answer.
-            yield from _whole(extractive)
+            yield from self._page_units(_whole(extractive))
             return
-        yield from self._generative(llm, query, lang, extractive, retrieval, timings)
+        yield from self._page_units(self._generative(llm, query, lang, extractive, retrieval, timings))
 
     def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None) -> Retrieval:
         return self.retriever.retrieve(question, k=k, filters=filters)
@@ -155,7 +160,34 @@ class Assistant:
             embed_query=self.index.embeddings.embed_query,
         )
 
+    def footnotes(self, chunk: Chunk) -> frozenset[int]:
+        """The footnote numbers of a passage's page (`assistant.answer.citations.page_footnotes`), its document's
+        read once (its id is its content's hash)."""
+        with self._cache_lock:
+            pages = self._footnotes.get(chunk.doc_id)
+        if pages is None:
+            chunks, _ = self.index.store.document_chunks(chunk.doc_id, with_vectors=False)
+            pages = page_footnotes(chunks)
+            with self._cache_lock:
+                self._footnotes[chunk.doc_id] = pages
+                while len(self._footnotes) > FOOTNOTE_DOCUMENTS:
+                    self._footnotes.popitem(last=False)
+        return pages.get(chunk.page, frozenset())
+
     # --- stages
+    def _page_units(self, events: Iterator[StreamEvent]) -> Iterator[StreamEvent]:
+        """The events, the answer's citations marked with their page unit: a text file's page segments are not
+        printed pages (`Citation.paginated`)."""
+        for event in events:
+            answer = event.answer
+            if event.kind == "answer" and answer is not None and answer.citations:
+                paginated = {d.doc_id: d.paginated for d in self.index.store.documents().values()}
+                citations = [
+                    c.model_copy(update={"paginated": paginated.get(c.doc_id, True)}) for c in answer.citations
+                ]
+                event = event.model_copy(update={"answer": answer.model_copy(update={"citations": citations})})
+            yield event
+
     def _validate(self, question: str, lang: str) -> str | None:
         if not question:
             return say(EMPTY_QUESTION, lang)
@@ -191,6 +223,7 @@ class Assistant:
             known_term=self.index.lexical().has_term,
             rendered_vectors=retrieval.rendered_vectors,
             following=self.index.store.following,
+            footnotes=self.footnotes,
         )
         timings = dict(retrieval.timings_ms)
         timings["answer"] = round((time.perf_counter() - t_answer) * 1000, 2)

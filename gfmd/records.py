@@ -129,9 +129,15 @@ class Citation(Frozen):
     title: str
     source: str
     page: int
+    paginated: bool = Field(
+        default=True, description="False when `page` is a page segment of a text file, not a printed page"
+    )
     section: str | None = None
     lang: str
-    quote: str = Field(description="verbatim span of the document (whitespace aside)")
+    quote: str = Field(
+        description="verbatim span of the document (whitespace aside), cleaned of footnote markers and of a "
+        "heading or footnote number it opened with (gfmd.text.quotes)"
+    )
     text: str = Field(description="the whole passage the quote comes from")
     score: float
 

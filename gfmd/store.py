@@ -228,9 +228,10 @@ class Store:
                 return out
             offset += READ_PAGE
 
-    def document_chunks(self, doc_id: str) -> tuple[list[Chunk], np.ndarray | None]:
-        """A document's stored passages and their vectors (rows aligned)."""
-        got = self.passages.get(where={"doc_id": doc_id}, include=["documents", "metadatas", "embeddings"])
+    def document_chunks(self, doc_id: str, with_vectors: bool = True) -> tuple[list[Chunk], np.ndarray | None]:
+        """A document's stored passages and, when asked, their vectors (rows aligned)."""
+        include = ["documents", "metadatas", "embeddings"] if with_vectors else ["documents", "metadatas"]
+        got = self.passages.get(where={"doc_id": doc_id}, include=include)
         chunks = [
             Chunk.from_store(cid, text, meta)
             for cid, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gfmd.records import Answer
-from ui.render import escape, text_to_markdown
+from ui.render import escape, page_label, text_to_markdown
 
 _MARKER = re.compile(r"\[(\d+)\]")
 DEFAULT_TITLE = "Brief"
@@ -39,9 +39,10 @@ class Reference:
     source: str
     page: int
     quote: str
+    paginated: bool = True  # False: `page` is a text file's page segment, not a printed page
 
     def label(self) -> str:
-        return f"{self.title} ({self.source}), p. {self.page}"
+        return f"{self.title} ({self.source}), {page_label(self.page, self.paginated)}"
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ class BriefItem:
     def from_answer(cls, answer: Answer) -> BriefItem:
         """The answer as an item, headed by the question as the assistant read it: a follow-up ("And who would
         govern it?") in its standalone form, with the subject it carried over from the conversation."""
-        refs = {c.n: Reference(c.title, c.source, c.page, c.quote) for c in answer.citations}
+        refs = {c.n: Reference(c.title, c.source, c.page, c.quote, c.paginated) for c in answer.citations}
         return cls(heading=(answer.query or answer.question).strip(), text=answer.answer, citations=refs)
 
 

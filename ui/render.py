@@ -10,8 +10,11 @@ import html
 import re
 
 from gfmd.records import Answer, Citation
+from gfmd.text.quotes import find_quote
 
 _PAGE_LABEL = {"en": "p.", "es": "p.", "fr": "p."}
+# A text file's pages are segments the loader reconstructed (between footnote blocks), not printed pages.
+_SEGMENT_LABEL = {"en": "page segment", "es": "segmento de página", "fr": "segment de page"}
 _SOURCES = {"en": "Sources", "es": "Fuentes", "fr": "Sources"}
 _OPEN = {"en": "Open page", "es": "Abrir página", "fr": "Ouvrir la page"}
 _NO_SOURCES = {
@@ -40,9 +43,15 @@ def answer_to_text(answer: Answer) -> str:
     if answer.citations:
         lines.append("")
         for c in answer.citations:
-            lines.append(f"[{c.n}] {c.title} — {c.source}, p. {c.page}")
+            lines.append(f"[{c.n}] {c.title} — {c.source}, {page_label(c.page, c.paginated)}")
             lines.append(f'    "{c.quote}"')
     return "\n".join(lines)
+
+
+def page_label(page: int, paginated: bool = True, lang: str = "en") -> str:
+    """ "p. 7", or "page segment 7" for a text file's reconstructed page segments."""
+    table = _PAGE_LABEL if paginated else _SEGMENT_LABEL
+    return f"{table.get(lang, table['en'])} {page}"
 
 
 def escape(text: str) -> str:
@@ -86,14 +95,13 @@ def pin_button(turn: int, lang: str = "en", refused: bool = False) -> str:
 
 
 def highlight(text: str, quote: str) -> str | None:
-    """`text` escaped with the quoted span in <mark> (whitespace-tolerant); None when the quote is not in it."""
-    words = quote.split()
-    if not words:
+    """`text` escaped with the quoted span in <mark> (whitespace aside, and the footnote markers a clean quote left
+    out, `gfmd.text.quotes`); None when the quote is not in it."""
+    span = find_quote(quote, text)
+    if span is None:
         return None
-    match = re.search(r"\s+".join(re.escape(w) for w in words), text)
-    if match is None:
-        return None
-    return escape(text[: match.start()]) + f"<mark>{escape(match.group(0))}</mark>" + escape(text[match.end() :])
+    start, end = span
+    return escape(text[:start]) + f"<mark>{escape(text[start:end])}</mark>" + escape(text[end:])
 
 
 def citation_html(c: Citation, lang: str = "en", removed: bool = False) -> str:
@@ -112,7 +120,7 @@ def citation_html(c: Citation, lang: str = "en", removed: bool = False) -> str:
     return (
         f'<div class="gfmd-source" id="gfmd-source-{c.n}" data-cite="{c.n}">'
         f"<div><strong>[{c.n}] {escape(c.title)}</strong></div>"
-        f"<div><small>{escape(c.source)} · {_PAGE_LABEL.get(lang, 'p.')} {c.page}{section}</small></div>"
+        f"<div><small>{escape(c.source)} · {page_label(c.page, c.paginated, lang)}{section}</small></div>"
         f"<blockquote>{passage}</blockquote>{action}</div>"
     )
 

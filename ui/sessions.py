@@ -95,7 +95,9 @@ def brief_from_json(text: str) -> list[BriefItem]:
 def _reference(data: Any) -> Reference:
     if not isinstance(data, dict):
         raise ValueError(f"not a reference: {str(data)[:80]}")
-    return Reference(str(data["title"]), str(data["source"]), int(data["page"]), str(data["quote"]))
+    # Briefs saved before page segments were told apart have no "paginated": their pages count as printed pages.
+    paginated = bool(data.get("paginated", True))
+    return Reference(str(data["title"]), str(data["source"]), int(data["page"]), str(data["quote"]), paginated)
 
 
 class SessionStore:

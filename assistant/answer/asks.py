@@ -62,11 +62,12 @@ _NOT_ONE_EVENT = re.compile(
 # "Where is it held / based?", "in which city ...": a place. A bare "where" is not enough ("where does the paper
 # discuss X?" asks for a passage, not a place).
 PLACE_QUESTION = re.compile(
-    r"\b(?:which|what) (?:city|town|country|venue|capital|location)\b|\bwhere\b.*\b(?:held|hosted|located|based|"
-    r"headquartered|take place|took place|convened?|meet|met)\b|\b(?:qu[eé]|cu[aá]l) (?:ciudad|pa[ií]s|lugar|"
-    r"sede)\b|\bd[oó]nde\b.*\b(?:sede|celebr\w*|ubica\w*|encuentra|tiene lugar|tuvo lugar|reuni\w*)\b|"
+    r"\b(?:which|what) (?:city|town|country|venue|capital|location)\b|\bwhere\b.*\b(?:held|hosted|housed|located|"
+    r"situated|based|headquartered|seated|organi[sz]ed|take place|took place|convened?|meet|met)\b|"
+    r"\b(?:qu[eé]|cu[aá]l) (?:ciudad|pa[ií]s|lugar|sede)\b|\bd[oó]nde\b.*\b(?:sede|celebr\w*|ubica\w*|"
+    r"encuentra|tiene lugar|tuvo lugar|reuni\w*|aloja\w*|acog\w*|hosped\w*|radica\w*|situad\w*|organiz\w*)\b|"
     r"\b(?:quelle|dans quelle) (?:ville|capitale)\b|\bquel (?:pays|lieu)\b|(?<!\w)où\b.*\b(?:tenu\w*|tiendra|"
-    r"si[èe]ge|situ\w*|trouve|lieu|r[ée]uni\w*)\b",
+    r"si[èe]ge|situ\w*|trouve|lieu|r[ée]uni\w*|h[ée]berg\w*|accueill\w*|bas[ée]\w*|install[ée]\w*|organis\w*)\b",
     re.IGNORECASE,
 )
 # A question about what will or could be, or about a target: a document may well answer it about a later year.
@@ -80,14 +81,26 @@ FORWARD = re.compile(
 )
 
 # A place in a sentence: a country, or a capitalised name after a preposition of place in en/es/fr ("held in X",
-# "hosted at the X", "in the city of X", "en la ciudad de X", "à X", "dans la ville de X").
+# "hosted at the X", "in the port city of X", "en la ciudad portuaria de X", "à X", "dans la ville de X"), whatever
+# the name: no list of places is needed.
 _PLACE_NOUN = (
-    r"(?:city|town|village|capital|municipality|province|region|district|state|ciudad|localidad|capital|municipio|"
-    r"provincia|regi[oó]n|departamento|estado|ville|commune|capitale|province|r[ée]gion|d[ée]partement)"
+    r"(?:city|town|village|capital|municipality|province|region|district|state|island|ciudad|localidad|capital|"
+    r"municipio|provincia|regi[oó]n|departamento|estado|isla|ville|commune|capitale|province|r[ée]gion|"
+    r"d[ée]partement|[îi]le)"
 )
+_MODIFIER = r"[a-zà-ÿ][a-zà-ÿ-]+"  # "port city", "ciudad portuaria", "ville portuaire"
 _AT_NAME = re.compile(
-    r"\b(?:in|at|en|à|au|aux|dans)\s+(?:(?:the|la|el|le|les|los|las)\s+|l['’])?"
-    rf"(?:{_PLACE_NOUN}\s+(?:of|de|d['’])\s*)?(?P<name>[A-ZÀ-Ý][\w'-]+)"
+    r"(?<!\w)(?:[Ii]n|[Aa]t|[Ee]n|[Àà]|[Aa]ux?|[Dd]ans)\s+(?:(?:the|la|el|le|les|los|las)\s+|l['’])?"
+    rf"(?:(?:{_MODIFIER}\s+){{0,2}}{_PLACE_NOUN}(?:\s+{_MODIFIER}){{0,2}}?\s+(?:of|de|d['’])\s*)?"
+    r"(?P<name>[A-ZÀ-Ý][\w'-]+)"
+)
+# Capitalised words after "in" that name a part of a document, a language or a month, not a place ("in Annex 2",
+# "in English", "en el Anexo", "in May").
+_NOT_A_PLACE = re.compile(
+    r"(?:Annex|Annexe|Anexo|Appendix|Ap[ée]ndice|Article|Art[ií]culo|Section|Secci[oó]n|Chapter|Chapitre|"
+    r"Cap[ií]tulo|Paragraph|Paragraphe|P[áa]rrafo|Table|Tableau|Cuadro|Figure|Figura|Objective|Objectif|Objetivo|"
+    r"Resolution|R[ée]solution|Resoluci[oó]n|Part|Partie|Parte|English|Spanish|French|Arabic|Chinese|Russian|"
+    r"Portuguese)"
 )
 PERCENT = re.compile(r"%|\b(?:per ?cent|percent|por ciento|pour ?cent|porcentaje|pourcentage)\b", re.IGNORECASE)
 FRACTION = re.compile(
@@ -155,10 +168,15 @@ def has_share(text: str) -> bool:
 
 
 def has_place(text: str) -> bool:
-    """A country, or a capitalised name after a preposition of place (not a month: "in May")."""
+    """A country, or a capitalised name after a preposition of place (not a month, "in May", nor a part of a
+    document or a language, "in Annex 2", "in English")."""
     if countries_in(text):
         return True
-    return any(not MONTH_WORD.fullmatch(match.group("name")) for match in _AT_NAME.finditer(text))
+    return any(_names_a_place(match.group("name")) for match in _AT_NAME.finditer(text))
+
+
+def _names_a_place(name: str) -> bool:
+    return not (MONTH_WORD.fullmatch(name) or _NOT_A_PLACE.fullmatch(name))
 
 
 def after_document(dated: Sequence[str], year: int | None, question: str) -> bool:

@@ -32,6 +32,7 @@ from assistant.answer.candidates import (
     similar,
     widen,
 )
+from assistant.answer.citations import Footnotes, cite
 from assistant.answer.gates import Evidence, Support
 from assistant.answer.grounding import documents_of, grounded, near_figures
 from assistant.retrieval.terms import QueryTerms, looks_like_instruction
@@ -46,8 +47,6 @@ POOL_SIZE = 3
 GROUNDING_DEPTH = 3
 # Sentences scoring this close below the best one are quoted with it; lower ones add more noise than answer.
 KEEP_WITHIN = 0.04
-# Similarities and passage scores are reported to this many decimals: finer digits are noise.
-SCORE_DIGITS = 4
 
 
 @dataclass
@@ -73,6 +72,7 @@ def extract(
     known_term: Callable[[str], bool] | None = None,
     rendered_vectors: Mapping[str, np.ndarray] | None = None,
     following: Callable[[Chunk], Chunk | None] | None = None,
+    footnotes: Footnotes | None = None,
 ) -> Extraction:
     """Choose the answer sentences, or refuse (the gates run in `assistant.answer.gates`' order).
 
@@ -80,7 +80,8 @@ def extract(
     language than the question: cross-lingual similarities run lower). At most `max_sentences` are quoted.
     `known_term` tells whether the corpus knows a word (the question's acronyms are checked with it);
     `rendered_vectors` are the question's glossary renderings' e5 vectors by language; `following` gives the
-    passage after a passage in its document: a sentence a page break cut is completed from it.
+    passage after a passage in its document: a sentence a page break cut is completed from it; `footnotes` gives
+    a passage's page's footnote numbers (a quote that opens with one of them is a footnote's: the number is left out).
     """
     asked = Question.read(question, question_lang)
     # 1. The retrieved passages, less mastheads and distribution lines: they describe their document and answer
@@ -115,8 +116,9 @@ def extract(
     chosen = _choose(current, candidates, asked, max_sentences)
     if (refusal := gates.first_refusal(Evidence(asked, chosen, documents))) is not None:
         return _refusal(refusal, best.dense)
-    # 5. The answer: the chosen sentences, each cited.
-    return _answer(chosen, best.dense)
+    # 5. The answer: the chosen sentences, clean, each passage cited once (`assistant.answer.citations`).
+    sentences, citations = cite(chosen, footnotes)
+    return Extraction(False, "", sentences, citations, best.dense)
 
 
 def _refusal(reason: str, best_score: float = 0.0) -> Extraction:
@@ -148,41 +150,6 @@ def _choose(ranked: list[Candidate], candidates: list[Candidate], asked: Questio
             widened = cand  # widening would quote a chosen sentence twice
         chosen.append(widened)
     return chosen
-
-
-def _answer(chosen: list[Candidate], best_score: float) -> Extraction:
-    """The chosen sentences in the document order of each passage, so the answer reads naturally, each cited."""
-    citations: list[Citation] = []
-    sentences: list[AnswerSentence] = []
-    for cand in sorted(chosen, key=lambda c: (c.rank, c.passage.chunk.text.find(c.text))):
-        n = len(citations) + 1
-        if cand.continued is None:
-            citations.append(citation_for(n, cand.passage, cand.text))
-        else:  # each part quoted from its own passage
-            citations.append(citation_for(n, cand.passage, cand.text[: -len(cand.head)].rstrip()))
-            citations.append(citation_for(n + 1, cand.continued, cand.head))
-        cited = list(range(n, len(citations) + 1))
-        support = round(cand.dense, SCORE_DIGITS)
-        sentences.append(AnswerSentence(text=cand.text, citations=cited, supported=True, support_score=support))
-    return Extraction(False, "", sentences, citations, best_score)
-
-
-def citation_for(n: int, passage: ScoredChunk, quote: str) -> Citation:
-    """The citation [n] of `quote`, a verbatim span of `passage`."""
-    chunk = passage.chunk
-    return Citation(
-        n=n,
-        chunk_id=chunk.chunk_id,
-        doc_id=chunk.doc_id,
-        title=chunk.title,
-        source=chunk.source,
-        page=chunk.page,
-        section=chunk.section,
-        lang=chunk.lang,
-        quote=quote,
-        text=chunk.text,
-        score=round(passage.score, SCORE_DIGITS),
-    )
 
 
 def _sentences(

@@ -9,10 +9,11 @@ import time
 
 import numpy as np
 
-from assistant.answer.extractive import citation_for
+from assistant.answer.citations import citation_for
 from assistant.answer.messages import FELL_BACK, say
 from assistant.generation.verify import Embed
 from gfmd.records import Answer, AnswerSentence, Citation, ScoredChunk, StreamEvent
+from gfmd.text.quotes import find_quote
 from gfmd.text.sentences import split_sentences
 
 log = logging.getLogger(__name__)
@@ -80,10 +81,10 @@ def covering_quote(passage_text: str, excerpt_text: str) -> str:
     citation of a translated answer must show the source of each translated sentence, and a quote must be one
     span of the passage. The longest quote alone when a part cannot be found (never expected)."""
     parts = excerpt_text.split(" … ")
-    starts = [passage_text.find(part) for part in parts]
-    if any(start < 0 for start in starts):
+    spans = [find_quote(part, passage_text) for part in parts]  # a quote is clean: markers of the passage skipped
+    if any(span is None for span in spans):
         return max(parts, key=len)
-    return passage_text[min(starts) : max(start + len(part) for start, part in zip(starts, parts, strict=True))]
+    return passage_text[min(s[0] for s in spans if s) : max(s[1] for s in spans if s)]
 
 
 def fallback(

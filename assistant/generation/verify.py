@@ -44,6 +44,7 @@ from gfmd.text.numbers import (
     is_year,
     normalize_grouped,
 )
+from gfmd.text.quotes import strip_markers
 from gfmd.text.sentences import split_sentences
 
 Embed = Callable[[Sequence[str]], np.ndarray]
@@ -241,7 +242,8 @@ def _first_failure(
     context = " ".join(s for s, _ in candidates)
     # Figures are compared as digits, however they are written ("twenty-two", "tres millones").
     stated = figures_as_digits(sentence, lang or detect_language(sentence, default="en"))
-    given = " ".join(figures_as_digits(s, s_lang) for s, s_lang in candidates)
+    # Footnote markers are no figures: "junio de 2020.17" gives 2020 (gfmd.text.quotes).
+    given = " ".join(figures_as_digits(strip_markers(s), s_lang) for s, s_lang in candidates)
     written = detect_language(sentence, default="und") if lang else "und"
     if question and restates(sentence, question):
         return "restates the question instead of answering it"

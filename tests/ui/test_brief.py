@@ -108,3 +108,14 @@ def test_preview_is_escaped_and_numbered() -> None:
     assert 'href="#gfmd-ref-1"' in html and '<li id="gfmd-ref-1">' in html
     assert "empty" in brief.preview_html([]) and "Add to brief" in brief.preview_html([])
     assert brief.choices(items)[1] == ("2. What did partners agree?", 1)
+
+
+def test_a_text_files_page_segment_is_exported_as_a_page_segment(tmp_path: Path) -> None:
+    seed = citation(
+        1, "Nigeria recaudó $330 millones.", title="FMMD 2020", source="fmmd-2020_es.txt", page=7, paginated=False
+    )
+    items = [BriefItem.from_answer(make_answer(answer=f"{seed.quote} [1]", citations=[seed]))]
+    assert "1. FMMD 2020 (fmmd-2020_es.txt), page segment 7: “Nigeria recaudó" in brief.to_markdown(items)
+    paragraphs = [p.text for p in Docx(str(brief.to_docx(items, tmp_path / "b.docx"))).paragraphs]
+    assert paragraphs[-1].startswith("[1] FMMD 2020 (fmmd-2020_es.txt), page segment 7: ")
+    assert "p. 7" not in brief.preview_html(items)

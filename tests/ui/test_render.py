@@ -111,3 +111,23 @@ def test_answer_to_text() -> None:
     assert "(Quoted verbatim.)" in lines
     assert "[1] Report <i>2020</i> — report & annex.pdf, p. 4" in lines  # a terminal shows text as it is
     assert '    "In 2019 there were 272 million international migrants."' in lines
+
+
+def test_a_clean_quote_is_highlighted_over_the_footnote_markers_it_left_out() -> None:
+    # The seed paper as written, and its quote without the marker 13.
+    text = "Los fondos se gastan de manera fragmentada y descoordinada.13 Por un lado, los recursos deben canalizarse."
+    quote = "de manera fragmentada y descoordinada. Por un lado, los recursos deben canalizarse."
+    card = citation_html(_citation(text=text, quote=quote))
+    marked = re.search(r"<mark>(.*?)</mark>", card, re.S)
+    assert marked is not None and marked.group(1).startswith("de manera fragmentada y descoordinada.13 Por")
+
+
+def test_a_text_files_page_segment_is_not_called_a_page() -> None:
+    segment = _citation(paginated=False)
+    assert "page segment 4" in citation_html(segment) and "p. 4" not in citation_html(segment)
+    assert "segmento de página 4" in citation_html(segment, "es")
+    assert "p. 4" in citation_html(_citation())
+    answer = Answer(
+        question="q", answer="a [1]", refused=False, mode="extractive", lang="en", citations=[segment]
+    )  # fmt: skip
+    assert ", page segment 4" in answer_to_text(answer)

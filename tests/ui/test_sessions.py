@@ -23,7 +23,7 @@ from ui.sessions import (
 
 
 def items() -> list[BriefItem]:
-    other = citation(3, "Cities know the needs of migrants.", page=7, chunk_id="chunk-7")
+    other = citation(3, "Cities know the needs of migrants.", page=7, chunk_id="chunk-7", paginated=False)
     second = make_answer("¿Qué acordaron los socios?", answer=f"{other.quote} [3]", citations=[other])
     return [BriefItem.from_answer(make_answer()), BriefItem.from_answer(second)]
 
@@ -31,6 +31,7 @@ def items() -> list[BriefItem]:
 def test_a_brief_survives_json_with_its_citations_and_unicode() -> None:
     brief = items()
     assert brief_from_json(brief_to_json(brief)) == brief
+    assert not brief_from_json(brief_to_json(brief))[1].citations[3].paginated  # a page segment stays one
     assert brief_from_json(brief_to_json([])) == []
 
 

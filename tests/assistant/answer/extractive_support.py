@@ -8,6 +8,7 @@ import numpy as np
 
 from assistant.answer.extractive import Extraction, extract
 from gfmd.records import Chunk, ScoredChunk
+from gfmd.text.quotes import quoted_in
 from tests.fakes import HashEmbeddings
 
 FAKE = HashEmbeddings()
@@ -72,8 +73,13 @@ def ask(
 def check_citations(result: Extraction, passages: list[ScoredChunk]) -> None:
     texts = {p.chunk.chunk_id: p.chunk.text for p in passages}
     assert [c.n for c in result.citations] == list(range(1, len(result.citations) + 1))
-    for citation, sentence in zip(result.citations, result.sentences, strict=True):
-        assert citation.quote in texts[citation.chunk_id], "a quote is a verbatim span of its passage"
+    assert len({c.chunk_id for c in result.citations}) == len(result.citations), "a passage is cited once"
+    by_n = {c.n: c for c in result.citations}
+    for citation in result.citations:
+        assert quoted_in(citation.quote, texts[citation.chunk_id]), "a quote is a (clean) span of its passage"
         assert citation.text == texts[citation.chunk_id]
-        assert sentence.text == citation.quote
-        assert sentence.citations == [citation.n]
+    for sentence in result.sentences:
+        cited = [by_n[n] for n in sentence.citations]
+        assert cited, "every sentence cites its passage"
+        if len(cited) == 1:
+            assert quoted_in(sentence.text, cited[0].quote), "a sentence is quoted by its citation"

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.answer import extractive
 from gfmd.records import Chunk, ScoredChunk
 from tests.assistant.answer.extractive_support import MIGRANTS, ask, scored
@@ -139,6 +141,33 @@ def test_a_question_for_a_place_or_a_date_needs_one_in_the_evidence() -> None:
     first = scored(11, "The first International Migration Review Forum was held in New York in May 2022.", 0.9)
     held = ask("In which city was the first International Migration Review Forum held?", [first])
     assert not held.refused, held.reason
+
+
+@pytest.mark.parametrize(
+    ("question", "hosted", "unplaced"),
+    [
+        (
+            "Where is the secretariat of the Quuxian network hosted?",
+            "The secretariat of the Quuxian network is hosted in the port city of Quuxhaven.",
+            "The secretariat of the Quuxian network supports its members with training.",
+        ),
+        (
+            "¿Dónde está alojada la secretaría de la red quuxiana?",
+            "La secretaría de la red quuxiana está alojada en la ciudad portuaria de Villaquux.",
+            "La secretaría de la red quuxiana apoya a sus miembros con formación.",
+        ),
+        (
+            "Où le secrétariat du réseau quuxien est-il hébergé ?",
+            "Le secrétariat du réseau quuxien est hébergé à Quuxbourg depuis sa création.",
+            "Le secrétariat du réseau quuxien soutient ses membres par des formations.",
+        ),
+    ],
+)
+def test_a_place_question_is_answered_by_a_name_no_list_knows(question: str, hosted: str, unplaced: str) -> None:
+    answered = ask(question, [scored(12, hosted, 0.9)], min_support=0.0)
+    assert not answered.refused, answered.reason
+    refused = ask(question, [scored(13, unplaced, 0.9)], min_support=0.0)
+    assert refused.refused and "asks for a place" in refused.reason
 
 
 def test_a_sentence_cut_by_a_page_break_is_quoted_whole_from_both_passages() -> None:

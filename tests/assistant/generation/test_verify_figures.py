@@ -49,6 +49,17 @@ def test_a_date_not_in_the_passage_is_dropped() -> None:
     assert verdict.reason == "figures not in the cited passages: 2018"
 
 
+def test_a_footnote_marker_glued_to_a_year_is_no_figure() -> None:
+    # The seed paper: "junio de 2020.17", footnote 17 after the year the fund was set up.
+    passage = (
+        "El Fondo Fiduciario General de Múltiples Donantes para la Migración de KNOMAD fue establecido por el Banco "
+        "Mundial en junio de 2020.17 El Fondo apoya proyectos de migración."
+    )
+    assert one("The KNOMAD trust fund was set up by the World Bank in June 2020 [1].", [passage]).supported
+    late = one("The KNOMAD trust fund was set up by the World Bank in June 2021 [1].", [passage])
+    assert late.supported is False and late.reason == "figures not in the cited passages: 2021"
+
+
 def test_a_figure_must_be_in_the_passage_the_sentence_cites() -> None:
     answer = "In 2019, remittances reached 554 billion dollars"
     assert one(f"{answer} [1].", [BOND, REMITTANCES]).supported is False
