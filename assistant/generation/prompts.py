@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from langchain_core.prompts import ChatPromptTemplate
 
+from gfmd.text.languages import LANGUAGE_NAMES as GFMD_LANGUAGE_NAMES
+
 NO_ANSWER = "NO_ANSWER"  # the fixed phrase the model must reply with when the passages do not answer
 
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish (español)", "fr": "French (français)"}
@@ -71,35 +73,60 @@ TRANSLATE_SYSTEM = (
     "You are a translator. Translate the text between <<< and >>> into the language asked. "
     "Keep every number, date and name exactly. Reply with the translation only."
 )
-TRANSLATE_HUMAN = "{source} text:\n<<<\n{text}\n>>>\nTranslate this {source} text into {language}."
+# The request is written in the language asked for: told in English to translate into French or Spanish, the 0.5B
+# model often wrote English (docs/experiments.md, "Cross-lingual answers").
+TRANSLATE_REQUEST = {
+    "en": "{source} text:\n<<<\n{text}\n>>>\nTranslate this {source} text into English.",
+    "es": "Texto en {source}:\n<<<\n{text}\n>>>\nTraduce este texto del {source} al español.",
+    "fr": "Texte en {source} :\n<<<\n{text}\n>>>\nTraduisez ce texte de l'{source} en français.",
+}
 TRANSLATE_EXAMPLES = [
     (
-        "Spanish",
-        "English",
+        "es",
+        "en",
         "En 2021, la cooperativa Quuxal invirtió 37 mil millones de pesos en viviendas (Informe anual 2022).",
         "In 2021, the Quuxal cooperative invested 37 billion pesos in housing (Annual report 2022).",
     ),
     (
-        "English",
-        "French",
+        "en",
+        "fr",
         "The programme trained 3,400 migrant workers in Morocco and Tunisia between 2018 and 2021.",
         "Le programme a formé 3,400 travailleurs migrants au Maroc et en Tunisie entre 2018 et 2021.",
     ),
     (
-        "French",
-        "Spanish",
+        "fr",
+        "es",
         "Le Fonds a reçu 12 millions de dollars de cinq donateurs, dont la Suisse.",
         "El Fondo recibió 12 millones de dólares de cinco donantes, entre ellos Suiza.",
     ),
+    (
+        "es",
+        "fr",
+        "La red Zorvania reunió 8,5 mil millones de euros para sus centros de acogida en 2019.",
+        "Le réseau Zorvania a réuni 8,5 milliards d'euros pour ses centres d'accueil en 2019.",
+    ),
+    (
+        "en",
+        "es",
+        "Member States of the Plovdan Alliance agreed to open two regional offices by 2024.",
+        "Los Estados miembros de la Alianza Plovdan acordaron abrir dos oficinas regionales antes de 2024.",
+    ),
 ]
+
+
+def translate_request(text: str, source: str, language: str) -> str:
+    """The user message asking for `text` (in `source`) in `language`, worded in `language` (codes en/es/fr)."""
+    names = GFMD_LANGUAGE_NAMES.get(language, GFMD_LANGUAGE_NAMES["en"])
+    template = TRANSLATE_REQUEST.get(language, TRANSLATE_REQUEST["en"])
+    return template.format(source=names.get(source, source), text=text)
 
 
 def _translate_prompt() -> ChatPromptTemplate:
     messages: list[tuple[str, str]] = [("system", TRANSLATE_SYSTEM)]
     for source, language, text, translation in TRANSLATE_EXAMPLES:
-        example = TRANSLATE_HUMAN.format(source=source, language=language, text=text)
+        example = translate_request(text, source, language)
         messages += [("human", example.replace("{", "{{").replace("}", "}}")), ("ai", translation)]
-    messages.append(("human", TRANSLATE_HUMAN))
+    messages.append(("human", "{request}"))
     return ChatPromptTemplate.from_messages(messages)
 
 

@@ -20,10 +20,10 @@ from assistant.answer.messages import KEPT_IN_SOURCE, MODEL_UNAVAILABLE, TRANSLA
 from assistant.generation.assembly import assemble, covering_quote, fallback
 from assistant.generation.deps import GenerationDeps
 from assistant.generation.llm.model_files import LLMUnavailableError
-from assistant.generation.prompts import TRANSLATE_PROMPT
-from assistant.generation.verify import verify
+from assistant.generation.prompts import TRANSLATE_PROMPT, translate_request
+from assistant.generation.verify import restore_magnitudes, verify
 from gfmd.records import Answer, AnswerSentence, ScoredChunk, StreamEvent
-from gfmd.text.languages import LANGUAGE_NAMES, function_word_language
+from gfmd.text.languages import function_word_language
 from gfmd.text.sentences import split_sentences
 
 log = logging.getLogger(__name__)
@@ -126,11 +126,7 @@ def _translate_each(
             continue
         budget = max(settings.llm_max_tokens, int(len(quote) * _TOKENS_PER_CHAR))
         chain = TRANSLATE_PROMPT | deps.llm.bind(max_tokens=budget) | StrOutputParser()
-        inputs = {
-            "source": LANGUAGE_NAMES["en"].get(source, "Spanish"),
-            "language": LANGUAGE_NAMES["en"].get(lang, "English"),
-            "text": quote.replace("<<<", "«").replace(">>>", "»"),
-        }
+        inputs = {"request": translate_request(quote.replace("<<<", "«").replace(">>>", "»"), source, lang)}
         written: list[str] = []
         try:
             for token in chain.stream(inputs):
@@ -143,7 +139,7 @@ def _translate_each(
             failure = str(exc)
             break
         yield StreamEvent(kind="token", text=f" [{n}] ")
-        pieces[n] = "".join(written).strip()
+        pieces[n] = restore_magnitudes("".join(written).strip(), lang, quote, source)
     timings["generate"] = round((time.perf_counter() - started) * 1000, 2)
     return pieces, failure
 

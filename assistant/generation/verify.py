@@ -124,6 +124,49 @@ def wrong_magnitudes(sentence: str, lang: str, passages: Sequence[Chunk]) -> lis
     ]
 
 
+# The word each language writes for a power of ten after a figure (plural; "1" takes the singular).
+_SCALE_WORDS = {
+    "en": {3: ("thousand", "thousand"), 6: ("million", "million"), 9: ("billion", "billion")},
+    "es": {3: ("mil", "mil"), 6: ("millones", "millón"), 9: ("mil millones", "mil millones")},
+    "fr": {3: ("mille", "mille"), 6: ("millions", "million"), 9: ("milliards", "milliard")},
+}
+_ACCENTED = {"a": "[aá]", "e": "[eé]", "i": "[ií]", "o": "[oó]", "u": "[uú]", " ": r"\s+"}
+_SCALED_RAW = re.compile(
+    rf"(?<![\w.])({GROUPED_NUMBER})(\s*)("
+    + "|".join("".join(_ACCENTED.get(c, re.escape(c)) for c in w) for w, _ in _SCALES)
+    + r")\b",
+    re.IGNORECASE,
+)
+
+
+def restore_magnitudes(translation: str, lang: str, source: str, source_lang: str) -> str:
+    """`translation` with each figure's magnitude word set to the one its source gives that figure.
+
+    The small model turns "554 mil millones" into "554 million" often enough to cost a third of the translations
+    that cite figures; the source says which power of ten each figure has, so the word is rewritten in `lang`
+    ("554 billion") rather than the translation lost. Only a figure the source gives with exactly one magnitude is
+    rewritten; anything else is left for verification to judge."""
+    words = _SCALE_WORDS.get(lang)
+    if not words:
+        return translation
+    given: dict[str, set[int]] = {}
+    for figure, power in magnitudes(figures_as_digits(source, source_lang), source_lang):
+        given.setdefault(figure, set()).add(power)
+
+    def rewrite(match: re.Match[str]) -> str:
+        raw, space, word = match.groups()
+        figure = normalize_grouped(raw)
+        powers = given.get(figure, set())
+        table = _SCALE_OF.get(fold(re.sub(r"\s+", " ", word)), {"*": -1})
+        stated = table.get(lang, table["*"])
+        if len(powers) != 1 or stated in powers or (power := next(iter(powers))) not in words:
+            return match.group()
+        plural, singular = words[power]
+        return f"{raw}{space or ' '}{singular if figure == '1' else plural}"
+
+    return _SCALED_RAW.sub(rewrite, translation)
+
+
 def out_of_order(sentence: str, context: str) -> list[str]:
     """The sentence's figures (years aside) when they come in another order than in the passage: a small model
     that read "1.2 million granted, 1.5 million promised" and wrote "1.5 million granted, 1.2 million promised"

@@ -184,3 +184,16 @@ def test_interrupted_baseline_build_resumes_without_reembedding(tmp_path: Path, 
     assert tutorial.collection.count() == full
     # Only the batch that lost a chunk was embedded again.
     assert 0 < fake.documents_embedded - embedded_before <= 32
+
+
+def test_generative_mode_without_its_model_is_an_error_not_extractive_figures(
+    tmp_path: Path, corpus: Path, golden: Path
+) -> None:
+    """The model must answer a generative evaluation; otherwise every answer is the extractive fallback, and the
+    report would show extractive figures under the generative label."""
+    from evals.runner import EvalError
+    from gfmd.settings import Settings
+
+    options = EvalOptions(golden=[golden], corpus=[corpus], out=tmp_path / "out", mode="generative", limit=1)
+    with pytest.raises(EvalError, match=r"--mode generative needs the generative model: .*GFMD_LLM_BACKEND=none"):
+        run_eval(options, settings=Settings(llm_backend="none"), embeddings=HashEmbeddings())

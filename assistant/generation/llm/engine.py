@@ -77,7 +77,7 @@ class LlamaEngine:
             msg = f"llama.cpp could not load {path} ({params}): {exc}. Corrupt/not a GGUF, or short of memory?"
             raise LLMUnavailableError(msg) from exc
         if o.prompt_cache_mb:
-            llama.set_cache(llama_cpp.LlamaRAMCache(capacity_bytes=o.prompt_cache_mb << 20))
+            llama.set_cache(sized_ram_cache(llama_cpp, o.prompt_cache_mb << 20))
         stop_at = self._stop_at
         self._keep = llama_cpp.ggml_abort_callback(lambda _data: time.monotonic() > stop_at[0])
         llama_cpp.llama_set_abort_callback(llama._ctx.ctx, self._keep, None)
@@ -127,3 +127,20 @@ class LlamaEngine:
                 self._stop_at[0] = math.inf
                 if stream is not None:
                     stream.close()  # stops generation early and leaves llama.cpp consistent
+
+
+def sized_ram_cache(llama_cpp: Any, capacity_bytes: int) -> Any:
+    """llama.cpp's RAM cache of prompt states, counting every byte a state holds.
+
+    llama-cpp-python's `LlamaRAMCache` counts only a state's KV bytes (about 10 MB for a 400-token prompt of the
+    0.5B model), but each state also copies the prompt's logits: tokens x 151,936 vocabulary x 4 bytes, about 250
+    MB. Uncounted, a few dozen questions filled the worker's address-space cap and every answer after that failed
+    with MemoryError; counted, the cache keeps as many states as `capacity_bytes` really holds.
+    """
+
+    class SizedRAMCache(llama_cpp.LlamaRAMCache):  # type: ignore[misc,name-defined]
+        @property
+        def cache_size(self) -> int:
+            return sum(s.llama_state_size + s.scores.nbytes + s.input_ids.nbytes for s in self.cache_state.values())
+
+    return SizedRAMCache(capacity_bytes=capacity_bytes)

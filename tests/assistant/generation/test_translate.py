@@ -16,13 +16,14 @@ from assistant.api import Assistant
 from assistant.generation.llm.model_files import LLMUnavailableError
 from assistant.generation.prompts import TRANSLATE_SYSTEM
 from assistant.generation.translate import translated_answer
+from assistant.generation.verify import restore_magnitudes
 from gfmd.records import Answer, Filters, ScoredChunk
 from gfmd.text.sentences import split_sentences
 from tests.fakes import ScriptedChatModel
 
 QUESTION_FR = "Combien le Nigeria a-t-il levé avec ses obligations de la diaspora en 2017 ?"
 NOTE = "remittances-note_2020_en.txt"
-LAST_FENCE = re.compile(r".*<<<\n(.*?)\n>>>\nTranslate this (\w+) text into (\w+)\.\s*$", re.DOTALL)
+LAST_FENCE = re.compile(r".*<<<\n(.*?)\n>>>\n[^\n]*$", re.DOTALL)  # the request's last fenced text
 
 
 def translator(table: dict[str, str]) -> Callable[[str], str]:
@@ -72,21 +73,33 @@ def test_a_quote_in_another_language_is_translated_streamed_and_cited(build: Cal
     assert [(s.text, s.citations, s.supported) for s in answer.sentences] == [(NIGERIA_FR, [1], True)]
     system, *_, last = llm.prompts[-1]
     assert system.text == TRANSLATE_SYSTEM
-    assert "Spanish text:" in last.text and "into French." in last.text and SEED_QUOTE in last.text
+    # Asked in the language wanted: told in English, the small model often wrote English.
+    assert "Texte en espagnol :" in last.text and "en français." in last.text and SEED_QUOTE in last.text
     assert {"first_token", "generate", "verify"} <= set(answer.timings_ms)
 
 
-def test_a_translation_that_changes_a_magnitude_is_never_shown(build: Callable[..., Assistant]) -> None:
+def test_a_magnitude_word_the_model_got_wrong_is_set_from_its_source(build: Callable[..., Assistant]) -> None:
+    """ "330 millones" translated as "330 milliards": the source says which power of ten the figure has, so the
+    word is rewritten ("330 millions") and the translation verified like any other, never shown as written."""
     wrong = "Le Nigeria a levé 330 milliards de dollars grâce aux obligations de la diaspora en 2017."
     assistant = build(ScriptedChatModel(script=translator({"$330 millones": wrong})))
-    extractive = assistant.ask(QUESTION_FR, mode="extractive")
     answer = assistant.ask(QUESTION_FR)
-    assert answer.mode == "extractive" and answer.answer == extractive.answer
-    assert "milliards" not in answer.answer
-    assert "another magnitude" in answer.notice
-    dropped = [s for s in answer.sentences if s.supported is False]
-    assert [s.text for s in dropped] == [wrong]
-    assert dropped[0].reason == "figures with another magnitude than in the cited passages: 330 (10^9)"
+    assert answer.mode == "generative" and "milliards" not in answer.answer
+    assert answer.answer == f"{NIGERIA_FR} [1]"
+
+
+def test_restore_magnitudes_rewrites_only_a_figure_its_source_gives_one_magnitude() -> None:
+    source = "El presupuesto totalizó € 17.7 mil millones; recaudó 12 millones y luego 12 mil millones."
+    said = "The budget totalled € 17.7 million; it raised 12 billion, then 3 million."
+    assert restore_magnitudes(said, "en", source, "es") == (
+        "The budget totalled € 17.7 billion; it raised 12 billion, then 3 million."  # 12: two magnitudes; 3: none
+    )
+    assert restore_magnitudes("Il y a 1 milliard de fonds.", "fr", "The fund has 1 million.", "en") == (
+        "Il y a 1 million de fonds."
+    )
+    assert restore_magnitudes("Se reunieron 554 million.", "es", "reached 554 billion", "en") == (
+        "Se reunieron 554 mil millones."
+    )
 
 
 def _passage_with(assistant: Assistant, needle: str) -> ScoredChunk:
@@ -104,7 +117,8 @@ def test_a_failed_translation_is_replaced_by_its_quote_and_the_others_are_kept(
 ) -> None:
     good = "En 2019, les envois de fonds vers les pays à revenu faible ont atteint 554 milliards de dollars."
     wrong = (
-        "En 2019, il y avait environ 272 mille migrants internationaux, soit 3.5 pour cent de la population mondiale."
+        "En 2019, il y avait environ 282 millions de migrants internationaux, soit 3.5 pour cent de la population "
+        "mondiale."
     )
     assistant = build(ScriptedChatModel(script=translator({"554 billion": good, "272 millones": wrong})))
     context = [_passage_with(assistant, "554 billion"), _passage_with(assistant, "272 millones")]
@@ -123,7 +137,7 @@ def test_a_failed_translation_is_replaced_by_its_quote_and_the_others_are_kept(
         (wrong, [2], False),  # reported, with its reason...
         (quotes[1], [2], True),  # ...and replaced by the Spanish quote it translated
     ]
-    assert "magnitude" in done.verdicts[1].reason
+    assert done.verdicts[1].reason.startswith("figures not in the cited passages: 282")
     assert done.notice == f"{KEPT_IN_SOURCE['fr'].format(n=1)} {TRANSLATED['fr']}"
     assert done.any_kept(quotes) and not done.failure
     assert {"first_token", "generate", "verify"} <= set(timings)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from assistant.generation.llm.engine import DeadlineExceeded, EngineOptions, LlamaEngine
+from assistant.generation.llm.engine import DeadlineExceeded, EngineOptions, LlamaEngine, sized_ram_cache
 from assistant.generation.llm.model_files import LLMUnavailableError
 
 MESSAGES = [{"role": "system", "content": "Answer briefly."}, {"role": "user", "content": "¿Qué es el FMMD?"}]
@@ -49,13 +49,18 @@ class FakeLlama:
             self.closed = True
 
 
+class FakeRAMCache:
+    def __init__(self, capacity_bytes: int) -> None:
+        self.capacity_bytes = capacity_bytes
+
+
 def engine_with(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, llama: FakeLlama, **options: Any) -> LlamaEngine:
     def set_abort(ctx: Any, callback: Any, data: Any) -> None:
         llama.abort = callback
 
     fake = types.SimpleNamespace(
         Llama=lambda **params: llama.params.update(params) or llama,
-        LlamaRAMCache=lambda capacity_bytes: ("ram-cache", capacity_bytes),
+        LlamaRAMCache=FakeRAMCache,
         ggml_abort_callback=lambda fn: fn,
         llama_set_abort_callback=set_abort,
     )
@@ -107,6 +112,26 @@ def test_earlier_prompt_states_are_kept_in_a_ram_cache(monkeypatch: pytest.Monke
     """llama.cpp's one context keeps only the last prompt: the answer, translation and follow-up prompts each begin
     with their own fixed system message, so their states are kept in a RAM cache found by prefix."""
     cached = engine_with(monkeypatch, tmp_path, FakeLlama([]), prompt_cache_mb=64)
-    assert cached.llama.cache == ("ram-cache", 64 << 20)
+    assert isinstance(cached.llama.cache, FakeRAMCache) and cached.llama.cache.capacity_bytes == 64 << 20
     assert "prompt_cache_mb" not in cached.llama.params  # not a llama.cpp parameter
     assert engine_with(monkeypatch, tmp_path, FakeLlama([]), prompt_cache_mb=0).llama.cache is None
+
+
+def test_the_ram_cache_counts_the_logits_each_state_copies() -> None:
+    """A cached prompt state holds its logits (tokens x vocabulary floats), ~25x its KV bytes: uncounted, the
+    cache outgrew the worker's memory cap within a few dozen answers."""
+    llama_cpp = pytest.importorskip("llama_cpp")  # installed wherever the real model runs, CI included
+    import numpy as np
+
+    cache = sized_ram_cache(llama_cpp, capacity_bytes=3 << 20)
+
+    def state(tokens: list[int]) -> Any:
+        ids = np.array(tokens, dtype=np.intc)
+        scores = np.zeros((len(tokens), 1 << 18), dtype=np.single)  # 1 MB per token
+        return llama_cpp.LlamaState(ids, scores, len(tokens), b"kv", 2, 0)
+
+    cache[(1, 2)] = state([1, 2])
+    assert cache.cache_size > 2 << 20
+    cache[(3, 4)] = state([3, 4])  # 4 MB in all: the older state goes
+    assert len(cache.cache_state) == 1 and cache.cache_size <= 3 << 20
+    assert (3, 4) in cache and (1, 2) not in cache
