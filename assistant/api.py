@@ -19,6 +19,7 @@ from langchain_core.language_models import BaseChatModel
 from assistant.answer.citations import page_footnotes
 from assistant.answer.condense import condense
 from assistant.answer.extractive import extract
+from assistant.answer.gloss import with_key_points
 from assistant.answer.messages import (
     EMPTY_INDEX,
     EMPTY_QUESTION,
@@ -234,6 +235,7 @@ class Assistant:
             answer = Answer(answer=say(REFUSAL, lang), refused=True, notice=extraction.reason, **base)  # type: ignore[arg-type]
             return answer, retrieval, timings
         text = " ".join(f"{s.text} " + "".join(f"[{n}]" for n in s.citations) for s in extraction.sentences)
+        sentences = with_key_points(extraction.sentences, extraction.citations, question, lang)
         source_langs = sorted({c.lang for c in extraction.citations if c.lang != lang})
         notice = ""
         if source_langs:
@@ -243,7 +245,7 @@ class Assistant:
             answer=text,
             refused=False,
             citations=extraction.citations,
-            sentences=extraction.sentences,
+            sentences=sentences,
             notice=notice,
             **base,  # type: ignore[arg-type]
         )

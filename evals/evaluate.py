@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from evals.metrics.answer_language import score_answer_language
+from evals.metrics.answer_language import score_answer_language, score_shown_language
 from evals.metrics.answered_wrong import score_answered_but_wrong
 from evals.metrics.base import ItemRun, MetricResult, subset
 from evals.metrics.citation_support import (
@@ -33,11 +33,13 @@ GROUNDING_METRICS = (
 )
 # answered_but_wrong comes first everywhere: the figure a delegate cares about most.
 HEADLINE = ("answered_but_wrong", "hit@1", "hit@3", "hit@5", "hit@10", "mrr", *GROUNDING_METRICS)
+# What a reader of a cross-lingual answer sees in their language (evals/metrics/answer_language.py).
+LANGUAGE_METRICS = ("answer_language", "shown_translated", "shown_explained")
 OTHER_METRICS = (
     *(f"hit@{STAGE_K}_{s}" for s in STAGES),
     "citation_support_lexical",
     "citation_support_semantic",
-    "answer_language",
+    *LANGUAGE_METRICS,
 )
 # Per language, category and family in report.md.
 BREAKDOWN_METRICS = ("answered_but_wrong", "hit@5", "mrr", *GROUNDING_METRICS)
@@ -111,6 +113,7 @@ def evaluate(
     metrics["fact_recall"] = score_fact_recall(runs)
     metrics.update(score_refusal(runs).metrics())
     metrics["answer_language"] = score_answer_language(runs)
+    metrics["shown_translated"], metrics["shown_explained"] = score_shown_language(runs)
     latency = score_latency(runs)
     result = SystemEval(name, metrics, latency, support_threshold=threshold)
     # 2. The same metrics per group of items, for each dimension.

@@ -11,6 +11,7 @@ from evals.metrics.base import ItemRun
 from evals.outcome import EvalOutcome, failures_by_category
 from evals.plot import plot_metrics
 from evals.report_md import render_markdown
+from gfmd.records import AnswerSentence
 
 
 def write_reports(outcome: EvalOutcome) -> None:
@@ -67,7 +68,7 @@ def run_json(run: ItemRun, system: SystemEval) -> dict[str, Any]:
             {"n": c.n, "source": c.source, "page": c.page, "chunk_id": c.chunk_id, "quote": c.quote}
             for c in answer.citations
         ],
-        "sentences": [{"text": s.text, "citations": s.citations} for s in answer.sentences],
+        "sentences": [_sentence(s) for s in answer.sentences],
         "timings_ms": answer.timings_ms,
         "retrieved": [
             {"chunk_id": p.chunk_id, "source": p.source, "page": p.page, "score": p.score} for p in run.passages[:10]
@@ -124,3 +125,14 @@ def to_json(outcome: EvalOutcome) -> dict[str, Any]:
         "passed": outcome.passed,
         "items": items,
     }
+
+
+def _sentence(sentence: AnswerSentence) -> dict[str, Any]:
+    """A sentence as the report keeps it: its verdict and reason when it was verified, its key-points line."""
+    out: dict[str, Any] = {"text": sentence.text, "citations": sentence.citations}
+    if sentence.supported is not None:
+        out.update(supported=sentence.supported, reason=sentence.reason)
+    if sentence.gloss:
+        out["gloss"] = sentence.gloss
+    return out
+

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from evals.evaluate import BREAKDOWN_METRICS, FAILURE_CHECKS, HEADLINE, SystemEval
+from evals.evaluate import BREAKDOWN_METRICS, FAILURE_CHECKS, HEADLINE, LANGUAGE_METRICS, SystemEval
 from evals.metrics.retrieval import STAGE_K, STAGES
 from evals.outcome import EvalOutcome, failures_by_category
 
@@ -105,7 +105,7 @@ def _headline(product: SystemEval, baseline: SystemEval | None) -> list[str]:
         lines += [f"**Answered but wrong: {shown}** (lower is better; see the definitions at the end)", ""]
     header = ["metric", "product", *(["baseline"] if baseline is not None else []), "scored (product)"]
     rows: list[list[Any]] = []
-    for name in (*HEADLINE, "citation_support_lexical", "citation_support_semantic", "answer_language"):
+    for name in (*HEADLINE, "citation_support_lexical", "citation_support_semantic", *LANGUAGE_METRICS):
         result = product.metrics.get(name)
         if result is None:
             continue

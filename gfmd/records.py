@@ -148,6 +148,11 @@ class AnswerSentence(Frozen):
     supported: bool | None = None
     support_score: float | None = None
     reason: str = ""
+    gloss: str = Field(
+        default="",
+        description="for a sentence quoted in another language than the question's, one line in the question's "
+        "language saying what it gives (assistant.answer.gloss); empty otherwise",
+    )
 
 
 class Filters(Frozen):

@@ -27,6 +27,7 @@ CSS = """
     background: var(--button-secondary-background-fill); color: var(--body-text-color);}
 .gfmd-removed {font-size: 0.85em; font-style: italic; color: #b91c1c; margin: 0;}
 #gfmd-chat a.gfmd-pin-off {opacity: 0.5;}
+#gfmd-chat .gfmd-gloss {display: inline-block; margin-top: 2px; font-size: 0.9em; font-style: italic; opacity: 0.85;}
 #gfmd-pin-hook {display: none;}
 /* The sources panel scrolls on its own, so an opened page shows within the first screen. */
 #gfmd-sources .gfmd-sources-panel {max-height: 260px; overflow-y: auto;}

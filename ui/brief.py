@@ -56,7 +56,12 @@ class BriefItem:
         """The answer as an item, headed by the question as the assistant read it: a follow-up ("And who would
         govern it?") in its standalone form, with the subject it carried over from the conversation."""
         refs = {c.n: Reference(c.title, c.source, c.page, c.quote, c.paginated) for c in answer.citations}
-        return cls(heading=(answer.query or answer.question).strip(), text=answer.answer, citations=refs)
+        text = answer.answer
+        shown = [s for s in answer.sentences if s.supported is not False]
+        if any(s.gloss for s in shown):  # a quote in another language keeps its key-points line in the note
+            parts = [f"{s.text} " + "".join(f"[{n}]" for n in s.citations) for s in shown]
+            text = " ".join(part + (f" ({s.gloss})" if s.gloss else "") for s, part in zip(shown, parts, strict=True))
+        return cls(heading=(answer.query or answer.question).strip(), text=text, citations=refs)
 
 
 # --- editing (each returns a new list; the caller's list is never changed)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 
-from gfmd.records import Answer, Citation
+from gfmd.records import Answer, AnswerSentence, Citation
 from gfmd.text.quotes import find_quote
 
 _PAGE_LABEL = {"en": "p.", "es": "p.", "fr": "p."}
@@ -38,6 +38,7 @@ _MD_LINE_START = re.compile(r"^(\s*)([-+>#=]|\d+[.)])", re.MULTILINE)
 
 def answer_to_text(answer: Answer) -> str:
     lines = [answer.answer]
+    lines += [f"  -> {s.gloss}" for s in answer.sentences if s.gloss and s.supported is not False]
     if answer.notice and not answer.refused:
         lines.append(f"({answer.notice})")
     if answer.citations:
@@ -80,11 +81,24 @@ def text_to_markdown(text: str, turn: int | None = None) -> str:
 
 
 def answer_to_markdown(answer: Answer, turn: int | None = None) -> str:
-    """The chat bubble: escaped answer text, [n] markers as superscript anchors, and the notice."""
-    body = text_to_markdown(answer.answer, turn)
+    """The chat bubble: escaped answer text, [n] markers as superscript anchors, and the notice. A sentence quoted
+    in another language than the question's is followed by its key-points line in the question's language."""
+    shown = [s for s in answer.sentences if s.supported is not False]
+    if any(s.gloss for s in shown):
+        body = "\n\n".join(_sentence_markdown(s, turn) for s in shown)
+    else:
+        body = text_to_markdown(answer.answer, turn)
     if answer.notice and not answer.refused:
         body += f"\n\n<em>{escape_markdown(answer.notice)}</em>"
     return body
+
+
+def _sentence_markdown(sentence: AnswerSentence, turn: int | None) -> str:
+    marks = "".join(f"[{n}]" for n in sentence.citations)
+    text = text_to_markdown(f"{sentence.text} {marks}", turn)
+    if sentence.gloss:
+        text += f'<br><span class="gfmd-gloss">↳ {escape_markdown(sentence.gloss)}</span>'
+    return text
 
 
 def pin_button(turn: int, lang: str = "en", refused: bool = False) -> str:

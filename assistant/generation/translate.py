@@ -16,14 +16,16 @@ from dataclasses import dataclass
 
 from langchain_core.output_parsers import StrOutputParser
 
+from assistant.answer.gloss import key_points
 from assistant.answer.messages import KEPT_IN_SOURCE, MODEL_UNAVAILABLE, TRANSLATED, say
 from assistant.generation.assembly import assemble, covering_quote, fallback
 from assistant.generation.deps import GenerationDeps
 from assistant.generation.llm.model_files import LLMUnavailableError
-from assistant.generation.prompts import TRANSLATE_PROMPT, translate_request
-from assistant.generation.verify import restore_magnitudes, verify
+from assistant.generation.prompts import translation_requests
+from assistant.generation.verify import verify
 from gfmd.records import Answer, AnswerSentence, ScoredChunk, StreamEvent
-from gfmd.text.languages import function_word_language
+from gfmd.text.languages import detect_language, function_word_language
+from gfmd.text.magnitudes import restore_magnitudes
 from gfmd.text.sentences import split_sentences
 
 log = logging.getLogger(__name__)
@@ -103,7 +105,7 @@ def translated_answer(
         marked, [p.chunk for p in context], deps.embed_sentences, deps.settings.support_threshold, question, lang
     )
     timings["verify"] = round((time.perf_counter() - t_verify) * 1000, 2)
-    verdicts, kept_in_source = _with_quotes_kept(checked.sentences, pieces, context, quotes, lang)
+    verdicts, kept_in_source = _with_quotes_kept(checked.sentences, pieces, context, quotes, question, lang)
     notice = say(TRANSLATED, lang)
     if kept_in_source:
         notice = f"{say(KEPT_IN_SOURCE, lang, n=kept_in_source)} {notice}"
@@ -125,30 +127,42 @@ def _translate_each(
         if source == lang or time.perf_counter() > deadline:
             continue
         budget = max(settings.llm_max_tokens, int(len(quote) * _TOKENS_PER_CHAR))
-        chain = TRANSLATE_PROMPT | deps.llm.bind(max_tokens=budget) | StrOutputParser()
-        inputs = {"request": translate_request(quote.replace("<<<", "«").replace(">>>", "»"), source, lang)}
-        written: list[str] = []
-        try:
-            for token in chain.stream(inputs):
-                if "first_token" not in timings:
-                    timings["first_token"] = round((time.perf_counter() - started) * 1000, 2)
-                written.append(token)
-                yield StreamEvent(kind="token", text=token)
-        except LLMUnavailableError as exc:
-            log.warning("translation failed (%s); the remaining quotes are shown verbatim", exc)
-            failure = str(exc)
+        fenced = quote.replace("<<<", "«").replace(">>>", "»")
+        # The model sometimes copies the quote, or writes a third language: then the next way of asking is tried.
+        for prompt, inputs in translation_requests(fenced, source, lang):
+            written: list[str] = []
+            try:
+                for token in (prompt | deps.llm.bind(max_tokens=budget) | StrOutputParser()).stream(inputs):
+                    if "first_token" not in timings:
+                        timings["first_token"] = round((time.perf_counter() - started) * 1000, 2)
+                    written.append(token)
+                    yield StreamEvent(kind="token", text=token)
+            except LLMUnavailableError as exc:
+                log.warning("translation failed (%s); the remaining quotes are shown verbatim", exc)
+                failure = str(exc)
+                break
+            pieces[n] = restore_magnitudes("".join(written).strip(), lang, quote, source)
+            if detect_language(pieces[n], default=lang) == lang or time.perf_counter() > deadline:
+                break
+            yield StreamEvent(kind="token", text=" … ")
+        if failure:
             break
         yield StreamEvent(kind="token", text=f" [{n}] ")
-        pieces[n] = restore_magnitudes("".join(written).strip(), lang, quote, source)
     timings["generate"] = round((time.perf_counter() - started) * 1000, 2)
     return pieces, failure
 
 
 def _with_quotes_kept(
-    checked: list[AnswerSentence], pieces: dict[int, str], context: list[ScoredChunk], quotes: list[str], lang: str
+    checked: list[AnswerSentence],
+    pieces: dict[int, str],
+    context: list[ScoredChunk],
+    quotes: list[str],
+    question: str,
+    lang: str,
 ) -> tuple[list[AnswerSentence], int]:
     """The verdicts in answer order, each quote whose translation failed (or was not asked for) kept verbatim
-    after the failed verdicts; and how many quotes in another language were kept so."""
+    after the failed verdicts, with its key-points line when it is in another language; and how many quotes in
+    another language were kept so."""
     by_passage: dict[int, list[AnswerSentence]] = {}
     for verdict in checked:
         by_passage.setdefault(verdict.citations[0] if verdict.citations else 0, []).append(verdict)
@@ -160,8 +174,16 @@ def _with_quotes_kept(
             verdicts += translated
             continue
         verdicts += translated  # the failed translation, reported with its reason
+        written = quote_language(quote, context[n - 1])
         verdicts += [
-            AnswerSentence(text=part, citations=[n], supported=True, support_score=1.0) for part in quote.split(" … ")
+            AnswerSentence(
+                text=part,
+                citations=[n],
+                supported=True,
+                support_score=1.0,
+                gloss=key_points(part, written, question, lang) if written != lang else "",
+            )
+            for part in quote.split(" … ")
         ]
-        kept_in_source += n in pieces or quote_language(quote, context[n - 1]) != lang
+        kept_in_source += n in pieces or written != lang
     return verdicts, kept_in_source

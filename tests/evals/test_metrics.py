@@ -14,7 +14,7 @@ import pytest
 
 from evals.evaluate import evaluate
 from evals.golden import GoldenError, GoldenItem, GoldPassage, in_corpus, load_golden, round_robin, source_lang
-from evals.metrics.answer_language import score_answer_language
+from evals.metrics.answer_language import score_answer_language, score_shown_language
 from evals.metrics.base import ItemRun, Passage
 from evals.metrics.citation_support import Similarity, calibrate_threshold, lexical_gaps, score_citation_support
 from evals.metrics.citation_validity import PageTexts, score_citation_validity
@@ -410,3 +410,26 @@ def test_answer_language_ignores_citation_markers_and_counts_unreadable_text_as_
 )
 def test_a_name_may_be_supported_by_its_translation(name: str, passage: str, found: bool) -> None:
     assert has_name(canonical(passage), name) is found
+
+
+# --- what a reader of a cross-lingual answer sees ------------------------------------------------------------------
+
+
+def test_shown_language_tells_translations_from_explained_quotes_and_bare_ones() -> None:
+    """English evidence for French questions: a French translation counts in both views; an English quote with a
+    French key-points line only as explained; a bare English quote in neither."""
+    french = item("fr-q", question="Combien les envois de fonds ont-ils atteint en 2019 ?", lang="fr")
+    translated = generated("En 2019, les envois de fonds vers les pays en développement ont atteint 554 milliards.")
+    gloss = "En bref (citation en anglais, pas une traduction) : donne 2019, 554 milliards ; sur envois de fonds."
+    glossed = GOOD.model_copy(update={"sentences": [s.model_copy(update={"gloss": gloss}) for s in GOOD.sentences]})
+    runs = [
+        run(french, translated),
+        run(french, glossed),
+        run(french, GOOD),  # the bare English quote
+        run(item("en-q"), GOOD),  # same language: not scored
+        run(french, refusal()),
+    ]
+    shown, explained = score_shown_language(runs)
+    assert [v.score for v in shown.verdicts] == [1.0, 0.0, 0.0, None, None]
+    assert [v.score for v in explained.verdicts] == [1.0, 1.0, 0.0, None, None]
+    assert shown.count == explained.count == 3

@@ -138,7 +138,7 @@ def sized_ram_cache(llama_cpp: Any, capacity_bytes: int) -> Any:
     with MemoryError; counted, the cache keeps as many states as `capacity_bytes` really holds.
     """
 
-    class SizedRAMCache(llama_cpp.LlamaRAMCache):  # type: ignore[misc,name-defined]
+    class SizedRAMCache(llama_cpp.LlamaRAMCache):
         @property
         def cache_size(self) -> int:
             return sum(s.llama_state_size + s.scores.nbytes + s.input_ids.nbytes for s in self.cache_state.values())

@@ -16,14 +16,14 @@ from assistant.api import Assistant
 from assistant.generation.llm.model_files import LLMUnavailableError
 from assistant.generation.prompts import TRANSLATE_SYSTEM
 from assistant.generation.translate import translated_answer
-from assistant.generation.verify import restore_magnitudes
 from gfmd.records import Answer, Filters, ScoredChunk
+from gfmd.text.magnitudes import restore_magnitudes
 from gfmd.text.sentences import split_sentences
 from tests.fakes import ScriptedChatModel
 
 QUESTION_FR = "Combien le Nigeria a-t-il levé avec ses obligations de la diaspora en 2017 ?"
 NOTE = "remittances-note_2020_en.txt"
-LAST_FENCE = re.compile(r".*<<<\n(.*?)\n>>>\n[^\n]*$", re.DOTALL)  # the request's last fenced text
+LAST_FENCE = re.compile(r".*<<<\n(.*?)\n>>>(?:\n[^\n]*)?\s*$", re.DOTALL)  # the request's last fenced text
 
 
 def translator(table: dict[str, str]) -> Callable[[str], str]:
@@ -32,8 +32,11 @@ def translator(table: dict[str, str]) -> Callable[[str], str]:
 
     def script(prompt: str) -> str:
         match = LAST_FENCE.search(prompt)
-        assert match, f"not a translation prompt:\n{prompt[-400:]}"
-        text = match.group(1)
+        if match:
+            text = match.group(1)
+        else:  # asked as a translator, with the text alone after the system message
+            assert "traducteur" in prompt or "traductor" in prompt or "translator" in prompt, prompt[-400:]
+            text = prompt.split("\n", 1)[1]
         return next((out for key, out in table.items() if key in text), text)
 
     return script
@@ -145,9 +148,24 @@ def test_a_failed_translation_is_replaced_by_its_quote_and_the_others_are_kept(
 
 def test_an_untranslated_reply_is_not_shown_as_a_translation(build: Callable[..., Assistant]) -> None:
     """The small model often copies the Spanish quote: that is no French answer."""
-    answer = build(ScriptedChatModel(script=translator({}))).ask(QUESTION_FR)
+    llm = ScriptedChatModel(script=translator({}))
+    answer = build(llm).ask(QUESTION_FR)
     assert answer.mode == "extractive"
     assert "not in the question's language (fr)" in answer.notice
+    assert len(llm.prompts) == 3  # asked three ways, copied each time
+
+
+def test_a_copied_quote_is_asked_for_again_in_another_way(build: Callable[..., Assistant]) -> None:
+    """The first way of asking got the Spanish quote back; asked as a translator into French, the model translates."""
+    copies = translator({})
+
+    def script(prompt: str) -> str:
+        return NIGERIA_FR if "traducteur professionnel" in prompt else copies(prompt)
+
+    llm = ScriptedChatModel(script=script)
+    answer = build(llm).ask(QUESTION_FR)
+    assert answer.mode == "generative" and answer.answer == f"{NIGERIA_FR} [1]"
+    assert len(llm.prompts) == 2
 
 
 def test_a_model_that_fails_gives_the_extractive_answer_with_the_reason(build: Callable[..., Assistant]) -> None:
