@@ -135,4 +135,3 @@ def _sentence(sentence: AnswerSentence) -> dict[str, Any]:
     if sentence.gloss:
         out["gloss"] = sentence.gloss
     return out
-

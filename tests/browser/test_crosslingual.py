@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-pytestmark = pytest.mark.browser
-
 from tests.browser.conftest import TIMEOUT_MS, ask, open_tab, pin, question_box
 from tests.ui.conftest import build_tiny_assistant, free_port
+
+pytestmark = pytest.mark.browser
 
 # A paragraph of the seed paper (GFMD 2020 background paper, p. 18).
 SPANISH_SOURCE = (
@@ -35,7 +35,8 @@ def spanish_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     source = root / "alianzas-extracto_2020_es.txt"
     source.write_text(SPANISH_SOURCE, encoding="utf-8")
     assert library.add_files([source], assistant.settings, index=assistant.index).ok
-    demo = launch(assistant.settings, prevent_thread_lock=True, assistant=assistant, server_port=free_port(), quiet=True)
+    port = free_port()
+    demo = launch(assistant.settings, prevent_thread_lock=True, assistant=assistant, server_port=port, quiet=True)
     yield demo.local_url
     demo.close()
 
