@@ -32,7 +32,6 @@ REASONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("written_before", r"the passages that mention .* were written before"),
         ("weak_support", r"best sentence similarity"),
         ("asked_kind_missing", r"the question asks for a"),
-        ("names_not_in_document", r"the passage does not mention"),
         ("countries_not_quoted", r"no quoted passage mentions"),
     )
 )

@@ -14,13 +14,15 @@ On the candidate sentences of the best passages:
 7. `weak_support`: the best remaining sentence is not similar enough to the question.
 On the sentences chosen as the answer (`QUOTE_GATES`, an `Evidence` each):
 8. `asked_kind_missing`: they do not give what the question asks for.
-9. `names_not_in_document`: their document does not name what the question names.
-10. `countries_not_quoted`: no quoted passage names the question's countries.
+9. `countries_not_quoted`: no quoted passage names the question's countries.
+
+A gate stays only while it serves a class of dev questions (docs/experiments.md, "Refusal gates"): a gate that
+refused no dev item, `names_not_in_document` (a name of the question missing from the answering document), was
+removed on 2026-12-07.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -30,7 +32,6 @@ from assistant.retrieval.docmatch import document_reference, names_resolution, s
 from gfmd.records import ScoredChunk
 from gfmd.text.countries import absent_countries
 from gfmd.text.names import ACRONYM_EQUIVALENTS
-from gfmd.text.normalize import fold
 
 
 @dataclass(frozen=True)
@@ -134,20 +135,6 @@ def asked_kind_missing(evidence: Evidence) -> str | None:
     return f"the question asks for a {kind} and the evidence gives none" if kind is not None else None
 
 
-def names_not_in_document(evidence: Evidence) -> str | None:
-    """A name the question asks about must be in the document that answers it, as far as the retrieved passages
-    show it: questions name the document too ("the Los Angeles Declaration fact sheet", "the Reintegration
-    Handbook"), which its every passage need not repeat. Checked only when question and passage share a
-    language: across languages names change ("Philippines"/"Filipinas", "Sub-Saharan"/"Subsahariana", "Corne de
-    l'Afrique"/"Horn of Africa"), and a translation-tolerant check would refuse answerable questions."""
-    best_chunk = evidence.chosen[0].passage.chunk
-    if best_chunk.lang != evidence.question.lang:
-        return None
-    context = fold(evidence.documents[best_chunk.doc_id])
-    absent = [n for n in evidence.question.terms.names if not re.search(rf"\b{re.escape(n)}", context)]
-    return f"the passage does not mention {', '.join(absent)}" if absent else None
-
-
 def countries_not_quoted(evidence: Evidence) -> str | None:
     """A country the question names, in whatever language, must be named by a passage the answer quotes (its text,
     section or title): a question on Qatar's minimum wage is not answered by a resolution on domestic workers that
@@ -163,7 +150,6 @@ def countries_not_quoted(evidence: Evidence) -> str | None:
 
 QUOTE_GATES: tuple[Callable[[Evidence], str | None], ...] = (
     asked_kind_missing,
-    names_not_in_document,
     countries_not_quoted,
 )
 

@@ -3,9 +3,9 @@
 When no verified translation of a quote is available (extractive mode, the model down, or its translation failed
 verification), the verbatim quote is shown with one line that tells the asker, in their language, what it gives:
 its figures with their magnitude words rewritten ("€ 17.7 mil millones" -> "€ 17.7 billion"), its years, its
-acronyms and names as written, and the words of the question it is about (matched across languages through the
-glossary and cognates). Nothing in the line is invented: every figure and name is the quote's, every topic word is
-the asker's own. It says plainly that it is not a translation.
+acronyms and names as written (in quotation marks: they are the source's words), and the words of the question
+it is about (matched across languages through the glossary and cognates). Nothing in the line is invented: every
+figure and name is the quote's, every topic word is the asker's own. It says plainly that it is not a translation.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def key_points(quote: str, quote_lang: str, question: str, lang: str) -> str:
     if figures := _figures(figures_as_digits(quote, quote_lang), quote_lang, lang):
         points.append(_GIVES.get(lang, _GIVES["en"]).format(", ".join(figures)))
     if names := _names(quote, quote_lang):
-        points.append(_NAMES.get(lang, _NAMES["en"]).format(", ".join(names)))
+        points.append(_NAMES.get(lang, _NAMES["en"]).format(", ".join(f"“{n}”" for n in names)))
     if topics := _topics(quote, quote_lang, question, lang):
         points.append(_ABOUT.get(lang, _ABOUT["en"]).format(", ".join(topics)))
     source = LANGUAGE_NAMES.get(lang, LANGUAGE_NAMES["en"]).get(quote_lang, quote_lang)

@@ -42,8 +42,12 @@ def score_answer_language(runs: Sequence[ItemRun]) -> MetricResult:
     return aggregate("answer_language", verdicts, empty_reason="no generated answer")
 
 
+# Text in quotation marks in a key-points line is the source's own (names as written), not the reader's language.
+_QUOTED = re.compile(r"“[^”]*”|«[^»]*»")
+
+
 def _sentence_shown_in(sentence_text: str, lang: str) -> bool:
-    return detect_language(_MARKER.sub(" ", sentence_text), default="und") == lang
+    return detect_language(_QUOTED.sub(" ", _MARKER.sub(" ", sentence_text)), default="und") == lang
 
 
 def score_shown_language(runs: Sequence[ItemRun]) -> tuple[MetricResult, MetricResult]:

@@ -420,7 +420,10 @@ def test_shown_language_tells_translations_from_explained_quotes_and_bare_ones()
     French key-points line only as explained; a bare English quote in neither."""
     french = item("fr-q", question="Combien les envois de fonds ont-ils atteint en 2019 ?", lang="fr")
     translated = generated("En 2019, les envois de fonds vers les pays en développement ont atteint 554 milliards.")
-    gloss = "En bref (citation en anglais, pas une traduction) : donne 2019, 554 milliards ; sur envois de fonds."
+    gloss = (
+        "En bref (citation en anglais, pas une traduction) : donne 2019, 554 milliards ; nomme “World Bank Group”, "
+        "“Migration and Remittances Data Working Group” ; sur envois de fonds."
+    )  # the names in quotation marks are the source's words, not the line's language
     glossed = GOOD.model_copy(update={"sentences": [s.model_copy(update={"gloss": gloss}) for s in GOOD.sentences]})
     runs = [
         run(french, translated),
