@@ -132,6 +132,41 @@ def _translate_prompt() -> ChatPromptTemplate:
 
 TRANSLATE_PROMPT = _translate_prompt()
 
+# Asked with the worked examples above, the 0.5B model sometimes copies an English quote unchanged when the answer
+# must be in Spanish or French. Asked again, as a translator into that language with the text alone, or with the
+# request before the text, it translates some of those (docs/experiments.md, "Cross-lingual answers"): each way
+# is tried in turn while the reply is still not in the language asked.
+RETRY_SYSTEM = {
+    "en": "You are a professional translator from {source} into English. Reply only with the translation, in English.",
+    "es": "Eres un traductor profesional del {source} al español. Responde solo con la traducción, en español.",
+    "fr": "Vous êtes un traducteur professionnel de l'{source} vers le français. Répondez uniquement par la "
+    "traduction, en français.",
+}
+REQUEST_FIRST = {
+    "en": "Translate this {source} text into English:\n<<<\n{text}\n>>>",
+    "es": "Traduce al español este texto en {source}:\n<<<\n{text}\n>>>",
+    "fr": "Traduisez en français ce texte en {source} :\n<<<\n{text}\n>>>",
+}
+
+
+def translation_requests(text: str, source: str, language: str) -> list[tuple[ChatPromptTemplate, dict[str, str]]]:
+    """The ways of asking for `text` (in `source`) in `language`, in the order they are tried: the worked
+    examples, then a translator into `language` given the text alone, then the request before the text."""
+    names = GFMD_LANGUAGE_NAMES.get(language, GFMD_LANGUAGE_NAMES["en"])
+    source_name = names.get(source, source)
+    system = RETRY_SYSTEM.get(language, RETRY_SYSTEM["en"]).format(source=source_name)
+    first = REQUEST_FIRST.get(language, REQUEST_FIRST["en"]).format(source=source_name, text=text)
+    as_translator = ChatPromptTemplate.from_messages(
+        [("system", system.replace("{", "{{").replace("}", "}}")), ("human", "{text}")]
+    )
+    request_first = ChatPromptTemplate.from_messages([("system", TRANSLATE_SYSTEM), ("human", "{request}")])
+    return [
+        (TRANSLATE_PROMPT, {"request": translate_request(text, source, language)}),
+        (as_translator, {"text": text}),
+        (request_first, {"request": first}),
+    ]
+
+
 CONDENSE_SYSTEM = """Rewrite the user's last question as one self-contained question, using the earlier questions
 only to resolve what "it", "they", "this fund" and similar words refer to. Keep the user's language.
 Reply with the rewritten question only."""

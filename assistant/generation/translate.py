@@ -21,10 +21,10 @@ from assistant.answer.messages import KEPT_IN_SOURCE, MODEL_UNAVAILABLE, TRANSLA
 from assistant.generation.assembly import assemble, covering_quote, fallback
 from assistant.generation.deps import GenerationDeps
 from assistant.generation.llm.model_files import LLMUnavailableError
-from assistant.generation.prompts import TRANSLATE_PROMPT, translate_request
+from assistant.generation.prompts import translation_requests
 from assistant.generation.verify import verify
 from gfmd.records import Answer, AnswerSentence, ScoredChunk, StreamEvent
-from gfmd.text.languages import function_word_language
+from gfmd.text.languages import detect_language, function_word_language
 from gfmd.text.magnitudes import restore_magnitudes
 from gfmd.text.sentences import split_sentences
 
@@ -127,21 +127,27 @@ def _translate_each(
         if source == lang or time.perf_counter() > deadline:
             continue
         budget = max(settings.llm_max_tokens, int(len(quote) * _TOKENS_PER_CHAR))
-        chain = TRANSLATE_PROMPT | deps.llm.bind(max_tokens=budget) | StrOutputParser()
-        inputs = {"request": translate_request(quote.replace("<<<", "«").replace(">>>", "»"), source, lang)}
-        written: list[str] = []
-        try:
-            for token in chain.stream(inputs):
-                if "first_token" not in timings:
-                    timings["first_token"] = round((time.perf_counter() - started) * 1000, 2)
-                written.append(token)
-                yield StreamEvent(kind="token", text=token)
-        except LLMUnavailableError as exc:
-            log.warning("translation failed (%s); the remaining quotes are shown verbatim", exc)
-            failure = str(exc)
+        fenced = quote.replace("<<<", "«").replace(">>>", "»")
+        # The model sometimes copies the quote, or writes a third language: then the next way of asking is tried.
+        for prompt, inputs in translation_requests(fenced, source, lang):
+            written: list[str] = []
+            try:
+                for token in (prompt | deps.llm.bind(max_tokens=budget) | StrOutputParser()).stream(inputs):
+                    if "first_token" not in timings:
+                        timings["first_token"] = round((time.perf_counter() - started) * 1000, 2)
+                    written.append(token)
+                    yield StreamEvent(kind="token", text=token)
+            except LLMUnavailableError as exc:
+                log.warning("translation failed (%s); the remaining quotes are shown verbatim", exc)
+                failure = str(exc)
+                break
+            pieces[n] = restore_magnitudes("".join(written).strip(), lang, quote, source)
+            if detect_language(pieces[n], default=lang) == lang or time.perf_counter() > deadline:
+                break
+            yield StreamEvent(kind="token", text=" … ")
+        if failure:
             break
         yield StreamEvent(kind="token", text=f" [{n}] ")
-        pieces[n] = restore_magnitudes("".join(written).strip(), lang, quote, source)
     timings["generate"] = round((time.perf_counter() - started) * 1000, 2)
     return pieces, failure
 

@@ -152,6 +152,20 @@ def test_an_untranslated_reply_is_not_shown_as_a_translation(build: Callable[...
     answer = build(llm).ask(QUESTION_FR)
     assert answer.mode == "extractive"
     assert "not in the question's language (fr)" in answer.notice
+    assert len(llm.prompts) == 3  # asked three ways, copied each time
+
+
+def test_a_copied_quote_is_asked_for_again_in_another_way(build: Callable[..., Assistant]) -> None:
+    """The first way of asking got the Spanish quote back; asked as a translator into French, the model translates."""
+    copies = translator({})
+
+    def script(prompt: str) -> str:
+        return NIGERIA_FR if "traducteur professionnel" in prompt else copies(prompt)
+
+    llm = ScriptedChatModel(script=script)
+    answer = build(llm).ask(QUESTION_FR)
+    assert answer.mode == "generative" and answer.answer == f"{NIGERIA_FR} [1]"
+    assert len(llm.prompts) == 2
 
 
 def test_a_model_that_fails_gives_the_extractive_answer_with_the_reason(build: Callable[..., Assistant]) -> None:
