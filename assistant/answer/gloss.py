@@ -41,6 +41,7 @@ _NOTHING = {
     "fr": "voir le passage surligné dans les sources",
 }
 _PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|por\s+ciento|pour\s+cent|per\s*cent)", re.IGNORECASE)
+_PERCENT_WORDS = re.compile(r"\s*\b(?:por\s+ciento|pour\s+cent|per\s*cent)\b", re.IGNORECASE)
 _CURRENCY = re.compile(r"(?:US\$|\$|€|£|USD|EUR|CHF)\s*$")
 _YEARS = re.compile(r"\b(?:19|20)\d\d(?:\s*[–-]\s*(?:19|20)?\d\d)?\b")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,9}(?:-[A-Za-z0-9]+)?\b")
@@ -68,7 +69,9 @@ def key_points(quote: str, quote_lang: str, question: str, lang: str) -> str:
     """One line in `lang` saying what `quote` (written in `quote_lang`) gives: figures, years, names and the
     question's topics it covers."""
     points = []
-    if figures := _figures(figures_as_digits(quote, quote_lang), quote_lang, lang):
+    # "por ciento" first: read as number words, "ciento" would become a figure of its own (100).
+    with_percent = _PERCENT_WORDS.sub(" %", quote)
+    if figures := _figures(figures_as_digits(with_percent, quote_lang), quote_lang, lang):
         points.append(_GIVES.get(lang, _GIVES["en"]).format(", ".join(figures)))
     if names := _names(quote, quote_lang):
         points.append(_NAMES.get(lang, _NAMES["en"]).format(", ".join(f"“{n}”" for n in names)))

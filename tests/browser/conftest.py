@@ -139,6 +139,8 @@ def choose_mode(page: Any, mode: str) -> None:
     for _ in range(10):
         page.wait_for_timeout(500)
         if radio.is_checked():
-            return
+            page.wait_for_timeout(1500)  # a session restore still under way on a cold server would undo the click
+            if radio.is_checked():
+                return
         page.locator("#gfmd-mode label", has_text=mode).click()
     raise RuntimeError(f"the answer mode {mode} could not be chosen")

@@ -72,3 +72,12 @@ def test_only_sentences_in_another_language_get_a_line() -> None:
     assert glossed[0].gloss.startswith("In brief (Spanish quote") and glossed[1].gloss == ""
     same = with_key_points(sentences[:1], citations[:1], "¿Cuánto alcanzaron las remesas?", "es")
     assert same[0].gloss == ""
+
+
+def test_a_percentage_in_words_is_one_figure() -> None:
+    quote = (
+        "En 2019, el número de migrantes internacionales giraba en torno a los 272 millones, a saber, "
+        "aproximadamente el 3.5 por ciento de la población mundial (ONU DAES 2019)."
+    )
+    line = key_points(quote, "es", "How many international migrants were there in 2019?", "en")
+    assert "gives 2019, 272 million, 3.5 %;" in line and "100" not in line
