@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gfmd.records import Answer
-from ui.render import escape, page_label, text_to_markdown
+from ui.render import escape, marked, page_label, text_to_markdown
 
 _MARKER = re.compile(r"\[(\d+)\]")
 DEFAULT_TITLE = "Brief"
@@ -59,8 +59,7 @@ class BriefItem:
         text = answer.answer
         shown = [s for s in answer.sentences if s.supported is not False]
         if any(s.gloss for s in shown):  # a quote in another language keeps its key-points line in the note
-            parts = [f"{s.text} " + "".join(f"[{n}]" for n in s.citations) for s in shown]
-            text = " ".join(part + (f" ({s.gloss})" if s.gloss else "") for s, part in zip(shown, parts, strict=True))
+            text = " ".join(marked(s) + (f" ({s.gloss})" if s.gloss else "") for s in shown)
         return cls(heading=(answer.query or answer.question).strip(), text=text, citations=refs)
 
 

@@ -93,9 +93,13 @@ def answer_to_markdown(answer: Answer, turn: int | None = None) -> str:
     return body
 
 
+def marked(sentence: AnswerSentence) -> str:
+    """A sentence with its [n] markers, as the answer's text writes it."""
+    return f"{sentence.text} " + "".join(f"[{n}]" for n in sentence.citations)
+
+
 def _sentence_markdown(sentence: AnswerSentence, turn: int | None) -> str:
-    marks = "".join(f"[{n}]" for n in sentence.citations)
-    text = text_to_markdown(f"{sentence.text} {marks}", turn)
+    text = text_to_markdown(marked(sentence), turn)
     if sentence.gloss:
         text += f'<br><span class="gfmd-gloss">↳ {escape_markdown(sentence.gloss)}</span>'
     return text

@@ -16,9 +16,7 @@ On the sentences chosen as the answer (`QUOTE_GATES`, an `Evidence` each):
 8. `asked_kind_missing`: they do not give what the question asks for.
 9. `countries_not_quoted`: no quoted passage names the question's countries.
 
-A gate stays only while it serves a class of dev questions (docs/experiments.md, "Refusal gates"): a gate that
-refused no dev item, `names_not_in_document` (a name of the question missing from the answering document), was
-removed on 2026-12-07.
+A gate stays only while it serves a class of dev questions; the gates removed, and why, are in docs/evaluation.md.
 """
 
 from __future__ import annotations

@@ -40,7 +40,7 @@ _NOTHING = {
     "es": "vea el pasaje resaltado en las fuentes",
     "fr": "voir le passage surligné dans les sources",
 }
-_PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|por\s+ciento|pour\s+cent|per\s*cent)", re.IGNORECASE)
+_PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*%")  # percent words are "%" by then (`_PERCENT_WORDS`)
 _PERCENT_WORDS = re.compile(r"\s*\b(?:por\s+ciento|pour\s+cent|per\s*cent)\b", re.IGNORECASE)
 _CURRENCY = re.compile(r"(?:US\$|\$|€|£|USD|EUR|CHF)\s*$")
 _YEARS = re.compile(r"\b(?:19|20)\d\d(?:\s*[–-]\s*(?:19|20)?\d\d)?\b")
@@ -93,19 +93,18 @@ def _figures(quote: str, quote_lang: str, lang: str) -> list[str]:
             found.append((start, text))
             taken.append((start, end))
 
+    def currency_before(start: int) -> str:
+        found = _CURRENCY.search(quote[max(0, start - 5) : start])
+        return f"{found.group().strip()} " if found else ""
+
     for start, end, raw, word, power in scaled_figures(quote, quote_lang):
-        written = scale_word(raw, power, lang) or word
-        currency = _CURRENCY.search(quote[max(0, start - 5) : start])
-        prefix = f"{currency.group().strip()} " if currency else ""
-        add(start, end, f"{prefix}{raw} {written}")
+        add(start, end, f"{currency_before(start)}{raw} {scale_word(raw, power, lang) or word}")
     for match in _PERCENT.finditer(quote):
         add(match.start(), match.end(), f"{match.group(1)} %")
     quantities = quantities_in(quote)
     for match in FIGURE.finditer(quote):
         if normalize_number(match.group()) in quantities:
-            currency = _CURRENCY.search(quote[max(0, match.start() - 5) : match.start()])
-            prefix = f"{currency.group().strip()} " if currency else ""
-            add(match.start(), match.end(), f"{prefix}{match.group()}")
+            add(match.start(), match.end(), f"{currency_before(match.start())}{match.group()}")
     for match in _YEARS.finditer(quote):
         add(match.start(), match.end(), match.group())
     return [text for _, text in sorted(found)][:MAX_FIGURES]
@@ -114,10 +113,11 @@ def _figures(quote: str, quote_lang: str, lang: str) -> list[str]:
 def _names(quote: str, quote_lang: str) -> list[str]:
     """Acronyms and runs of capitalised words, as the quote writes them (names are not translated)."""
     skip = NOT_NAMES_IN_QUESTIONS | NOT_NAMES_IN_STATEMENTS
+    openers = skip | stop_words(quote_lang)  # "The", "La": a run's first word that names nothing
     found: list[str] = []
     for match in sorted([*_ACRONYM.finditer(quote), *_NAME_RUN.finditer(quote)], key=lambda m: m.start()):
         first, _, rest = match.group().partition(" ")
-        name = rest.strip() if rest and fold(first) in skip | stop_words(quote_lang) else match.group()
+        name = rest.strip() if rest and fold(first) in openers else match.group()
         if fold(name) in skip or any(name in other for other in found):
             continue
         found.append(name)

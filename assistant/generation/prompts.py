@@ -149,6 +149,11 @@ REQUEST_FIRST = {
 }
 
 
+# The second and third ways of asking: the translator's system message and the request are filled in per quote.
+AS_TRANSLATOR_PROMPT = ChatPromptTemplate.from_messages([("system", "{system}"), ("human", "{text}")])
+REQUEST_FIRST_PROMPT = ChatPromptTemplate.from_messages([("system", TRANSLATE_SYSTEM), ("human", "{request}")])
+
+
 def translation_requests(text: str, source: str, language: str) -> list[tuple[ChatPromptTemplate, dict[str, str]]]:
     """The ways of asking for `text` (in `source`) in `language`, in the order they are tried: the worked
     examples, then a translator into `language` given the text alone, then the request before the text."""
@@ -156,14 +161,10 @@ def translation_requests(text: str, source: str, language: str) -> list[tuple[Ch
     source_name = names.get(source, source)
     system = RETRY_SYSTEM.get(language, RETRY_SYSTEM["en"]).format(source=source_name)
     first = REQUEST_FIRST.get(language, REQUEST_FIRST["en"]).format(source=source_name, text=text)
-    as_translator = ChatPromptTemplate.from_messages(
-        [("system", system.replace("{", "{{").replace("}", "}}")), ("human", "{text}")]
-    )
-    request_first = ChatPromptTemplate.from_messages([("system", TRANSLATE_SYSTEM), ("human", "{request}")])
     return [
         (TRANSLATE_PROMPT, {"request": translate_request(text, source, language)}),
-        (as_translator, {"text": text}),
-        (request_first, {"request": first}),
+        (AS_TRANSLATOR_PROMPT, {"system": system, "text": text}),
+        (REQUEST_FIRST_PROMPT, {"request": first}),
     ]
 
 

@@ -67,12 +67,10 @@ _SCALED_RAW = re.compile(
 def restore_magnitudes(translation: str, lang: str, source: str, source_lang: str) -> str:
     """`translation` with each figure's magnitude word set to the one its source gives that figure.
 
-    The small model turns "554 mil millones" into "554 million" often enough to cost a third of the translations
-    that cite figures; the source says which power of ten each figure has, so the word is rewritten in `lang`
-    ("554 billion") rather than the translation lost. Only a figure the source gives with exactly one magnitude is
-    rewritten; anything else is left for verification to judge."""
-    words = SCALE_WORDS.get(lang)
-    if not words:
+    The small model sometimes turns "554 mil millones" into "554 million"; the source says which power of ten each
+    figure has, so the word is rewritten in `lang` ("554 billion") rather than the translation lost. Only a figure
+    the source gives with exactly one magnitude is rewritten; anything else is left for verification to judge."""
+    if lang not in SCALE_WORDS:
         return translation
     given: dict[str, set[int]] = {}
     for figure, power in magnitudes(figures_as_digits(source, source_lang), source_lang):
@@ -80,14 +78,11 @@ def restore_magnitudes(translation: str, lang: str, source: str, source_lang: st
 
     def rewrite(match: re.Match[str]) -> str:
         raw, space, word = match.groups()
-        figure = normalize_grouped(raw)
-        powers = given.get(figure, set())
-        table = _SCALE_OF.get(fold(re.sub(r"\s+", " ", word)), {"*": -1})
-        stated = table.get(lang, table["*"])
-        if len(powers) != 1 or stated in powers or (power := next(iter(powers))) not in words:
+        powers = given.get(normalize_grouped(raw), set())
+        if len(powers) != 1 or _power(word, lang) in powers:
             return match.group()
-        plural, singular = words[power]
-        return f"{raw}{space or ' '}{singular if figure == '1' else plural}"
+        written = scale_word(raw, next(iter(powers)), lang)
+        return match.group() if written is None else f"{raw}{space or ' '}{written}"
 
     return _SCALED_RAW.sub(rewrite, translation)
 
@@ -98,8 +93,7 @@ def scaled_figures(text: str, lang: str) -> list[tuple[int, int, str, str, int]]
     out = []
     for match in _SCALED_RAW.finditer(text):
         raw, _, word = match.groups()
-        table = _SCALE_OF.get(fold(re.sub(r"\s+", " ", word)), {"*": -1})
-        out.append((match.start(), match.end(), raw, word, table.get(lang, table["*"])))
+        out.append((match.start(), match.end(), raw, word, _power(word, lang)))
     return out
 
 
@@ -110,3 +104,9 @@ def scale_word(figure: str, power: int, lang: str) -> str | None:
         return None
     plural, singular = words
     return singular if normalize_grouped(figure) == "1" else plural
+
+
+def _power(word: str, lang: str) -> int:
+    """The power of ten a magnitude word as written stands for in `lang` (-1 for none)."""
+    table = _SCALE_OF.get(fold(re.sub(r"\s+", " ", word)), {"*": -1})
+    return table.get(lang, table["*"])

@@ -132,10 +132,10 @@ class LlamaEngine:
 def sized_ram_cache(llama_cpp: Any, capacity_bytes: int) -> Any:
     """llama.cpp's RAM cache of prompt states, counting every byte a state holds.
 
-    llama-cpp-python's `LlamaRAMCache` counts only a state's KV bytes (about 10 MB for a 400-token prompt of the
-    0.5B model), but each state also copies the prompt's logits: tokens x 151,936 vocabulary x 4 bytes, about 250
-    MB. Uncounted, a few dozen questions filled the worker's address-space cap and every answer after that failed
-    with MemoryError; counted, the cache keeps as many states as `capacity_bytes` really holds.
+    llama-cpp-python's `LlamaRAMCache` counts only a state's KV bytes, but each state also copies the prompt's
+    logits (tokens x vocabulary floats), many times more. Uncounted, the cache outgrew the worker's address-space
+    cap and every later answer failed with MemoryError (docs/generative.md, "Isolation"); counted, the cache keeps
+    as many states as `capacity_bytes` really holds.
     """
 
     class SizedRAMCache(llama_cpp.LlamaRAMCache):
