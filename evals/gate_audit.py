@@ -32,6 +32,7 @@ REASONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("written_before", r"the passages that mention .* were written before"),
         ("weak_support", r"best sentence similarity"),
         ("asked_kind_missing", r"the question asks for a"),
+        ("measure_missing", r"no quoted figure is"),
         ("countries_not_quoted", r"no quoted passage mentions"),
     )
 )

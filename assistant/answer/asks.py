@@ -16,7 +16,7 @@ from typing import Literal
 from gfmd.text.countries import countries_in
 from gfmd.text.dates import MONTH_WORD
 from gfmd.text.numbers import has_year
-from gfmd.text.quantities import quantities_in
+from gfmd.text.quantities import quantity_spans as figure_spans
 
 Kind = Literal["figure", "rate", "date", "place"]
 
@@ -156,10 +156,17 @@ def missing(question: str, texts: Iterable[str], given: Sequence[str] = ()) -> K
 def has_quantity(text: str, given: Sequence[str] = ()) -> bool:
     """A figure that states a quantity (`gfmd.text.quantities`: not a year, a day, a note marker or a reference),
     other than the `given` ones already in the question, or a number word."""
-    if quantities_in(text) - set(given):
-        return True
+    return bool(quantity_spans(text, given))
+
+
+def quantity_spans(text: str, given: Sequence[str] = ()) -> list[tuple[int, int]]:
+    """(start, end) of each figure or number word of `text` that `has_quantity` counts, in order."""
+    spans = [(start, end) for start, end, figure in figure_spans(text) if figure not in given]
     # "six service windows" counts; "the two countries" / "les deux pays" refers back, it does not count.
-    return any(not _ARTICLE_BEFORE.search(text[: m.start()]) for m in _NUMBER_WORDS.finditer(text))
+    spans += [
+        (m.start(), m.end()) for m in _NUMBER_WORDS.finditer(text) if not _ARTICLE_BEFORE.search(text[: m.start()])
+    ]
+    return sorted(spans)
 
 
 def has_share(text: str) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer.asks import QUANTITY, has_quantity
+from assistant.answer.measures import Measure, asked_measures, gives_any
 from assistant.retrieval.terms import QueryTerms, analyse, coverage, key_term_hits, passage_stems
 from gfmd.records import ScoredChunk
 from gfmd.text.numbers import numbers_in
@@ -27,7 +28,8 @@ KEY_TERM_WEIGHT = 0.12  # the share of the question's figures, references, acron
 # A sentence of a weaker passage starts behind the best passage's sentences by this share of the gap in passage
 # score: the reranker has already weighed evidence the sentence alone does not show.
 PASSAGE_GAP_WEIGHT = 0.5
-# A "how many" question is answered by a sentence with a figure: a small lead over one without.
+# A "how many" question is answered by a sentence with a figure (that counts what it asks about, when it says): a
+# small lead over one without.
 QUANTITY_BONUS = 0.05
 # A neighbour scoring this close below the best sentence goes on with what it says and is quoted with it.
 WIDEN_WITHIN = 0.03
@@ -43,10 +45,25 @@ class Question:
     terms: QueryTerms
     lang: str  # the question's language: some gates hold only within one language
     wants_number: bool  # "how many", "how much": a figure answers it (`assistant.answer.asks.QUANTITY`)
+    # What that figure measures, when the question says: money, or a count of something (`assistant.answer.measures`)
+    measures: tuple[Measure, ...] = ()
 
     @classmethod
     def read(cls, text: str, lang: str) -> Question:
-        return cls(text=text, terms=analyse(text), lang=lang, wants_number=bool(QUANTITY.search(text)))
+        return cls(
+            text=text,
+            terms=analyse(text),
+            lang=lang,
+            wants_number=bool(QUANTITY.search(text)),
+            measures=asked_measures(text),
+        )
+
+    def answered_by(self, text: str) -> bool:
+        """Whether `text` has the figure the question asks for: one that measures what it asks about when it says
+        (`measures`), any quantity otherwise."""
+        if self.measures:
+            return gives_any(self.measures, [text], self.terms.numbers)
+        return has_quantity(text, self.terms.numbers)
 
 
 @dataclass(frozen=True)
@@ -86,7 +103,7 @@ def score_candidates(candidates: list[Candidate], question: Question, similarity
         cand.dense = float(dense[i])
         score = cand.dense + COVERAGE_WEIGHT * cov + (KEY_TERM_WEIGHT * found / total if total else 0.0)
         score += PASSAGE_GAP_WEIGHT * (cand.passage.score - top_score)
-        if question.wants_number and has_quantity(cand.text, terms.numbers):
+        if question.wants_number and question.answered_by(cand.text):
             score += QUANTITY_BONUS
         cand.score = score
 

@@ -35,7 +35,7 @@ from assistant.answer.candidates import (
 from assistant.answer.citations import Footnotes, cite
 from assistant.answer.gates import Evidence, Support
 from assistant.answer.grounding import documents_of, grounded, near_figures
-from assistant.retrieval.terms import QueryTerms, looks_like_instruction
+from assistant.retrieval.terms import looks_like_instruction
 from gfmd.records import AnswerSentence, Chunk, Citation, ScoredChunk, heading_of
 from gfmd.text.sentences import is_preambular, split_sentences
 
@@ -92,7 +92,7 @@ def extract(
         return _refusal(refusal)
     # 2. The sentences of the best passages that hold the question's figures and references, scored. Gate 3.
     documents = documents_of(passages)
-    candidates = _sentences(_pool(asked.terms, passages, k, documents), following)
+    candidates = _sentences(_pool(asked, passages, k, documents), following)
     if (refusal := gates.no_usable_sentence(candidates)) is not None:
         return _refusal(refusal)
     score_candidates(candidates, asked, Similarity(query_vector, embed, rendered_vectors or {}))
@@ -125,14 +125,19 @@ def _refusal(reason: str, best_score: float = 0.0) -> Extraction:
     return Extraction(True, reason, [], [], best_score)
 
 
-def _pool(terms: QueryTerms, passages: list[ScoredChunk], k: int, documents: Mapping[str, str]) -> list[ScoredChunk]:
+def _pool(asked: Question, passages: list[ScoredChunk], k: int, documents: Mapping[str, str]) -> list[ScoredChunk]:
     """The passages to quote from: the best few, or when none of them holds the question's figures or references,
-    the best few lower down that do (the answer, if any, is a little lower)."""
+    the best few lower down that do (the answer, if any, is a little lower). When the question says what its
+    figure measures and none of them has such a figure, the best of the other `k` passages that has one joins
+    them: "how many employees" is answered by the passage that counts employees, even ranked fourth."""
+    terms = asked.terms
     pool = passages[:k][:POOL_SIZE]
-    if any(grounded(terms, p.chunk, documents) for p in pool):
-        return pool
-    lower = [p for p in passages[: GROUNDING_DEPTH * k] if grounded(terms, p.chunk, documents)]
-    return lower[:POOL_SIZE] or pool
+    if not any(grounded(terms, p.chunk, documents) for p in pool):
+        lower = [p for p in passages[: GROUNDING_DEPTH * k] if grounded(terms, p.chunk, documents)]
+        pool = lower[:POOL_SIZE] or pool
+    if asked.measures and not any(asked.answered_by(p.chunk.text) for p in pool):
+        pool += [p for p in passages[:k] if p not in pool and asked.answered_by(p.chunk.text)][:1]
+    return pool
 
 
 def _choose(ranked: list[Candidate], candidates: list[Candidate], asked: Question, most: int) -> list[Candidate]:

@@ -14,7 +14,8 @@ On the candidate sentences of the best passages:
 7. `weak_support`: the best remaining sentence is not similar enough to the question.
 On the sentences chosen as the answer (`QUOTE_GATES`, an `Evidence` each):
 8. `asked_kind_missing`: they do not give what the question asks for.
-9. `countries_not_quoted`: no quoted passage names the question's countries.
+9. `measure_missing`: their figures do not measure what the question asks about (money, or a count of something).
+10. `countries_not_quoted`: no quoted passage names the question's countries.
 
 A gate stays only while it serves a class of dev questions; the gates removed, and why, are in docs/evaluation.md.
 """
@@ -133,6 +134,19 @@ def asked_kind_missing(evidence: Evidence) -> str | None:
     return f"the question asks for a {kind} and the evidence gives none" if kind is not None else None
 
 
+def measure_missing(evidence: Evidence) -> str | None:
+    """When the question says what its figure measures, a chosen sentence must have such a figure: a sum of money
+    for "how much did it cost", a figure next to the counted noun for "how many caseworkers"
+    (`assistant.answer.measures`); a figure of something else does not answer it."""
+    question = evidence.question
+    if not question.measures or any(question.answered_by(c.text) for c in evidence.chosen):
+        return None
+    asked = " or ".join(
+        "a sum of money" if m.kind == "money" else f"a number of {m.nouns[0]}" for m in question.measures
+    )
+    return f"no quoted figure is {asked}"
+
+
 def countries_not_quoted(evidence: Evidence) -> str | None:
     """A country the question names, in whatever language, must be named by a passage the answer quotes (its text,
     section or title): a question on Qatar's minimum wage is not answered by a resolution on domestic workers that
@@ -148,6 +162,7 @@ def countries_not_quoted(evidence: Evidence) -> str | None:
 
 QUOTE_GATES: tuple[Callable[[Evidence], str | None], ...] = (
     asked_kind_missing,
+    measure_missing,
     countries_not_quoted,
 )
 

@@ -48,5 +48,15 @@ _NOT_QUANTITIES = re.compile(
 def quantities_in(text: str) -> set[str]:
     """The normalised figures of `text` that can state a quantity: not years, and not the numbers
     `_NOT_QUANTITIES` describes (a year keeps its place, so "2016,12" is the year 2016 and note 12)."""
+    return {figure for _, _, figure in quantity_spans(text)}
+
+
+def quantity_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, normalised figure) of each figure of `text` that `quantities_in` counts, in order."""
     masked = _NOT_QUANTITIES.sub(lambda m: " " * len(m.group()), text)
-    return {n for n in (normalize_number(f) for f in FIGURE.findall(masked)) if not is_year(n)}
+    out = []
+    for match in FIGURE.finditer(masked):
+        figure = normalize_number(match.group())
+        if not is_year(figure):
+            out.append((match.start(), match.end(), figure))
+    return out

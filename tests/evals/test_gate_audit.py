@@ -36,6 +36,7 @@ def test_every_gates_reason_is_recognised() -> None:
         "written_before": gates.written_before(dated, [_dated(2020)], []),
         "weak_support": gates.weak_support(dated, Candidate("x", MIGRANTS, 0, dense=0.1), Support(0.8)),
         "asked_kind_missing": gates.asked_kind_missing(_evidence("How many migrants?", "Migrants move for work.")),
+        "measure_missing": gates.measure_missing(_evidence("How much did it cost?", "It assessed 90 reports.")),
         "countries_not_quoted": gates.countries_not_quoted(_evidence("What is the wage in Qatar?", "Wages rose.")),
     }
     assert set(reasons) == {gate for gate, _ in REASONS}

@@ -106,6 +106,23 @@ def test_asked_kind_missing() -> None:
     assert gates.asked_kind_missing(_evidence(question, expelled)) is None
 
 
+def test_measure_missing() -> None:
+    """A figure of something else does not answer a question that says what it counts, or asks for a sum."""
+    question = "How many caseworkers did the EU-IOM Joint Initiative employ in Sudan?"
+    interviews = scored(0, "In Sudan, 65 interviews were held with returnees and caseworkers' supervisors.", 0.9)
+    employed = scored(0, "The Joint Initiative employed 14 caseworkers in Sudan in 2021.", 0.9)
+    refused = gates.measure_missing(_evidence(question, interviews))
+    assert refused == "no quoted figure is a number of caseworkers"
+    assert gates.measure_missing(_evidence(question, employed)) is None
+    cost = "¿Cuánto costó la evaluación final de la Iniciativa Conjunta?"
+    scope = scored(0, "The final evaluation assessed 90 reports over 36 months.", 0.9)
+    budget = scored(0, "The final evaluation was conducted with a budget of 85,000 USD.", 0.9)
+    assert gates.measure_missing(_evidence(cost, scope, "es")) == "no quoted figure is a sum of money"
+    assert gates.measure_missing(_evidence(cost, budget, "es")) is None
+    # A question that does not say what its figure measures is left to `asked_kind_missing`.
+    assert gates.measure_missing(_evidence("How much did the number of migrants fall?", scope)) is None
+
+
 def test_countries_not_quoted() -> None:
     question = "What is the minimum wage for domestic workers in Qatar?"
     elsewhere = scored(0, "Domestic workers are entitled to a minimum wage under the new labour law.", 0.9)
@@ -128,4 +145,4 @@ def test_the_quote_gates_run_in_order() -> None:
     evidence = _evidence(question, scored(0, "Domestic workers are entitled to a minimum wage under the law.", 0.9))
     assert gates.asked_kind_missing(evidence) is not None and gates.countries_not_quoted(evidence) is not None
     assert gates.first_refusal(evidence) == gates.asked_kind_missing(evidence)
-    assert (gates.asked_kind_missing, gates.countries_not_quoted) == gates.QUOTE_GATES
+    assert (gates.asked_kind_missing, gates.measure_missing, gates.countries_not_quoted) == gates.QUOTE_GATES
