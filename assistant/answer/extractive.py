@@ -154,6 +154,16 @@ def _choose(ranked: list[Candidate], candidates: list[Candidate], asked: Questio
         if any(overlaps(widened, c) for c in chosen):
             widened = cand  # widening would quote a chosen sentence twice
         chosen.append(widened)
+    if asked.measures and len(chosen) < most and not any(asked.answered_by(c.text) for c in chosen):
+        # The best sentence does not give the figure asked for and its passage has one further on: quoted too
+        # ("el GCFF es un esfuerzo…" then "se han aprobado $622 millones…"), whether or not the question's own
+        # figures are near it (they are in the passage: it was grounded).
+        same = [
+            c
+            for c in candidates
+            if c.passage is best.passage and asked.answered_by(c.text) and not any(overlaps(c, o) for o in chosen)
+        ]
+        chosen += same[:1]
     return chosen
 
 

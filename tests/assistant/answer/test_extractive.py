@@ -364,3 +364,31 @@ def test_a_question_naming_a_resolution_no_document_is_is_refused() -> None:
     assert refused.refused and refused.reason == "no indexed document is resolution 76/172"
     answered = ask("What does resolution A/RES/78/217 call upon all States to do?", [look_alike], min_support=0.0)
     assert not answered.refused, answered.reason
+
+
+def test_a_passage_lower_down_that_counts_what_is_asked_joins_the_quoted_ones() -> None:
+    passages = [
+        scored(30, "The US hired contractors across the region, and 53 migrants died in a truck in 2022.", 0.9),
+        scored(31, "The US hired staff and opened 12 offices across the region to process applications.", 0.88),
+        scored(32, "Across the region the US hired and trained partners in 9 countries of the hemisphere.", 0.86),
+        scored(33, "The US has hired more than 1,300 employees across the region.", 0.78),
+    ]
+    result = ask("How many employees had the US hired across the region?", passages, min_support=0.0)
+    assert not result.refused, result.reason
+    assert any("1,300 employees" in c.quote for c in result.citations)
+    # Without that passage, no quote counts employees: a refusal, not "12 offices" or "9 countries".
+    refused = ask("How many employees had the US hired across the region?", passages[:3], min_support=0.0)
+    assert refused.refused and refused.reason == "no quoted figure is a number of employees"
+
+
+def test_the_sum_asked_for_is_quoted_with_the_best_sentence_of_its_passage() -> None:
+    facility = scored(
+        40,
+        "The facility approved funding to date as an international effort of the United Nations and the World "
+        "Bank launched in Lima. Leaders met in Lima to discuss refugees from more than 20 countries. Since then "
+        "it has approved $622 million for projects worth $4.2 billion.",
+        0.9,
+    )
+    result = ask("How much funding has the facility approved to date?", [facility], min_support=0.0)
+    assert not result.refused, result.reason
+    assert "$622 million" in " ".join(s.text for s in result.sentences)
