@@ -58,81 +58,12 @@ _PLURALS = frozenset("people children women men staff personnel police youth".sp
 # Words for a kind of person, in en/es/fr (folded stem prefixes): "how many people" is answered by a figure next to
 # any of them ("23,000 refugees", "4.000 personas", "60 graduados").
 _GENERIC_PERSONS = frozenset("people persons individuals personas personnes individuos individus gens humans".split())
-_PERSON_PREFIXES = (
-    "people",
-    "person",
-    "individ",
-    "migra",
-    "emigra",
-    "inmigr",
-    "immigr",
-    "refug",
-    "return",
-    "retorn",
-    "rapatri",
-    "repatri",
-    "worker",
-    "trabaj",
-    "travail",
-    "child",
-    "nino",
-    "nina",
-    "enfant",
-    "women",
-    "woman",
-    "mujer",
-    "femme",
-    "men",
-    "hombre",
-    "homme",
-    "youth",
-    "joven",
-    "jeune",
-    "young",
-    "staff",
-    "personal",
-    "personnel",
-    "employ",
-    "emplea",
-    "particip",
-    "benefic",
-    "victim",
-    "surviv",
-    "sobrevi",
-    "nation",
-    "residen",
-    "student",
-    "estudi",
-    "etudi",
-    "gradua",
-    "diplom",
-    "asylum",
-    "asilo",
-    "asile",
-    "displac",
-    "desplaz",
-    "deplac",
-    "citizen",
-    "ciudad",
-    "citoyen",
-    "household",
-    "hogar",
-    "menage",
-    "famil",
-    "adult",
-    "minor",
-    "menor",
-    "mineur",
-    "girl",
-    "boy",
-    "caseworker",
-    "officer",
-    "official",
-    "funcionari",
-    "fonctionn",
-    "respondent",
-    "encuest",
-    "interview",
+_PERSON_PREFIXES = tuple(
+    "people person individ migra emigra inmigr immigr refug return retorn rapatri repatri worker trabaj travail "
+    "child nino nina enfant women woman mujer femme men hombre homme youth joven jeune young staff personal "
+    "personnel employ emplea particip benefic victim surviv sobrevi nation residen student estudi etudi gradua "
+    "diplom asylum asilo asile displac desplaz deplac citizen ciudad citoyen household hogar menage famil adult "
+    "minor menor mineur girl boy caseworker officer official funcionari fonctionn respondent encuest interview".split()
 )
 
 # A currency next to a figure, or a scale word after it: a sum of money.
@@ -150,16 +81,17 @@ _AMOUNT = re.compile(
 _WORD = re.compile(r"[^\W_][\w'’-]*")
 # How far apart a figure and the counted noun may be, in words: the noun a few words after the figure ("26 African
 # countries", "272 millones de migrantes"), or a little further before it ("the number of migrants was around 272
-# million", "requests: 81").
+# million", "requests: 81"). The little words and scale words between them are not counted.
 _NOUN_AFTER = 4
-_LONG_COGNATE = 7
+_NOUN_BEFORE = 8
 _UNCOUNTED = frozenset(
     "of the a an and or de del la las los el y o d l des du les et ou mil millones millon million millions billion "
     "billions milliard milliards".split()
 )
+# Cognates of this length or more may part after four letters (employees / empleados).
+_LONG_COGNATE = 7
 # A people named after a place ("Venezuelans", "haïtiens", "venezolanos"): counted as persons are.
 _DEMONYM = re.compile(r"(?:\w{4}an|ien|ienne|ano|ana|eno|ena|ais|aise|ois|oise|ese)s$")
-_NOUN_BEFORE = 8
 
 
 @dataclass(frozen=True)
@@ -176,10 +108,10 @@ def asked_measures(question: str) -> tuple[Measure, ...]:
     both), or none when it asks for no figure or for none of these."""
     folded = fold(question)
     out: list[Measure] = []
-    counted = [nouns for nouns in _counted_nouns(folded) if not _MONEY.fullmatch(nouns[0])]
-    out += [Measure("count", nouns) for nouns in counted]
-    money_count = any(_MONEY.fullmatch(nouns[0]) for nouns in _counted_nouns(folded))
-    if (money_count or _HOW_MUCH.search(folded)) and _MONEY.search(folded):
+    counted = _counted_nouns(folded)
+    out += [Measure("count", nouns) for nouns in counted if not _MONEY.fullmatch(nouns[0])]
+    money_counted = any(_MONEY.fullmatch(nouns[0]) for nouns in counted)  # "combien d'argent"
+    if (money_counted or _HOW_MUCH.search(folded)) and _MONEY.search(folded):
         out.append(Measure("money"))
     return tuple(out)
 
@@ -208,8 +140,7 @@ def gives_measure(measure: Measure, text: str, given: tuple[str, ...] = ()) -> b
     figures = quantity_spans(text, given)
     if not figures:
         return False
-    # Words are counted without the little ones and scale words between a figure and its noun: "1,5 millones de
-    # migrantes y refugiados venezolanos" has "venezolanos" three words after the figure.
+    # "1,5 millones de migrantes y refugiados venezolanos": "venezolanos" is three counted words after the figure.
     words = [(word.end(), fold(word.group())) for word in _WORD.finditer(text)]
     words = [(end, word) for end, word in words if word not in _UNCOUNTED]
     places = [i for i, (_, word) in enumerate(words) if any(_counts(n, word) for n in measure.nouns)]
