@@ -35,10 +35,15 @@ _MONEY = re.compile(
 )
 _HOW_MUCH = re.compile(
     r"\b(?:how much|what (?:amount|sum)|cuanto|cuanta|que (?:monto|cantidad|suma)|combien|quel montant|"
-    r"quelle somme)\b|\b(?:what|which|cual|que|quel(?:le)?) (?:(?:is|was|were|es|fue|era|est|etait|a ete) )?"
-    r"(?:the |el |la |le |l')?(?:(?:total|annual|overall|initial|final|anual|annuel(?:le)?|initial(?:e)?) )?"
-    r"(?:budget|cost|amount|contribution|funding|financing|presupuesto|costo|coste|monto|importe|contribucion|"
-    r"financiacion|financiamiento|cout|montant|financement)\b"
+    r"quelle somme)\b|"
+    # "What was the total budget of…?": in English the noun must end its phrase ("what financing mechanism" asks
+    # for a mechanism, "what funding does it provide" may ask for kinds of funding).
+    r"\b(?:what|which) (?:(?:is|was|were) )?(?:the )?(?:(?:total|annual|overall|initial|final) )?"
+    r"(?:budget|cost|amount|contribution|funding|financing)(?=\s*(?:of|for|in)\b|\s*[?,]|\s*$)|"
+    # "¿Cuál fue el presupuesto…?", "avec quel budget le projet…": Spanish and French qualify the noun after it.
+    r"\b(?:cual|que|quel(?:le)?) (?:(?:es|fue|era|est|etait|a ete) )?(?:el |la |le |l')?"
+    r"(?:(?:total|anual|annuel(?:le)?|initial(?:e)?) )?(?:presupuesto|costo|coste|monto|importe|contribucion|"
+    r"financiacion|financiamiento|budget|cout|montant|financement)\b"
 )
 # "How many <noun phrase>", "cuántos/as <noun>", "combien de <noun>", "quel nombre de <noun>".
 _COUNT_EN = re.compile(r"\b(?:how many|what number of)\s+((?:[\w'-]+\s+){0,5}[\w'-]+)")

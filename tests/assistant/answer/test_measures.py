@@ -34,6 +34,11 @@ from assistant.answer.measures import Measure, asked_measures, gives_any
         ("How many of them were women?", []),
         ("¿Cuántos de ellos eran gobiernos?", []),
         ("What is the Migration Multi-Partner Trust Fund?", []),
+        # A money word that names a kind of thing, not an amount asked for.
+        ("What financing mechanism does the paper propose?", []),
+        ("¿Qué mecanismo de financiación propone el documento?", []),
+        ("What funding instruments does the EU use for migration?", []),
+        ("What was the total funding for the programme?", [("money", ())]),
     ],
 )
 def test_asked_measures(question: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
