@@ -32,6 +32,9 @@ _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(\S.*)$")
 # HTML comments are not shown by a Markdown renderer (converters leave "<!-- -->" between lists), so they are not
 # part of the document's text and must not end up in a quote.
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# YAML front matter ("---" lines around "date: …", "source_url: …", "title: …") opens many Markdown files saved from
+# the web: it describes the file, says nothing in it, and quoted it reads as an answer to a date question.
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n.*?\n---[ \t]*(?:\n|\Z)", re.DOTALL)
 TOO_DEEP = "PDF structure is too deeply nested or malformed to read"
 
 
@@ -241,7 +244,7 @@ def _load_markdown(text: str) -> tuple[list[Block], int, bool, str]:
     top_headings = 0
     title = ""
     buffer: list[str] = []
-    text = _HTML_COMMENT.sub("", text)
+    text = _FRONT_MATTER.sub("", _HTML_COMMENT.sub("", text), count=1)
 
     def flush() -> None:
         body = "\n".join(buffer).strip()

@@ -37,7 +37,8 @@ Status = Literal["added", "updated", "unchanged", "failed"]
 # change alters the passages of files already indexed, so that the next ingest re-chunks them.
 # 2: heading paths as Markdown sections; UN preambular paragraphs split into sentences.
 # 3: document furniture (UN mastheads, job-number running headers) in passages of their own kind.
-PIPELINE_VERSION = 3
+# 4: Markdown front matter (YAML between "---" lines) left out.
+PIPELINE_VERSION = 4
 
 
 @dataclass

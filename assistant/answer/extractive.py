@@ -35,6 +35,7 @@ from assistant.answer.candidates import (
 from assistant.answer.citations import Footnotes, cite
 from assistant.answer.gates import Evidence, Support
 from assistant.answer.grounding import documents_of, grounded, near_figures
+from assistant.answer.prose import reads_as_form, without_run_in_heading
 from assistant.retrieval.terms import looks_like_instruction
 from gfmd.records import AnswerSentence, Chunk, Citation, ScoredChunk, heading_of
 from gfmd.text.sentences import is_preambular, split_sentences
@@ -177,8 +178,13 @@ def _sentences(
         heading = heading_of(passage.chunk.section)
         split = split_sentences(passage.chunk.text)
         for position, sentence in enumerate(split):
-            sentence = _without_heading(sentence, heading)
-            if _answer_like(sentence) and sentence != heading and not looks_like_instruction(sentence):
+            sentence = without_run_in_heading(_without_heading(sentence, heading))
+            if (
+                _answer_like(sentence)
+                and sentence != heading
+                and not looks_like_instruction(sentence)
+                and not reads_as_form(sentence)
+            ):
                 out.append(Candidate(sentence, passage, rank, position, position))
         if split and following is not None and not _answer_like(split[-1]):
             continued = _continued(split[-1], passage, following)
@@ -217,7 +223,7 @@ def _continued(
     if not _SENTENCE_START.match(fragment):
         return None  # the passage itself began mid-sentence: a run of table cells or list items, not a sentence
     text = f"{fragment.rstrip()} {head}"
-    if len(text) > MAX_CONTINUED or not _answer_like(text) or looks_like_instruction(text):
+    if len(text) > MAX_CONTINUED or not _answer_like(text) or looks_like_instruction(text) or reads_as_form(text):
         return None
     return text, ScoredChunk(chunk=after, score=passage.score, dense=passage.dense), head
 

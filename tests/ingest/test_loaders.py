@@ -222,6 +222,21 @@ def test_markdown_html_comments_are_not_document_text(tmp_path: Path) -> None:
     assert "Canada will resettle 4,000 migrants." in text and "Mexico will issue visas." in text
 
 
+def test_markdown_front_matter_is_not_document_text(tmp_path: Path) -> None:
+    # As the White House fact sheets saved from the web open (../shared/corpus/public/USG_*.md).
+    path = tmp_path / "fact-sheet_2024_en.md"
+    path.write_text(
+        "---\ndate: '2024-09-26'\nmodified_time: 2024-09-27 22:22:53-04:00\nsource_url: https://example.org/fact-sheet\n"
+        'title: "Fact sheet: Fourth Ministerial Meeting"\n---\n \nThe United States will resettle 4,000 refugees.\n\n'
+        "---\n\nMexico will issue work visas.\n",
+        encoding="utf-8",
+    )
+    text = " ".join(b.text for b in load_file(path).blocks)
+    assert "source_url" not in text and "modified_time" not in text and "2024-09-26" not in text
+    # A rule further down is text, not front matter.
+    assert "The United States will resettle 4,000 refugees." in text and "Mexico will issue work visas." in text
+
+
 def test_latin1_text_is_decoded_not_mangled(samples: Samples) -> None:
     loaded = load_file(samples.latin1_txt)
     text = " ".join(b.text for b in loaded.blocks)

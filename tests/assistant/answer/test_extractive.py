@@ -392,3 +392,28 @@ def test_the_sum_asked_for_is_quoted_with_the_best_sentence_of_its_passage() -> 
     result = ask("How much funding has the facility approved to date?", [facility], min_support=0.0)
     assert not result.refused, result.reason
     assert "$622 million" in " ".join(s.text for s in result.sentences)
+
+
+def test_a_form_of_fields_is_not_quoted_when_prose_answers() -> None:
+    # The AAP evaluation brief's project-information box holds the question's names and no answer; the sentence
+    # that names the framework's objectives does.
+    box = scored(
+        0,
+        "Project information: Geographical coverage: Global (with case studies on Ethiopia and Türkiye) Project type: "
+        "IOM policy on AAP Project period: From 2020 onwards (introduction of IOM AAP Framework) Evaluation "
+        "objective: To evaluate IOM work on the AAP Framework objectives.",
+        0.9,
+    )
+    objectives = scored(
+        1,
+        "The five objectives of the IOM AAP Framework focus on leadership; information-sharing and transparency; "
+        "participation; complaints and feedback mechanisms; and partner coordination.",
+        0.8,
+    )
+    result = ask("Which five objectives does the IOM AAP Framework focus on?", [box, objectives], min_support=0.0)
+    assert not result.refused
+    assert all("Project information" not in c.quote for c in result.citations)
+    assert any("leadership" in c.quote for c in result.citations)
+    # With the box alone there is nothing to quote.
+    alone = ask("Which five objectives does the IOM AAP Framework focus on?", [box], min_support=0.0)
+    assert alone.refused
