@@ -2,9 +2,8 @@
 
 A sentence can be close to a question in meaning and still not answer it: "how much did the fund raise?" is not
 answered by the fund's purpose, "in which city will the forum meet?" not by a sentence that looks forward to the
-forum, "when was the Forum founded?" not by one on its youth forum, "which country will chair it?" not by one that
-names a summit and no country. The extractive answerer refuses when none of its quoted sentences gives the kind of
-thing asked for: a figure, a rate, a date, a place, a country (or a group of countries). And a document cannot
+forum, "when was the Forum founded?" not by one on its youth forum. The extractive answerer refuses when none of
+its quoted sentences gives the kind of thing asked for: a figure, a rate, a date, a place. And a document cannot
 report what happened after it was written: a 2020 paper may give a target for 2023, never the 2023 outcome.
 """
 
@@ -19,7 +18,7 @@ from gfmd.text.dates import MONTH_WORD
 from gfmd.text.numbers import has_year
 from gfmd.text.quantities import quantity_spans as figure_spans
 
-Kind = Literal["figure", "rate", "date", "place", "country"]
+Kind = Literal["figure", "rate", "date", "place"]
 
 # "What was the budget of…", "¿cuál fue el costo…", "quel était le montant…": an amount is a figure too.
 _AMOUNT = (
@@ -70,24 +69,6 @@ PLACE_QUESTION = re.compile(
     r"\b(?:quelle|dans quelle) (?:ville|capitale)\b|\bquel (?:pays|lieu)\b|(?<!\w)où\b.*\b(?:tenu\w*|tiendra|"
     r"si[èe]ge|situ\w*|trouve|lieu|r[ée]uni\w*|h[ée]berg\w*|accueill\w*|bas[ée]\w*|install[ée]\w*|organis\w*)\b",
     re.IGNORECASE,
-)
-# "Which country / countries …", "¿qué país…?", "quels pays…": only a country answers it, not any place or name.
-_ONE_QUALIFIER = (  # "which other countries", "qué otros países"; not "what do countries need", "quels sont les pays"
-    r"(?:(?!(?:do|does|did|is|are|was|were|have|has|can|could|should|must|will|would|the|son|hacen|deben|pueden|"
-    r"los|las|el|la|sont|font|doivent|peuvent|les|le|des|du|de)\b)\w+\s+)?"
-)
-COUNTRY_QUESTION = re.compile(
-    rf"\b(?:which|what)\s+{_ONE_QUALIFIER}(?:country|countries|nation|nations|member states?)\b|"
-    rf"\b(?:qu[eé]|cu[aá]l(?:es)?)\s+{_ONE_QUALIFIER}pa[ií]s(?:es)?\b|\bquel(?:le)?s?\s+{_ONE_QUALIFIER}pays\b|"
-    r"\b(?:which|what) (?:is|are|was|were) the (?:\w+ )?(?:country|countries)\b|"
-    r"\bcu[aá]l(?:es)? (?:es|son|fue|fueron) (?:el|los) pa[ií]s(?:es)?\b|"
-    r"\bquel(?:le)?s? (?:est|sont|[ée]tait|[ée]taient) (?:le|les) pays\b",
-    re.IGNORECASE,
-)
-# A group of countries answers a country question too: "los países desarrollados", "high-income countries",
-# "les États membres".
-_COUNTRY_WORD = re.compile(
-    r"\b(?:countr(?:y|ies)|nations?|states|pa[ií]s(?:es)?|pays|[ée]tats|estados)\b", re.IGNORECASE
 )
 # A question about what will or could be, or about a target: a document may well answer it about a later year.
 FORWARD = re.compile(
@@ -149,8 +130,6 @@ def asked(question: str) -> list[Kind]:
         kinds.append("date")
     if PLACE_QUESTION.search(question):
         kinds.append("place")
-    if COUNTRY_QUESTION.search(question):
-        kinds.append("country")
     return kinds
 
 
@@ -162,8 +141,6 @@ def gives(kind: Kind, text: str, given: Sequence[str] = ()) -> bool:
         return has_share(text)
     if kind == "date":
         return has_year(text) or MONTH_WORD.search(text) is not None
-    if kind == "country":
-        return bool(countries_in(text) or _COUNTRY_WORD.search(text))
     return has_place(text)
 
 
