@@ -35,9 +35,9 @@ from assistant.answer.candidates import (
 from assistant.answer.citations import Footnotes, cite
 from assistant.answer.gates import Evidence, Support
 from assistant.answer.grounding import documents_of, grounded, near_figures
-from assistant.answer.prose import reads_as_form, without_run_in_heading
 from assistant.retrieval.terms import looks_like_instruction
 from gfmd.records import AnswerSentence, Chunk, Citation, ScoredChunk, heading_of
+from gfmd.text.prose import reads_as_form, without_run_in_heading
 from gfmd.text.sentences import is_preambular, split_sentences
 
 # The answer is quoted from this many of the best passages: enough for an answer a page break or a list splits,

@@ -20,6 +20,7 @@ from gfmd.lexical import LexicalIndex
 from gfmd.records import Document, Filters, ScoredChunk
 from gfmd.settings import Settings
 from gfmd.text.languages import LANGUAGES, detect_language
+from gfmd.text.prose import mostly_form
 
 
 @dataclass
@@ -169,9 +170,9 @@ class Retriever:
         lexical: list[tuple[str, float]],
         rendered: Mapping[str, list[tuple[str, float]]],
     ) -> tuple[list[ScoredChunk], dict[str, Signals]]:
-        """The pool's passages in fused order, scored by fusion, and the reranker's signals for each: its e5
-        similarity (with the question, or its rendering in the passage's language when higher), its rank in each
-        list, and how strongly the question names its document."""
+        """The pool's passages in fused order (less contents pages and form boxes, `gfmd.text.prose`), scored by
+        fusion, and the reranker's signals for each: its e5 similarity (with the question, or its rendering in the
+        passage's language when higher), its rank in each list, and how strongly the question names its document."""
         chunks, chunk_vectors = lexical_index.chunks([cid for cid, _ in fused], self.index.store.get_chunks)
         fused_score = dict(fused)
         lexical_score = dict(lexical)
@@ -187,6 +188,8 @@ class Retriever:
         candidates: list[ScoredChunk] = []
         signals: dict[str, Signals] = {}
         for i, chunk in enumerate(chunks):
+            if mostly_form(chunk.text):
+                continue  # a contents page or a form box: nothing in it is ever quoted, so it takes no answer slot
             similarity = float(dense_scores[i])
             if chunk.lang in q.lang_vectors and chunk_vectors is not None:
                 similarity = max(similarity, float(chunk_vectors[i] @ q.lang_vectors[chunk.lang]))

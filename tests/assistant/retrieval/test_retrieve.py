@@ -174,3 +174,22 @@ def test_the_answerer_gets_answer_depth_times_k_passages_at_most(index: Index) -
     for k in (1, index.settings.top_k + 1):
         found = retriever.retrieve(QUESTIONS[1], k=k)
         assert len(found.passages) == min(len(found.pool), max(k, index.settings.top_k) * ANSWER_DEPTH)
+
+
+def test_a_contents_page_takes_no_answer_slot(fake_index: Index, tmp_path: Path) -> None:
+    # A report's contents page names every topic, so it matches any question on them; none of it can be quoted.
+    contents = tmp_path / "evaluation-report_2023_en.md"
+    contents.write_text(
+        "# Evaluation report\n\n## Contents\n"
+        "Relevance of the reintegration programme for returnees ............................................ 12\n"
+        "Effectiveness of the reintegration programme for returnees ........................................ 18\n"
+        "Sustainability of reintegration support for returnees ............................................. 25\n\n"
+        "## Findings\nThe reintegration programme reached 12,000 returnees, and most of them rated its support as "
+        "relevant to their needs.\n",
+        encoding="utf-8",
+    )
+    ingest_paths([contents], fake_index)
+    retrieval = Retriever(fake_index, fake_index.settings).retrieve("reintegration programme for returnees", k=4)
+    texts = [p.chunk.text for p in retrieval.passages]
+    assert texts and all("......" not in t for t in texts)
+    assert any("12,000 returnees" in t for t in texts)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.prose import reads_as_form, without_run_in_heading
+from gfmd.text.prose import mostly_form, reads_as_form, without_run_in_heading
 
 FORMS = [
     # The AAP evaluation brief's project-information box.
@@ -63,3 +63,12 @@ def test_a_heading_in_capitals_run_into_its_sentence_is_left_out() -> None:
     assert not reads_as_form(kept)
     # Two words in capitals open real sentences ("IOM ETHIOPIA reported …" is rare, "UN DESA estimates …" is not).
     assert without_run_in_heading("UN DESA estimates that 281 million people migrated.").startswith("UN DESA")
+
+
+def test_a_contents_page_is_mostly_form_and_a_paragraph_with_one_field_is_not() -> None:
+    contents = "\n".join([*FORMS[2:4], "Annex 3. Indicators, targets and achievements.......................125"])
+    assert mostly_form(contents)
+    paragraph = " ".join(PROSE[:4])
+    assert not mostly_form(paragraph)
+    # Half prose, half a form box: the box is the smaller part, so the passage stays.
+    assert not mostly_form(f"{FORMS[0][:80]}. {paragraph}")

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from gfmd.text.sentences import split_sentences
+
 _CAPS_WORD = r"[A-ZÀ-Ý][A-ZÀ-Ý’'/&-]+"
 # A heading in capitals at the start of a sentence, then the sentence itself (a capital, then a lower-case letter).
 # Three words at least: "IOM Ethiopia …" or "UN DESA estimates …" open real sentences.
@@ -24,6 +26,8 @@ _CAPS_RUN = re.compile(rf"(?:\b{_CAPS_WORD}\b[\s,:–-]+){{3,}}\b{_CAPS_WORD}\b"
 # "Statut d'immigration :"). One colon introduces a list in prose; two fields in one "sentence" are a form.
 _FIELD = re.compile(r"(?:^|(?<=[\s)]))[A-ZÀ-Ý][\w’'-]*(?:\s+[\w’'()-]+){0,3}\s?:(?=\s|$)")
 FORM_FIELDS = 2
+# A passage is a contents page or a form box when at least this share of its text is.
+MOSTLY = 0.5
 # The dot leaders of a table of contents, a questionnaire's answer box "|__|" or blank line "_____".
 _LEADERS = re.compile(r"\.{5,}|…{3,}|\|__\||_{5,}")
 
@@ -32,6 +36,15 @@ def without_run_in_heading(sentence: str) -> str:
     """The sentence without a heading in capitals that the splitter ran into it."""
     match = _RUN_IN_HEADING.match(sentence)
     return sentence[match.end() :] if match else sentence
+
+
+def mostly_form(text: str) -> bool:
+    """Whether most of a passage (by characters) is forms, contents lines, questionnaire items or capitalised
+    headings: a contents page or a form box, which can answer nothing since none of it is quoted."""
+    sentences = split_sentences(text)
+    total = sum(len(s) for s in sentences)
+    form = sum(len(s) for s in sentences if reads_as_form(without_run_in_heading(s)))
+    return total > 0 and form >= MOSTLY * total
 
 
 def reads_as_form(sentence: str) -> bool:
