@@ -11,6 +11,7 @@ prose or not on its own.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from gfmd.text.sentences import split_sentences
 
@@ -26,10 +27,10 @@ _CAPS_RUN = re.compile(rf"(?:\b{_CAPS_WORD}\b[\s,:–-]+){{3,}}\b{_CAPS_WORD}\b"
 # "Statut d'immigration :"). One colon introduces a list in prose; two fields in one "sentence" are a form.
 _FIELD = re.compile(r"(?:^|(?<=[\s)]))[A-ZÀ-Ý][\w’'-]*(?:\s+[\w’'()-]+){0,3}\s?:(?=\s|$)")
 FORM_FIELDS = 2
-# A passage is a contents page or a form box when at least this share of its text is.
-MOSTLY = 0.5
 # The dot leaders of a table of contents, a questionnaire's answer box "|__|" or blank line "_____".
 _LEADERS = re.compile(r"\.{5,}|…{3,}|\|__\||_{5,}")
+# A passage is a contents page or a form box when at least this share of its text is.
+MOSTLY = 0.5
 
 
 def without_run_in_heading(sentence: str) -> str:
@@ -38,6 +39,7 @@ def without_run_in_heading(sentence: str) -> str:
     return sentence[match.end() :] if match else sentence
 
 
+@lru_cache(maxsize=8192)  # retrieval asks it of every pooled passage, and the same passages come back query after query
 def mostly_form(text: str) -> bool:
     """Whether most of a passage (by characters) is forms, contents lines, questionnaire items or capitalised
     headings: a contents page or a form box, which can answer nothing since none of it is quoted."""
