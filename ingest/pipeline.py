@@ -38,7 +38,8 @@ Status = Literal["added", "updated", "unchanged", "failed"]
 # 2: heading paths as Markdown sections; UN preambular paragraphs split into sentences.
 # 3: document furniture (UN mastheads, job-number running headers) in passages of their own kind.
 # 4: Markdown front matter (YAML between "---" lines) left out.
-PIPELINE_VERSION = 4
+# 5: a numbered PDF line that runs on into the next is a paragraph, not a heading; a wrapped heading is joined.
+PIPELINE_VERSION = 5
 
 
 @dataclass

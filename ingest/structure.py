@@ -18,6 +18,9 @@ from ingest.furniture import furniture_indexes
 _FOOTNOTE_START = re.compile(r"^(\d{1,3}) \S")
 _TEXT_HEADING = re.compile(r"^\s*(\d{1,2})\.\s+(\S.{0,110})$")
 _PDF_NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+([A-ZÁÉÍÓÚÀÂÇÈÊÎÔÛ][^.!?]{2,90})$")
+# A line that ends a sentence or clause, perhaps before a footnote number ("… of the Secretary-General;23"), is
+# no heading.
+_SENTENCE_END = re.compile(r"[.,;:]\d{0,3}$")
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:/|of|de|sur)\s*\d{1,4})?$", re.IGNORECASE)
 # "19 December 2023", "3 janvier 2025", "1.º de mayo de 2020": the date a resolution was adopted or a report
 # signed, not a numbered heading.
@@ -131,6 +134,9 @@ def find_pdf_headings(page_texts: list[str]) -> list[Block]:
     """Blocks of a PDF: running headers/footers dropped, numbered or upper-case headings start sections."""
     pages_lines = [[" ".join(ln.split()) for ln in text.splitlines()] for text in page_texts]
     repeated = _running_lines(pages_lines)
+    headings = [_page_headings(lines) for lines in pages_lines]
+    if _numbers_paragraphs(pages_lines, headings):
+        headings = [{i: h for i, h in found.items() if not _PDF_NUMBERED.match(h)} for found in headings]
     blocks: list[Block] = []
     section: str | None = None
     for number, lines in enumerate(pages_lines, start=1):
@@ -145,15 +151,41 @@ def find_pdf_headings(page_texts: list[str]) -> list[Block]:
         for i, line in enumerate(lines):
             if not line or i in furniture or _running(line, repeated, edges) or _PAGE_NUMBER.match(line):
                 continue
-            if _looks_like_heading(line):
+            heading = headings[number - 1].get(i)
+            if heading:
                 if buffer:
                     blocks.append(Block(page=number, text="\n".join(buffer), section=section))
                     buffer = []
-                section = line
+                section = heading
             buffer.append(line)
         if buffer:
             blocks.append(Block(page=number, text="\n".join(buffer), section=section))
     return blocks
+
+
+def _page_headings(lines: list[str]) -> dict[int, str]:
+    """The headings a page's lines start, by line index."""
+    width = _text_width(lines)
+    found: dict[int, str] = {}
+    for i, line in enumerate(lines):
+        heading = _heading(line, lines[i + 1] if i + 1 < len(lines) else "", width) if line else None
+        if heading:
+            found[i] = heading
+    return found
+
+
+def _numbers_paragraphs(pages_lines: list[list[str]], headings: list[dict[int, str]]) -> bool:
+    """Whether the document numbers its paragraphs rather than its sections (a resolution's operative paragraphs,
+    a brief's numbered recommendations): most of its numbered lines run on as paragraphs. Then none of its numbered
+    lines is a heading, the short ones included ("12. Encourages States to invest in achieving the Sustainable
+    Development" / "Goals, …")."""
+    numbered = paragraphs = 0
+    for lines, found in zip(pages_lines, headings, strict=True):
+        for i, line in enumerate(lines):
+            if line and _looks_like_heading(line) and _PDF_NUMBERED.match(line):
+                numbered += 1
+                paragraphs += i not in found
+    return numbered >= MIN_NUMBERED_LINES and paragraphs >= PARAGRAPH_NUMBERING * numbered
 
 
 def _running_lines(pages_lines: list[list[str]]) -> set[str]:
@@ -198,8 +230,56 @@ def _running(line: str, repeated: set[str], edges: set[str]) -> bool:
     return masked is not None and masked in repeated
 
 
+# Words no heading ends with: a line ending on one goes on in the next line.
+_OPEN_END = re.compile(
+    r"(?:-|\b(?:the|of|a|an|to|in|on|for|and|or|by|with|from|against|at|as|that|into|upon|de|del|la|el|los|las|"
+    r"en|y|o|con|por|para|al|que|du|des|le|les|et|ou|à|au|aux|pour|sur|avec|par))$",
+    re.IGNORECASE,
+)
+# A line at least this share of the page's text width is a wrapped line of a paragraph, not a heading.
+FULL_WIDTH = 0.85
+MIN_LINES_FOR_WIDTH = 8  # fewer lines say too little about the page's text width
+# A document most of whose numbered lines (and at least this many) run on as paragraphs numbers its paragraphs.
+PARAGRAPH_NUMBERING = 0.5
+MIN_NUMBERED_LINES = 2
+MAX_HEADING_CHARS = 160  # a heading wrapped over two lines is no longer than this
+MAX_HEADING_TAIL = 60  # on a page too short to tell its width, a heading's second line is no longer than this
+# The next line carries on a sentence: it starts with a word in lower case (not an enumerator such as "a)").
+_LOWER_START = re.compile(r"[a-zà-ÿ]{2}")
+
+
+def _text_width(lines: list[str]) -> int:
+    """The page's text width in characters: the length its longer lines reach (90th percentile); 0 when the page
+    has too few lines to tell."""
+    lengths = sorted(len(ln) for ln in lines if ln)
+    if len(lengths) < MIN_LINES_FOR_WIDTH:
+        return 0
+    return lengths[int(0.9 * (len(lengths) - 1))]
+
+
+def _heading(line: str, following: str, width: int) -> str | None:
+    """The section heading `line` starts, or None. A numbered line that runs on into the next one (it ends on a word
+    no heading ends with, the next line carries on in lower case, or it fills the page's text width as wrapped
+    lines do) is a heading wrapped over two lines when the next line is short and ends no sentence ("2.
+    Implementation of pre-return case management in the JI" / "programme"); otherwise it is the first line of a
+    numbered paragraph or footnote, not a heading (a resolution's "3. Invites Member States to consider ratifying
+    relevant International Labour" / "Organization conventions, including…")."""
+    if not _looks_like_heading(line):
+        return None
+    if not _PDF_NUMBERED.match(line) or not following:
+        return line
+    runs_on = bool(_OPEN_END.search(line) or _LOWER_START.match(following))
+    if not runs_on and not (width and len(line) >= FULL_WIDTH * width):
+        return line
+    joined = f"{line} {following}"
+    short = len(following) < FULL_WIDTH * width if width else len(following) <= MAX_HEADING_TAIL
+    if short and not following.endswith((".", ",", ";", ":")) and len(joined) <= MAX_HEADING_CHARS:
+        return joined
+    return None
+
+
 def _looks_like_heading(line: str) -> bool:
-    if len(line) > 100 or line.endswith((".", ",", ";", ":")):
+    if len(line) > 100 or _SENTENCE_END.search(line):
         return False
     if _DATE_LINE.match(line):
         return False

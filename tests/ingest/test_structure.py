@@ -110,15 +110,55 @@ def test_pdf_running_headers_and_page_numbers_are_dropped() -> None:
 
 def test_a_date_line_is_not_a_numbered_heading() -> None:
     # The end of a UN resolution: the plenary meeting and the adoption date stay in the block before them.
-    lines = ["2. Calls upon Member States", "to act. 3. Decides to remain seized of the matter."]
+    lines = ["2. Follow-up", "Member States are called upon to act. The Assembly remains seized of the matter."]
     page = "\n".join([*lines, "50th plenary meeting", "19 December 2023"])
     blocks = find_pdf_headings([page])
-    assert len(blocks) == 1 and blocks[0].section == "2. Calls upon Member States"
+    assert len(blocks) == 1 and blocks[0].section == "2. Follow-up"
     assert blocks[0].text.endswith("50th plenary meeting\n19 December 2023")
     for date in ("3 Janvier 2025", "1 de mayo de 2020", "10 August 2024", "15 décembre"):
         assert find_pdf_headings([f"1. Background\nText.\n{date}"])[-1].section == "1. Background", date
     # A numbered heading that starts with a month-like word is still a heading.
     assert find_pdf_headings(["Intro text.\n3. Mayors and migration\nText."])[-1].section == "3. Mayors and migration"
+
+
+# Lines as pypdf reads them from A/RES/80/185 (2025), page 7: numbered operative paragraphs, wrapped at the text width.
+RESOLUTION_PAGE = [
+    "1. Takes note of the report of the Secretary-General;23",
+    "Women migrant workers lack the protection needed, and calls upon Governments to address their situation;",
+    "2. Takes note with appreciation of the report of the Secretary-General on the",
+    "implementation of the present resolution, and of the recommendations contained therein;",
+    "3. Invites Member States to consider ratifying relevant International Labour",
+    "Organization conventions, including the Migration for Employment Convention (Revised),",
+    "1949 (No. 97), the Migrant Workers (Supplementary Provisions) Convention, 1975 (No. 143),",
+    "the Private Employment Agencies Convention, 1997 (No. 181), and the Domestic Workers",
+    "Convention, 2011 (No. 189), and to implement the obligations and commitments therein;",
+    "4. Encourages Governments to seek to address the push and pull factors",
+    "that drive irregular migration, in cooperation with countries of origin and destination;",
+]
+
+
+def test_numbered_paragraphs_that_run_on_are_not_headings() -> None:
+    # A resolution's operative paragraph is one sentence over several lines: its first line is no section heading,
+    # so the sentence is not cut in two at "International Labour" / "Organization conventions".
+    blocks = find_pdf_headings(["\n".join(RESOLUTION_PAGE)])
+    assert [b.section for b in blocks] == [None]
+    assert "International Labour\nOrganization conventions" in blocks[0].text
+    # In a document that numbers its paragraphs, a short numbered line that does not visibly run on is a paragraph's
+    # first line too.
+    short = "12. Encourages States to invest in achieving the Sustainable Development"
+    page = "\n".join([*RESOLUTION_PAGE, short, "Goals, in particular those on decent work for all;"])
+    assert {b.section for b in find_pdf_headings([page])} == {None}
+
+
+def test_a_heading_wrapped_over_two_lines_is_one_heading() -> None:
+    body = ["The body of the section runs over several lines of the page at the full text width here."] * 8
+    wrapped = ["2. Implementation of pre-return case management in the JI", "programme", *body]
+    assert find_pdf_headings(["\n".join(wrapped)])[0].section == (
+        "2. Implementation of pre-return case management in the JI programme"
+    )
+    # A short numbered heading before an enumerated list ("a) ...") is a heading of its own.
+    listed = ["7.2.2 Phase de collecte des données", "a) Opérationnalisation de la collecte", *body]
+    assert find_pdf_headings(["\n".join(listed)])[0].section == "7.2.2 Phase de collecte des données"
 
 
 def test_pdf_with_few_pages_keeps_repeated_lines() -> None:
