@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 
 from gfmd.records import Block
 from gfmd.text.dates import MONTH_ALTERNATION
@@ -134,8 +135,13 @@ def find_pdf_headings(page_texts: list[str]) -> list[Block]:
     """Blocks of a PDF: running headers/footers dropped, numbered or upper-case headings start sections."""
     pages_lines = [[" ".join(ln.split()) for ln in text.splitlines()] for text in page_texts]
     repeated = _running_lines(pages_lines)
-    headings = [_page_headings(lines) for lines in pages_lines]
-    if _numbers_paragraphs(pages_lines, headings):
+    pages = [_page_headings(lines) for lines in pages_lines]
+    headings = [page.found for page in pages]
+    numbered = sum(page.numbered for page in pages)
+    # A document most of whose numbered lines run on as paragraphs numbers its paragraphs (a resolution's operative
+    # paragraphs, a brief's numbered recommendations): then none of its numbered lines is a heading, the short ones
+    # included ("12. Encourages States to invest in achieving the Sustainable Development" / "Goals, …").
+    if numbered >= MIN_NUMBERED_LINES and sum(page.paragraphs for page in pages) >= PARAGRAPH_NUMBERING * numbered:
         headings = [{i: h for i, h in found.items() if not _PDF_NUMBERED.match(h)} for found in headings]
     blocks: list[Block] = []
     section: str | None = None
@@ -163,29 +169,30 @@ def find_pdf_headings(page_texts: list[str]) -> list[Block]:
     return blocks
 
 
-def _page_headings(lines: list[str]) -> dict[int, str]:
-    """The headings a page's lines start, by line index."""
+@dataclass
+class _PageHeadings:
+    found: dict[int, str] = field(default_factory=dict)  # the headings the page's lines start, by line index
+    numbered: int = 0  # numbered lines that look like headings
+    paragraphs: int = 0  # those of them that run on as paragraphs
+
+
+def _page_headings(lines: list[str]) -> _PageHeadings:
+    """The headings a page's lines start, and how many of its numbered lines are paragraphs' first lines."""
     width = _text_width(lines)
-    found: dict[int, str] = {}
+    page = _PageHeadings()
     for i, line in enumerate(lines):
-        heading = _heading(line, lines[i + 1] if i + 1 < len(lines) else "", width) if line else None
+        if not line or not _looks_like_heading(line):
+            continue
+        if not _PDF_NUMBERED.match(line):
+            page.found[i] = line
+            continue
+        page.numbered += 1
+        heading = _numbered_heading(line, lines[i + 1] if i + 1 < len(lines) else "", width)
         if heading:
-            found[i] = heading
-    return found
-
-
-def _numbers_paragraphs(pages_lines: list[list[str]], headings: list[dict[int, str]]) -> bool:
-    """Whether the document numbers its paragraphs rather than its sections (a resolution's operative paragraphs,
-    a brief's numbered recommendations): most of its numbered lines run on as paragraphs. Then none of its numbered
-    lines is a heading, the short ones included ("12. Encourages States to invest in achieving the Sustainable
-    Development" / "Goals, …")."""
-    numbered = paragraphs = 0
-    for lines, found in zip(pages_lines, headings, strict=True):
-        for i, line in enumerate(lines):
-            if line and _looks_like_heading(line) and _PDF_NUMBERED.match(line):
-                numbered += 1
-                paragraphs += i not in found
-    return numbered >= MIN_NUMBERED_LINES and paragraphs >= PARAGRAPH_NUMBERING * numbered
+            page.found[i] = heading
+        else:
+            page.paragraphs += 1
+    return page
 
 
 def _running_lines(pages_lines: list[list[str]]) -> set[str]:
@@ -239,7 +246,7 @@ _OPEN_END = re.compile(
 # A line at least this share of the page's text width is a wrapped line of a paragraph, not a heading.
 FULL_WIDTH = 0.85
 MIN_LINES_FOR_WIDTH = 8  # fewer lines say too little about the page's text width
-# A document most of whose numbered lines (and at least this many) run on as paragraphs numbers its paragraphs.
+# A document whose numbered lines (at least this many) run on as paragraphs at least this often numbers its paragraphs.
 PARAGRAPH_NUMBERING = 0.5
 MIN_NUMBERED_LINES = 2
 MAX_HEADING_CHARS = 160  # a heading wrapped over two lines is no longer than this
@@ -257,16 +264,14 @@ def _text_width(lines: list[str]) -> int:
     return lengths[int(0.9 * (len(lengths) - 1))]
 
 
-def _heading(line: str, following: str, width: int) -> str | None:
-    """The section heading `line` starts, or None. A numbered line that runs on into the next one (it ends on a word
-    no heading ends with, the next line carries on in lower case, or it fills the page's text width as wrapped
+def _numbered_heading(line: str, following: str, width: int) -> str | None:
+    """The section heading a numbered `line` starts, or None. One that runs on into the next line (it ends on a
+    word no heading ends with, the next line carries on in lower case, or it fills the page's text width as wrapped
     lines do) is a heading wrapped over two lines when the next line is short and ends no sentence ("2.
     Implementation of pre-return case management in the JI" / "programme"); otherwise it is the first line of a
     numbered paragraph or footnote, not a heading (a resolution's "3. Invites Member States to consider ratifying
     relevant International Labour" / "Organization conventions, including…")."""
-    if not _looks_like_heading(line):
-        return None
-    if not _PDF_NUMBERED.match(line) or not following:
+    if not following:
         return line
     runs_on = bool(_OPEN_END.search(line) or _LOWER_START.match(following))
     if not runs_on and not (width and len(line) >= FULL_WIDTH * width):
