@@ -7,6 +7,11 @@ Printed side by side, on the same pools: hit@1/hit@5/MRR (all items, and cross-l
 fusion alone, of the weights in use, and of the cross-validated fit; then the weights fit on every item, scaled
 so `native` has weight 1, ready to paste into `WEIGHTS`.
 
+Two kinds of cross-validation: k folds split by item, and leave-one-family-out (each document family's items ranked
+by weights fit on the other families only, so a family's look-alike documents cannot teach the weights that rank
+them). The second is the one that says whether the weights carry to documents they were not fit on; it is
+printed for every family beside the weights in use.
+
     python -m bench.tune_rerank --index var/index-full --corpus corpus --corpus ../shared/corpus/public --seed 0 1 2
 
 (`--seed` shuffles the folds; several seeds cross-validate the same pools several ways, collected once.)
@@ -40,6 +45,7 @@ NAMES = list(WEIGHTS)
 @dataclass
 class Pool:
     item_id: str
+    family: str
     cross_lingual: bool
     x: np.ndarray  # candidates x features
     y: np.ndarray  # 1 where the candidate holds a gold quote
@@ -60,7 +66,7 @@ def collect(index: Index, settings: Settings, corpus: list[Path]) -> list[Pool]:
             fused.append(candidate.score)
         question_lang = detect_language(item.question, default="en")
         cross = question_lang not in {source_lang(g.source) for g in item.gold}
-        pools.append(Pool(item.id, cross, np.array(rows), np.array(labels, dtype=int), np.array(fused)))
+        pools.append(Pool(item.id, item.family, cross, np.array(rows), np.array(labels, dtype=int), np.array(fused)))
         print(f"\r{n + 1} items", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
     return pools
@@ -109,6 +115,21 @@ def cross_validated(pools: Sequence[Pool], folds: int, seed: int) -> dict[str, n
     return held_out
 
 
+def leave_one_family_out(pools: Sequence[Pool]) -> dict[str, np.ndarray]:
+    """Each item's candidate scores under weights fit on the items of the other families only."""
+    held_out: dict[str, np.ndarray] = {}
+    for family in sorted({p.family for p in pools}):
+        weights = fit([p for p in pools if p.family != family])
+        held_out.update({p.item_id: p.x @ weights for p in pools if p.family == family})
+    return held_out
+
+
+def by_family(pools: Sequence[Pool], scores: Callable[[Pool], np.ndarray]) -> dict[str, dict[str, float]]:
+    """`score_ranking` of each family's items."""
+    families = sorted({p.family for p in pools})
+    return {family: score_ranking([p for p in pools if p.family == family], scores) for family in families}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--index", type=Path, required=True, help="an index holding the corpus")
@@ -128,6 +149,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     for seed in args.seed:
         held_out = cross_validated(pools, args.folds, seed)
         result[f"refit_{args.folds}fold_cv_seed{seed}"] = score_ranking(pools, lambda p, h=held_out: h[p.item_id])
+    lofo = leave_one_family_out(pools)
+
+    def left_out(pool: Pool) -> np.ndarray:
+        return lofo[pool.item_id]
+
+    result["refit_leave_one_family_out"] = score_ranking(pools, left_out)
+    in_use = by_family(pools, lambda p: p.x @ current)
+    held = by_family(pools, left_out)
+    result["by_family_in_use_vs_left_out"] = {
+        family: {metric: [in_use[family][metric], held[family][metric]] for metric in ("items", "hit@5", "mrr")}
+        for family in in_use
+    }
     result["refit_weights_scaled"] = {n: round(float(w / full[0]), 3) for n, w in zip(NAMES, full, strict=True)}
     print(json.dumps(result, indent=2))
     return 0
