@@ -230,6 +230,8 @@ class Assistant:
         timings["answer"] = round((time.perf_counter() - t_answer) * 1000, 2)
         timings["total"] = round((time.perf_counter() - started) * 1000, 2)
         base = {"question": question, "mode": "extractive", "lang": lang, "query": query, "timings_ms": timings}
+        if extraction.threshold:
+            base |= {"support": round(extraction.best_score, 4), "support_threshold": extraction.threshold}
         if extraction.refused:
             log.info("refused %r: %s", question, extraction.reason)
             answer = Answer(answer=say(REFUSAL, lang), refused=True, notice=extraction.reason, **base)  # type: ignore[arg-type]

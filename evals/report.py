@@ -64,6 +64,8 @@ def run_json(run: ItemRun, system: SystemEval) -> dict[str, Any]:
         "refused": answer.refused,
         "mode": answer.mode,  # in a generative run: "extractive" where the answer fell back to the quotes
         "notice": answer.notice,
+        "support": answer.support,
+        "support_threshold": answer.support_threshold,
         "citations": [
             {"n": c.n, "source": c.source, "page": c.page, "chunk_id": c.chunk_id, "quote": c.quote}
             for c in answer.citations

@@ -186,6 +186,12 @@ class Answer(Frozen):
     query: str = Field(default="", description="the self-contained query used for retrieval")
     notice: str = Field(default="", description="a note to the reader, e.g. a fallback to extractive mode")
     timings_ms: dict[str, float] = {}
+    support: float | None = Field(
+        default=None, description="the best quotable sentence's e5 similarity with the question, when one was scored"
+    )
+    support_threshold: float | None = Field(
+        default=None, description="the similarity `support` had to reach (same-language or cross-lingual)"
+    )
 
 
 class StreamEvent(Frozen):

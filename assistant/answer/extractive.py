@@ -56,7 +56,8 @@ class Extraction:
     reason: str
     sentences: list[AnswerSentence]
     citations: list[Citation]
-    best_score: float
+    best_score: float  # the best sentence's e5 similarity with the question (0 when refused before it was scored)
+    threshold: float = 0.0  # the support threshold it was held to (same-language or cross-lingual)
 
 
 def extract(
@@ -111,19 +112,21 @@ def extract(
     if (refusal := gates.written_before(asked, found, current)) is not None:
         return _refusal(refusal)
     best = current[0]
-    if (refusal := gates.weak_support(asked, best, Support(min_support, min_support_cross))) is not None:
-        return _refusal(refusal, best.dense)
+    support = Support(min_support, min_support_cross)
+    threshold = support.threshold(best.passage.chunk.lang, asked.lang)
+    if (refusal := gates.weak_support(asked, best, support)) is not None:
+        return _refusal(refusal, best.dense, threshold)
     # 4. The sentences to quote, and what they must give and name. Gates 8-10.
     chosen = _choose(current, candidates, asked, max_sentences)
     if (refusal := gates.first_refusal(Evidence(asked, chosen, documents))) is not None:
-        return _refusal(refusal, best.dense)
+        return _refusal(refusal, best.dense, threshold)
     # 5. The answer: the chosen sentences, clean, each passage cited once (`assistant.answer.citations`).
     sentences, citations = cite(chosen, footnotes)
-    return Extraction(False, "", sentences, citations, best.dense)
+    return Extraction(False, "", sentences, citations, best.dense, threshold)
 
 
-def _refusal(reason: str, best_score: float = 0.0) -> Extraction:
-    return Extraction(True, reason, [], [], best_score)
+def _refusal(reason: str, best_score: float = 0.0, threshold: float = 0.0) -> Extraction:
+    return Extraction(True, reason, [], [], best_score, threshold)
 
 
 def _pool(asked: Question, passages: list[ScoredChunk], k: int, documents: Mapping[str, str]) -> list[ScoredChunk]:

@@ -31,6 +31,17 @@ def test_refuses_below_min_support() -> None:
     assert result.refused
     assert "below 0.990" in result.reason
     assert result.citations == [] and result.sentences == []
+    # The similarity and the threshold it missed are kept: bench/tune_thresholds reads them from evaluation reports.
+    assert 0 < result.best_score < result.threshold == 0.99
+
+
+def test_an_answer_records_its_support_and_the_threshold_it_cleared() -> None:
+    question = "How many international migrants were there in 2019?"
+    same = ask(question, [MIGRANTS, REMITTANCES], min_support=0.1, min_support_cross=0.05, question_lang="en")
+    assert not same.refused and same.threshold == 0.1 and same.best_score >= 0.1
+    # A Spanish passage for an English question is held to the cross-lingual threshold.
+    cross = ask(question, [SPANISH], min_support=0.1, min_support_cross=0.05, question_lang="en")
+    assert cross.threshold == 0.05
 
 
 def test_refuses_when_the_question_year_is_absent() -> None:
