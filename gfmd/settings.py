@@ -98,7 +98,7 @@ class Settings(BaseSettings):
     )
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
     min_support: float = Field(
-        default=0.84,
+        default=0.86,
         description="Calibrated e5 similarity (question vs best sentence, same language) needed to answer.",
     )
     min_support_cross: float = Field(
