@@ -225,16 +225,23 @@ class Assistant:
             rendered_vectors=retrieval.rendered_vectors,
             following=self.index.store.following,
             footnotes=self.footnotes,
+            indexed=self.index.store.documents(),
         )
         timings = dict(retrieval.timings_ms)
         timings["answer"] = round((time.perf_counter() - t_answer) * 1000, 2)
         timings["total"] = round((time.perf_counter() - started) * 1000, 2)
-        base = {"question": question, "mode": "extractive", "lang": lang, "query": query, "timings_ms": timings}
+        base: dict[str, Any] = {
+            "question": question,
+            "mode": "extractive",
+            "lang": lang,
+            "query": query,
+            "timings_ms": timings,
+        }
         if extraction.threshold:
             base |= {"support": round(extraction.best_score, 4), "support_threshold": extraction.threshold}
         if extraction.refused:
             log.info("refused %r: %s", question, extraction.reason)
-            answer = Answer(answer=say(REFUSAL, lang), refused=True, notice=extraction.reason, **base)  # type: ignore[arg-type]
+            answer = Answer(answer=say(REFUSAL, lang), refused=True, notice=extraction.reason, **base)
             return answer, retrieval, timings
         text = " ".join(f"{s.text} " + "".join(f"[{n}]" for n in s.citations) for s in extraction.sentences)
         sentences = with_key_points(extraction.sentences, extraction.citations, question, lang)
@@ -249,7 +256,7 @@ class Assistant:
             citations=extraction.citations,
             sentences=sentences,
             notice=notice,
-            **base,  # type: ignore[arg-type]
+            **base,
         )
         return answer, retrieval, timings
 

@@ -36,7 +36,7 @@ from assistant.answer.citations import Footnotes, cite
 from assistant.answer.gates import Evidence, Support
 from assistant.answer.grounding import documents_of, grounded, near_figures
 from assistant.retrieval.terms import looks_like_instruction
-from gfmd.records import AnswerSentence, Chunk, Citation, ScoredChunk, heading_of
+from gfmd.records import AnswerSentence, Chunk, Citation, Document, ScoredChunk, heading_of
 from gfmd.text.prose import reads_as_form, without_run_in_heading
 from gfmd.text.sentences import is_preambular, split_sentences
 
@@ -75,6 +75,7 @@ def extract(
     rendered_vectors: Mapping[str, np.ndarray] | None = None,
     following: Callable[[Chunk], Chunk | None] | None = None,
     footnotes: Footnotes | None = None,
+    indexed: Mapping[str, Document] | None = None,
 ) -> Extraction:
     """Choose the answer sentences, or refuse (the gates run in `assistant.answer.gates`' order).
 
@@ -83,13 +84,14 @@ def extract(
     `known_term` tells whether the corpus knows a word (the question's acronyms are checked with it);
     `rendered_vectors` are the question's glossary renderings' e5 vectors by language; `following` gives the
     passage after a passage in its document: a sentence a page break cut is completed from it; `footnotes` gives
-    a passage's page's footnote numbers (a quote that opens with one of them is a footnote's: the number is left out).
+    a passage's page's footnote numbers (a quote that opens with one of them is a footnote's: the number is left out);
+    `indexed` are the index's documents by file name: a resolution the question names is looked for among them.
     """
     asked = Question.read(question, question_lang)
     # 1. The retrieved passages, less mastheads and distribution lines: they describe their document and answer
     #    nothing (ingest.furniture). Gates 1-2.
     passages = [p for p in passages if p.chunk.kind != "furniture"]
-    refusal = gates.no_passage(passages[:k]) or gates.resolution_not_indexed(asked, passages)
+    refusal = gates.no_passage(passages[:k]) or gates.resolution_not_indexed(asked, passages, indexed)
     if refusal is not None:
         return _refusal(refusal)
     # 2. The sentences of the best passages that hold the question's figures and references, scored. Gate 3.

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 
 from assistant.answer.asks import missing
 from assistant.answer.candidates import Candidate, Question
-from assistant.retrieval.docmatch import document_reference, names_resolution, symbols_of
-from gfmd.records import ScoredChunk
+from assistant.retrieval.docmatch import document_reference, names_resolution, referenced_sources, symbols_of
+from gfmd.records import Document, ScoredChunk
 from gfmd.text.countries import absent_countries
 from gfmd.text.names import ACRONYM_EQUIVALENTS
 
@@ -61,14 +61,22 @@ def no_passage(top: Sequence[ScoredChunk]) -> str | None:
     return "no passage retrieved" if not top else None
 
 
-def resolution_not_indexed(question: Question, passages: Sequence[ScoredChunk]) -> str | None:
+def resolution_not_indexed(
+    question: Question, passages: Sequence[ScoredChunk], indexed: Mapping[str, Document] | None = None
+) -> str | None:
     """A question naming a resolution by symbol, or by its year ("the 2022 resolution on the protection of
     migrants", "adopted in December 2022"), is answered from that resolution or not at all: a look-alike of another
-    year says something else (retrieval keeps to the named document when it is indexed). A resolution whose year is
-    unknown may be the one named."""
+    year says something else (retrieval keeps to the named document when it is indexed). With the `indexed`
+    documents, the named one is looked for among them as retrieval does (`docmatch.referenced_sources`: a year's
+    resolution must also be on the subject the question gives); without, among the passages' documents, where a
+    resolution whose year is unknown may be the one named."""
     reference = document_reference(question.text)
     if reference is None:
         return None
+    if indexed is not None and not referenced_sources(reference, indexed, question.text):
+        if reference.symbols:
+            return f"no indexed document is resolution {', '.join(sorted(reference.symbols))}"
+        return f"no indexed resolution dates from {reference.year} on the subject asked about"
     if reference.symbols:
         named = set(reference.symbols)
         if not any(symbols_of(p.chunk.source, p.chunk.title) & named for p in passages):

@@ -11,7 +11,10 @@ scores 1.
 A question may also name its resolution outright, by symbol ("resolution 78/217", "A/RES/79/156") or by year ("the
 2024 resolution"): `document_reference` reads it and `referenced_sources` finds the indexed documents it names, to
 which retrieval then keeps (assistant.retrieval.retrieve);
-a symbol or year no indexed resolution carries is refused by the answerer.
+a symbol or year no indexed resolution carries is refused by the answerer. A year names a resolution together with
+its subject when the question gives one ("the 2023 resolution on violence against women migrant workers"): when the
+indexed resolutions of that year are on another subject than an indexed resolution of another year, the one named is
+not indexed either — its look-alike of another year says something else.
 """
 
 from __future__ import annotations
@@ -105,9 +108,15 @@ _ADOPTED = (
     r"(?:adopted|approved|passed|adopt[ée]e?s?|approuv[ée]e?s?|aprobad[ao]s?|adoptad[ao]s?)\s+(?:in|on|en|le|el)\s+"
     rf"(?:\d{{1,2}}\s+(?:de\s+)?)?(?:(?:{MONTH_ALTERNATION})\s+(?:de\s+)?)?"
 )
+# The Assembly may be named between the year and the word: "the 2025 General Assembly resolution", "la resolución de
+# la Asamblea General de 2023", "la résolution de l'Assemblée générale de 2025".
+_ASSEMBLY = (
+    r"(?:(?:UN|UNGA|United Nations|General Assembly)\s+|"
+    r"(?:of\s+the\s+General\s+Assembly|de\s+la\s+Asamblea\s+General|de\s+l['’]Assembl[ée]e\s+g[ée]n[ée]rale)\s+)?"
+)
 _YEAR_ASKED = re.compile(
-    rf"\b({YEAR})\s+(?:resolution|r[ée]solution|resoluci[oó]n)\b|"
-    rf"\b(?:resolution|r[ée]solution|resoluci[oó]n)\s+(?:of|de|du)\s+({YEAR})\b|"
+    rf"\b({YEAR})\s+{_ASSEMBLY}(?:resolution|r[ée]solution|resoluci[oó]n)\b|"
+    rf"\b(?:resolution|r[ée]solution|resoluci[oó]n)\s+{_ASSEMBLY}(?:of|de|du)\s+({YEAR})\b|"
     rf"\b(?:resolution|r[ée]solution|resoluci[oó]n)\b[^.?!]{{0,90}}?\b{_ADOPTED}({YEAR})\b",
     re.IGNORECASE,
 )
@@ -159,10 +168,43 @@ def names_resolution(source: str, title: str) -> bool:
     return bool(symbols_of(source, title)) or bool(_RESOLUTION.search(f"{source} {title}"))
 
 
-def referenced_sources(reference: DocumentReference, documents: Mapping[str, Document]) -> tuple[str, ...]:
+# A resolution of the year asked about is on the question's subject when its title matches the question at least this
+# share as well as the best-matching resolution of any year (`document_scores` among resolutions only).
+SUBJECT_SHARE = 0.5
+
+
+def referenced_sources(
+    reference: DocumentReference, documents: Mapping[str, Document], question: str = ""
+) -> tuple[str, ...]:
     """The keys of `documents` the reference names: those carrying one of its symbols; failing symbols, the
-    resolutions of its year. Empty when no indexed document is the one named."""
+    resolutions of its year — those on the `question`'s subject, when its words match some resolution's title
+    better than that year's (`SUBJECT_SHARE`). Empty when no indexed document is the one named."""
     if reference.symbols:
         wanted = set(reference.symbols)
         return tuple(key for key, doc in documents.items() if document_symbols(doc) & wanted)
-    return tuple(key for key, doc in documents.items() if doc.year == reference.year and is_resolution(doc))
+    of_year = tuple(key for key, doc in documents.items() if doc.year == reference.year and is_resolution(doc))
+    if not of_year or not question:
+        return of_year
+    words = subject_words(question)
+    resolutions = {key: doc for key, doc in documents.items() if is_resolution(doc)}
+    subject = document_scores(words, resolutions) if words else {}
+    if not any(subject.values()):
+        return of_year  # the question gives no subject a title has: every resolution of the year may be the one
+    return tuple(key for key in of_year if subject[key] >= SUBJECT_SHARE)
+
+
+# The subject a question gives its resolution: the words after "resolution [of 2023] on / sur / sobre …" up to the
+# end of the clause, at most SUBJECT_WORDS of them ("… 2023 resolution on violence against women migrant workers
+# request …"). Words after "say about" are what is asked of it, not which one it is.
+SUBJECT_WORDS = 6
+_SUBJECT = re.compile(
+    rf"\b(?:resolution|r[ée]solution|resoluci[oó]n)\s+{_ASSEMBLY}(?:(?:of|de|du)\s+{YEAR}\s+)?"
+    r"(?:on|concerning|regarding|sur|concernant|relative\s+(?:à|aux?)|sobre|relativa\s+a)\s+([^,;:?!()]+)",
+    re.IGNORECASE,
+)
+
+
+def subject_words(question: str) -> str:
+    """The subject the question gives the resolution it names (see `_SUBJECT`), or "" when it gives none."""
+    match = _SUBJECT.search(question)
+    return " ".join(match.group(1).split()[:SUBJECT_WORDS]) if match else ""

@@ -223,7 +223,7 @@ def _named_documents(query: str, filters: Filters, documents: Mapping[str, Docum
     reference = document_reference(query)
     if reference is None or filters.sources:
         return filters
-    sources = referenced_sources(reference, documents)
+    sources = referenced_sources(reference, documents, query)
     return filters.model_copy(update={"sources": sources}) if sources else filters
 
 

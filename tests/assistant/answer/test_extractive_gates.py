@@ -8,7 +8,7 @@ from assistant.answer.asks import after_document
 from assistant.answer.candidates import Candidate, Question
 from assistant.answer.gates import Evidence, Support
 from assistant.answer.grounding import documents_of, grounded, near_figures
-from gfmd.records import ScoredChunk
+from gfmd.records import Document, ScoredChunk
 from tests.assistant.answer.extractive_support import MIGRANTS, scored
 
 
@@ -45,6 +45,34 @@ def test_resolution_not_indexed() -> None:
     assert gates.resolution_not_indexed(of_year, [report]) == "no indexed resolution dates from 2022"
     # A question that names no resolution is not refused by this gate.
     assert gates.resolution_not_indexed(Question.read("What protects migrant workers?", "en"), [newer]) is None
+
+
+def test_resolution_not_indexed_looks_among_the_indexed_documents() -> None:
+    text = "The General Assembly calls upon States to protect the human rights of all migrants."
+    of_2023 = _dated(scored(0, text, 0.9, source="UNGA_A-RES-78-217_2023_Protection-of-migrants_en.pdf"), 2023)
+    indexed = {
+        name: Document(
+            doc_id=name[:20], source=name, title=title, lang="en", year=year, kind="pdf", pages=10, paginated=True
+        )
+        for name, title, year in [
+            ("UNGA_A-RES-78-217_2023_Protection-of-migrants_en.pdf", "Protection of migrants", 2023),
+            (
+                "UNGA_A-RES-80-185_2025_Violence-against-women-migrant-workers_en.pdf",
+                "Violence against women migrant workers",
+                2025,
+            ),
+        ]
+    }
+    # A 2023 resolution was retrieved, but it is on another subject than the one named: its look-alike is not it.
+    off_subject = Question.read("What did the 2023 resolution on violence against women migrant workers ask?", "en")
+    assert gates.resolution_not_indexed(off_subject, [of_2023]) is None  # the passages alone cannot tell
+    assert gates.resolution_not_indexed(off_subject, [of_2023], indexed) == (
+        "no indexed resolution dates from 2023 on the subject asked about"
+    )
+    on_subject = Question.read("What did the 2023 resolution on the protection of migrants ask?", "en")
+    assert gates.resolution_not_indexed(on_subject, [of_2023], indexed) is None
+    by_symbol = Question.read("What does resolution 79/156 ask of States?", "en")
+    assert gates.resolution_not_indexed(by_symbol, [of_2023], indexed) == "no indexed document is resolution 79/156"
 
 
 def test_no_usable_sentence() -> None:

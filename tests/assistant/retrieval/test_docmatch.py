@@ -96,6 +96,9 @@ RESOLUTIONS = {
         ("What does the resolution on the protection of migrants adopted in December 2022 ask of States?", (), 2022),
         ("Que demande la résolution sur les travailleuses migrantes adoptée le 15 décembre 2021 ?", (), 2021),
         ("¿Qué pide la resolución sobre la trata de personas aprobada en diciembre de 2020?", (), 2020),
+        ("What did the 2025 General Assembly resolution on the Global Compact decide?", (), 2025),
+        ("¿Qué pide la resolución de la Asamblea General de 2023 sobre los migrantes?", (), 2023),
+        ("Que demande la résolution de l'Assemblée générale de 2025 sur les réfugiés ?", (), 2025),
     ],
 )
 def test_a_question_names_a_resolution_by_symbol_or_year(question: str, symbols: tuple[str, ...], year: int) -> None:
@@ -120,3 +123,42 @@ def test_the_named_resolution_is_the_indexed_document_that_carries_its_symbol_or
     # No indexed document is resolution 76/172: nothing is named, and the answerer refuses (test_extractive).
     assert referenced_sources(DocumentReference(("76/172",)), RESOLUTIONS) == ()
     assert symbols_of("GCM_A-RES-73-195_2018_23-Objectives-and-Actions_extract_en.md", "GCM") == {"73/195"}
+
+
+# Real titles of the public corpus's resolutions (../shared/corpus/public).
+SUBJECTS = {
+    d.source: d
+    for d in [
+        _dated("UNGA_A-RES-78-217_2023_Protection-of-migrants_en.pdf", "78/217. Protection of migrants", 2023),
+        _dated("UNGA_A-RES-80-218_2025_Protection-of-migrants_en.pdf", "80/218. Protection of migrants", 2025),
+        _dated(
+            "UNGA_A-RES-80-185_2025_Violence-against-women-migrant-workers_en.pdf",
+            "80/185. Violence against women migrant workers",
+            2025,
+        ),
+    ]
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        # The year's resolution is on the subject asked about.
+        ("What does the 2023 resolution on the protection of migrants say about detention?", ["78-217"]),
+        ("¿Qué pide la resolución de 2023 sobre la protección de los migrantes?", ["78-217"]),
+        ("Que demande la résolution de 2025 sur la violence à l'égard des travailleuses migrantes ?", ["80-185"]),
+        # No subject given ("say about" is what is asked of it): every resolution of the year may be the one.
+        ("What did the 2023 resolution say about women migrant workers?", ["78-217"]),
+        ("What did the 2025 resolution say about remittances?", ["80-185", "80-218"]),
+        ("¿Qué pide la resolución de la Asamblea General de 2023 sobre la protección de los migrantes?", ["78-217"]),
+        # The subject is another year's resolution's: the one named is not indexed.
+        ("What did the 2023 resolution on violence against women migrant workers request?", []),
+        ("¿Qué pide la resolución sobre la violencia contra las trabajadoras migrantes aprobada en 2023?", []),
+        ("What did the 2025 General Assembly resolution on violence against women migrant workers ask?", ["80-185"]),
+    ],
+)
+def test_a_resolution_named_by_year_and_subject_must_have_both(question: str, named: list[str]) -> None:
+    reference = document_reference(question)
+    assert reference is not None and reference.year is not None
+    found = referenced_sources(reference, SUBJECTS, question)
+    assert sorted(source.split("_")[1][6:] for source in found) == named
