@@ -92,6 +92,8 @@ def test_ask_json_schema(ingested: Path) -> None:
         assert citation["quote"] in citation["text"]
     assert answer["citations"][0]["source"] == TXT
     assert {"retrieve", "answer", "total"} <= set(answer["timings_ms"])
+    # An extractive answer says how close its best sentence came to the question, and what it had to reach.
+    assert answer["support"] >= answer["support_threshold"] > 0
 
 
 def test_ask_text_output(ingested: Path) -> None:
