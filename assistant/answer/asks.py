@@ -3,7 +3,8 @@
 A sentence can be close to a question in meaning and still not answer it: "how much did the fund raise?" is not
 answered by the fund's purpose, "in which city will the forum meet?" not by a sentence that looks forward to the
 forum, "when was the Forum founded?" not by one on its youth forum. The extractive answerer refuses when none of
-its quoted sentences gives the kind of thing asked for: a figure, a rate, a date, a place. And a document cannot
+its quoted sentences gives the kind of thing asked for: a figure, a rate, a date, a day ("on what date…?" is not
+answered by a year, nor by the month the question itself names), a place. And a document cannot
 report what happened after it was written: a 2020 paper may give a target for 2023, never the 2023 outcome.
 """
 
@@ -14,11 +15,11 @@ from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from gfmd.text.countries import countries_in
-from gfmd.text.dates import MONTH_WORD
+from gfmd.text.dates import MONTH_ALTERNATION, MONTH_WORD, months_in
 from gfmd.text.numbers import has_year
 from gfmd.text.quantities import quantity_spans as figure_spans
 
-Kind = Literal["figure", "rate", "date", "place"]
+Kind = Literal["figure", "rate", "date", "day", "place"]
 
 # "What was the budget of…", "¿cuál fue el costo…", "quel était le montant…": an amount is a figure too.
 _AMOUNT = (
@@ -51,6 +52,21 @@ _EVENT = (
 DATE_QUESTION = re.compile(
     rf"{_WHEN}.*\b{_EVENT}\b|\b{_EVENT}\b.*{_WHEN}|\b(?:in )?(?:what|which) year\b|\ben qu[eé] a[nñ]o\b|"
     r"\ben quelle ann[ée]e\b|\bdepuis quand\b|\bdesde cu[aá]ndo\b",
+    re.IGNORECASE,
+)
+# "On what date…?", "¿en qué fecha…?", "à quelle date…?": the question asks for a day, and a year alone does not give
+# one (the year is often the question's own: "on what date in 2021 …").
+DAY_QUESTION = re.compile(
+    r"\b(?:what|which) (?:exact )?date\b|\bwhat (?:is|was|were|will be) the (?:exact )?date\b|\bqu[eé] fecha\b|"
+    r"\bcu[aá]l (?:es|fue|era|ser[aá]) la fecha\b|\bquelle date\b|\bquelle (?:est|[ée]tait|a [ée]t[ée]|sera) la date\b",
+    re.IGNORECASE,
+)
+_NUMERIC_DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b")
+# A month with its day or year beside it ("19 December", "December 2023", "15 de septiembre", "1er mai 2024"): a
+# month name alone may be a word ("States may …").
+_DATED_MONTH = re.compile(
+    rf"\b\d{{1,2}}(?:er|st|nd|rd|th|º)?\s+(?:de\s+)?(?P<a>{MONTH_ALTERNATION})\b|"
+    rf"\b(?P<b>{MONTH_ALTERNATION})\s+(?:de\s+|del\s+)?\d{{1,4}}\b",
     re.IGNORECASE,
 )
 # "When should support start?", "when are consultations usually held?": a stage or a habit, not the date of one event.
@@ -128,27 +144,34 @@ def asked(question: str) -> list[Kind]:
         kinds.append("rate")
     if DATE_QUESTION.search(question) and not _NOT_ONE_EVENT.search(question):
         kinds.append("date")
+    if DAY_QUESTION.search(question):
+        kinds.append("day")
     if PLACE_QUESTION.search(question):
         kinds.append("place")
     return kinds
 
 
-def gives(kind: Kind, text: str, given: Sequence[str] = ()) -> bool:
-    """Whether `text` gives a `kind` (a figure other than the `given` ones the question already states)."""
+def gives(kind: Kind, text: str, given: Sequence[str] = (), given_months: frozenset[int] = frozenset()) -> bool:
+    """Whether `text` gives a `kind`: a figure other than the `given` ones the question already states; a day, as a
+    month other than the `given_months` the question names, or a date in figures."""
     if kind == "figure":
         return has_quantity(text, given)
     if kind == "rate":
         return has_share(text)
     if kind == "date":
         return has_year(text) or MONTH_WORD.search(text) is not None
+    if kind == "day":
+        dated = " ".join(m.group("a") or m.group("b") for m in _DATED_MONTH.finditer(text))
+        return bool(months_in(dated) - given_months or _NUMERIC_DATE.search(text))
     return has_place(text)
 
 
 def missing(question: str, texts: Iterable[str], given: Sequence[str] = ()) -> Kind | None:
     """The first kind the question asks for that none of `texts` gives, or None."""
     texts = list(texts)
+    months = months_in(question)
     for kind in asked(question):
-        if not any(gives(kind, text, given) for text in texts):
+        if not any(gives(kind, text, given, months) for text in texts):
             return kind
     return None
 

@@ -136,7 +136,7 @@ def weak_support(question: Question, best: Candidate, support: Support) -> str |
 
 def asked_kind_missing(evidence: Evidence) -> str | None:
     """The evidence must give what the question asks for: a figure (news: a year or number the question itself
-    states, "how many ... in 2023?", does not answer it), a rate, the date of an event, a place."""
+    states, "how many ... in 2023?", does not answer it), a rate, the date of an event, a day, a place."""
     terms = evidence.question.terms
     kind = missing(evidence.question.text, [c.text for c in evidence.chosen], terms.numbers)
     return f"the question asks for a {kind} and the evidence gives none" if kind is not None else None

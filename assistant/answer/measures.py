@@ -7,10 +7,11 @@ gave. Two measures are recognised, in en/es/fr:
 
 - **money**: "how much … cost / fund / pledge / raise / contribute", "what was the budget", "¿cuánto costó…?",
   "quel montant…": a figure with a currency ("$25 million", "3 000 000 USD", "€96 mil millones") or a scale word
-  ("25 million") answers it;
+  ("25 million") answers it, unless the figure goes on to name people ("3.7 millones de venezolanos");
 - **count**: "how many migrants", "¿cuántas entrevistas…?", "combien de pays": a figure next to the counted noun
   in any of the three languages (its stems, cognates and glossary equivalents), or, for "people", next to any
-  word for a kind of person.
+  word for a kind of person; a figure followed by a unit of time or distance counts that unit ("the last 10
+  years").
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from gfmd.text.normalize import fold, stem_all
 # A money word in a folded question: what is bought, given, raised or spent.
 _MONEY = re.compile(
     r"\b(?:budgets?|costs?|costed|costing|fund(?:s|ing|ed)?|financ\w*|money|contribut\w*|pledg\w*|donat\w*|"
-    r"invest\w*|spen[dt]\w*|rais(?:e|ed|es|ing)|allocat\w*|grants?|paid|payments?|remittances?|assistance|"
+    r"invest\w*|spen[dt]\w*|rais(?:e|ed|es|ing)|allocat\w*|grants?|pay|paid|payments?|dollars?|dolares|euros?|usd|eur|remittances?|assistance|"
     r"presupuestos?|costo|coste|costos|costaron|fondos?|dinero|contribu\w*|aport\w*|donaci\w*|dono|"
     r"invirt\w*|inver\w*|gast\w*|recaud\w*|asign\w*|remesas?|asistencia|ayuda|pag(?:o|os|ar|aron)|montos?|importes?|"
     r"recompensas?|couts?|coute|coutent|fonds|argent|allou\w*|vers[ea]\w*|depens\w*|leve[es]?|montants?|"
@@ -38,8 +39,10 @@ _HOW_MUCH = re.compile(
     r"quelle somme)\b|"
     # "What was the total budget of…?": in English the noun must end its phrase ("what financing mechanism" asks
     # for a mechanism, "what funding does it provide" may ask for kinds of funding).
-    r"\b(?:what|which) (?:(?:is|was|were) )?(?:the )?(?:(?:total|annual|overall|initial|final) )?"
-    r"(?:budget|cost|amount|contribution|funding|financing)(?=\s*(?:of|for|in)\b|\s*[?,]|\s*$)|"
+    # A possessive may come before the noun ("what was the EU's total contribution to …").
+    r"\b(?:what|which) (?:(?:is|was|were) )?(?:the |its |their )?(?:[\w-]+'s )?"
+    r"(?:(?:total|annual|overall|initial|final) )?(?:budget|cost|amount|contribution|funding|financing)"
+    r"(?=\s*(?:of|for|in|to|towards)\b|\s*[?,]|\s*$)|"
     # "¿Cuál fue el presupuesto…?", "avec quel budget le projet…": Spanish and French qualify the noun after it.
     r"\b(?:cual|que|quel(?:le)?) (?:(?:es|fue|era|est|etait|a ete) )?(?:el |la |le |l')?"
     r"(?:(?:total|anual|annuel(?:le)?|initial(?:e)?) )?(?:presupuesto|costo|coste|monto|importe|contribucion|"
@@ -83,7 +86,13 @@ _AMOUNT = re.compile(
     rf"(?:{_FIGURE})\s?{_SCALE}\b",
     re.IGNORECASE,
 )
+_CURRENCY_ONLY = re.compile(_CURRENCY, re.IGNORECASE)
 _WORD = re.compile(r"[^\W_][\w'’-]*")
+# Units of time and distance (folded): a figure followed by one measures it ("10 years", "6 meses", "3 jours").
+_UNIT = re.compile(
+    r"(?:years?|months?|weeks?|days?|hours?|minutes?|km|kilomet\w*|anos?|mes|meses|semanas?|dias?|horas?|ans?|"
+    r"annees?|mois|semaines?|jours?|heures?)"
+)
 # How far apart a figure and the counted noun may be, in words: the noun a few words after the figure ("26 African
 # countries", "272 millones de migrantes"), or a little further before it ("the number of migrants was around 272
 # million", "requests: 81"). The little words and scale words between them are not counted.
@@ -141,7 +150,10 @@ def _counted_nouns(folded: str) -> list[tuple[str, ...]]:
 def gives_measure(measure: Measure, text: str, given: tuple[str, ...] = ()) -> bool:
     """Whether `text` has a figure (other than the `given` ones the question states) that is the `measure`."""
     if measure.kind == "money":
-        return any(not _only_given(match.group(), given) for match in _AMOUNT.finditer(text))
+        return any(
+            not _only_given(match.group(), given) and not _counts_people(match, text)
+            for match in _AMOUNT.finditer(text)
+        )
     figures = quantity_spans(text, given)
     if not figures:
         return False
@@ -149,11 +161,24 @@ def gives_measure(measure: Measure, text: str, given: tuple[str, ...] = ()) -> b
     words = [(word.end(), fold(word.group())) for word in _WORD.finditer(text)]
     words = [(end, word) for end, word in words if word not in _UNCOUNTED]
     places = [i for i, (_, word) in enumerate(words) if any(_counts(n, word) for n in measure.nouns)]
-    for start, _ in figures:
+    for start, figure_end in figures:
         at = sum(1 for end, _ in words if end <= start)  # the figure's place among the words
+        unit = next((i for i, (end, _) in enumerate(words) if end > figure_end), None)
+        if unit is not None and _UNIT.fullmatch(words[unit][1]) and unit not in places:
+            continue  # "within the last 10 years": the figure counts years, not the Venezuelans named before it
         if any(0 <= i - at <= _NOUN_AFTER or 0 < at - i <= _NOUN_BEFORE for i in places):
             return True
     return False
+
+
+def _counts_people(amount: re.Match[str], text: str) -> bool:
+    """A figure with a scale word and no currency that goes on to name people ("3.7 millones de venezolanos", "272
+    million migrants"): a count of people, not a sum of money."""
+    if _CURRENCY_ONLY.search(amount.group()):
+        return False
+    after = [fold(w.group()) for w in _WORD.finditer(text, amount.end(), amount.end() + 40)]
+    after = [w for w in after if w not in _UNCOUNTED][:2]
+    return any(w.startswith(_PERSON_PREFIXES) or _DEMONYM.search(w) for w in after)
 
 
 def gives_any(measures: tuple[Measure, ...], texts: list[str], given: tuple[str, ...] = ()) -> bool:

@@ -56,3 +56,9 @@ def _spelling(name: str) -> str:
 MONTH_ALTERNATION = "|".join(_spelling(name) for lang in LANGUAGES for name in month_names(lang))
 # A month name as a word of its own, in any case.
 MONTH_WORD = re.compile(rf"\b(?:{MONTH_ALTERNATION})\b", re.IGNORECASE)
+
+
+def months_in(text: str) -> frozenset[int]:
+    """The months (1-12) a text names, in any of the three languages."""
+    found = {fold(match.group()) for match in MONTH_WORD.finditer(text)}
+    return frozenset(n for n, group in enumerate(MONTH_GROUPS, start=1) if found & group)

@@ -19,6 +19,10 @@ from assistant.answer.asks import after_document, asked, gives, has_place, has_q
         ("¿Dónde está alojada la secretaría de la red?", ["place"]),
         ("Où le secrétariat du réseau est-il hébergé ?", ["place"]),
         ("Where was the summit organised?", ["place"]),
+        # "On what date" asks for a day (a year is a date, but not a day).
+        ("On what date was resolution 78/217 adopted?", ["day"]),
+        ("¿En qué fecha aprobó el Consejo de Ministros los procedimientos operativos?", ["day"]),
+        ("À quelle date exacte de 2021 la frontière a-t-elle été fermée ?", ["day"]),
         # A bare "when" or "where" asks for a stage or a passage, not a date or a place.
         ("When should reintegration support at the structural level start?", []),
         ("When should partnerships with local authorities be established?", []),
@@ -43,6 +47,16 @@ def test_gives_a_date_as_a_year_or_a_month() -> None:
     assert gives("date", "The Regional Conference on Migration was established in 1996.")
     assert gives("date", "La reunión se celebró en septiembre.")
     assert not gives("date", "Las negociaciones culminaron en el Foro de la Juventud celebrado antes de la Cumbre.")
+
+
+def test_a_day_is_a_month_beside_its_day_or_year_that_the_question_does_not_name() -> None:
+    question = "On what date did the Dominican Republic reopen its border after closing it in September 2023?"
+    assert missing(question, ["Adopted at the 50th plenary meeting, 19 December 2023."]) is None
+    assert missing(question, ["La frontière a rouvert le 11/10/2023."]) is None
+    # The question's own month, in another language, is not the day it asks for; nor is a year, nor "may".
+    closed = "la République dominicaine a fermé ses frontières avec Haïti en septembre 2023."
+    assert missing(question, [closed]) == "day"
+    assert missing(question, ["The border may reopen in 2024."]) == "day"
 
 
 @pytest.mark.parametrize(

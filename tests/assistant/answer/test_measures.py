@@ -39,6 +39,9 @@ from assistant.answer.measures import Measure, asked_measures, gives_any
         ("¿Qué mecanismo de financiación propone el documento?", []),
         ("What funding instruments does the EU use for migration?", []),
         ("What was the total funding for the programme?", [("money", ())]),
+        # A possessive before the money noun, a currency in the question.
+        ("What was the EU's total contribution to the Joint Initiative in North Africa?", [("money", ())]),
+        ("De los 3 millones de dólares del proyecto, ¿cuánto ejecutó el PNUD?", [("money", ())]),
     ],
 )
 def test_asked_measures(question: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
@@ -71,6 +74,8 @@ def test_asked_measures(question: str, expected: list[tuple[str, tuple[str, ...]
         ("Quel budget pour le projet ?", "sur une période de 44 mois, avec un budget de 3 000 000 USD."),
         ("How much did remittances reach?", "ascendió a los $554 mil millones"),
         ("How many people were resettled?", "over 23,000 refugees from the Western Hemisphere have been resettled"),
+        # A unit is what is counted when the question counts it.
+        ("How many years did the programme run?", "The programme ran for 10 years in six countries."),
     ],
 )
 def test_gives_the_measure(question: str, sentence: str) -> None:
@@ -94,6 +99,18 @@ def test_gives_the_measure(question: str, sentence: str) -> None:
             "The EU-IOM Joint Initiative covers and closely cooperates with 26 African countries.",
         ),
         ("Par combien de voix la résolution a-t-elle été adoptée ?", "32. Requests the Secretary-General to report."),
+        # Millions of people are not a sum of money (seed paper, p. 6).
+        (
+            "How much GCFF funding has been approved for Colombia?",
+            "tras la crisis venezolana y el éxodo de 3.7 millones de venezolanos a países vecinos y otros países, "
+            "Colombia y Ecuador fueron incluidos como países beneficiarios",
+        ),
+        # A figure followed by a unit counts the unit, not the people named before it (2024 fact sheet).
+        (
+            "¿Cuántos venezolanos ha regularizado Argentina?",
+            "a special admission and regularization program that allows Venezuelans with expired identity documents "
+            "(within the last 10 years) to seek residency in Argentina",
+        ),
         # The question's own figure does not answer it.
         ("How much did the fund raise of its $25 million target?", "It set a $25 million target for 2023."),
     ],

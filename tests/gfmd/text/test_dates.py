@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gfmd.text.dates import MONTH_GROUPS, MONTH_WORD, month_names
+from gfmd.text.dates import MONTH_GROUPS, MONTH_WORD, month_names, months_in
 from gfmd.text.languages import LANGUAGES
 
 
@@ -36,3 +36,8 @@ def test_month_names_per_language() -> None:
     assert month_names("es")[8:10] == ("septiembre", "setiembre")
     assert month_names("fr")[-1] == "décembre"
     assert all(len(month_names(lang)) >= 12 for lang in LANGUAGES)
+
+
+def test_months_in_finds_each_month_once_in_any_language() -> None:
+    assert months_in("closed in September 2023, reopened en octubre, fermée en septembre") == frozenset({9, 10})
+    assert months_in("no month here") == frozenset()
