@@ -22,4 +22,4 @@ def test_keyword_forms_of_the_dev_questions_are_read_in_their_language() -> None
     items = [i for i in load_golden(default_golden_files("dev")) if i.split == "dev"]
     for name, cases in cases_of(items).items():
         row = score(lambda t: detect_language(t, default="en"), cases, name)
-        assert row.right / row.total >= 0.97, row.line()
+        assert row.right / row.total >= 0.95, row.line()
