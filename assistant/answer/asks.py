@@ -54,11 +54,12 @@ DATE_QUESTION = re.compile(
     r"\ben quelle ann[ée]e\b|\bdepuis quand\b|\bdesde cu[aá]ndo\b",
     re.IGNORECASE,
 )
-# "On what date…?", "¿en qué fecha…?", "à quelle date…?": the question asks for a day, and a year alone does not give
-# one (the year is often the question's own: "on what date in 2021 …").
+# "On what date…?", "¿en qué fecha…?", "à quelle date…?": the question asks for a day, and a year alone does not
+# give one (the year is often the question's own: "on what date in 2021 …").
 DAY_QUESTION = re.compile(
-    r"\b(?:what|which) (?:exact )?date\b|\bwhat (?:is|was|were|will be) the (?:exact )?date\b|\bqu[eé] fecha\b|"
-    r"\bcu[aá]l (?:es|fue|era|ser[aá]) la fecha\b|\bquelle date\b|\bquelle (?:est|[ée]tait|a [ée]t[ée]|sera) la date\b",
+    r"\b(?:what|which) (?:exact )?date\b|\bwhat (?:is|was|were|will be) the (?:exact )?date\b|"
+    r"\bqu[eé] fecha\b|\bcu[aá]l (?:es|fue|era|ser[aá]) la fecha\b|"
+    r"\bquelle date\b|\bquelle (?:est|[ée]tait|a [ée]t[ée]|sera) la date\b",
     re.IGNORECASE,
 )
 _NUMERIC_DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b")
