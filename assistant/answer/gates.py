@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from assistant.answer.asks import missing
 from assistant.answer.candidates import Candidate, Question
+from assistant.answer.measures import Measure
 from assistant.retrieval.docmatch import document_reference, names_resolution, referenced_sources, symbols_of
 from gfmd.records import Document, ScoredChunk
 from gfmd.text.countries import absent_countries
@@ -149,10 +150,16 @@ def measure_missing(evidence: Evidence) -> str | None:
     question = evidence.question
     if not question.measures or any(question.answered_by(c.text) for c in evidence.chosen):
         return None
-    asked = " or ".join(
-        "a sum of money" if m.kind == "money" else f"a number of {m.nouns[0]}" for m in question.measures
-    )
+    asked = " or ".join(_measure_name(m) for m in question.measures)
     return f"no quoted figure is {asked}"
+
+
+def _measure_name(measure: Measure) -> str:
+    if measure.kind == "money":
+        return "a sum of money"
+    if measure.kind == "duration":
+        return "a length of time"
+    return f"a number of {measure.nouns[0]}"
 
 
 def countries_not_quoted(evidence: Evidence) -> str | None:

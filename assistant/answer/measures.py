@@ -11,7 +11,11 @@ gave. Two measures are recognised, in en/es/fr:
 - **count**: "how many migrants", "¿cuántas entrevistas…?", "combien de pays": a figure next to the counted noun
   in any of the three languages (its stems, cognates and glossary equivalents), or, for "people", next to any
   word for a kind of person; a figure followed by a unit of time or distance counts that unit ("the last 10
-  years").
+  years");
+- **duration**: "combien de temps", "¿cuánto tiempo…?", "how much time": a figure followed by a unit of time.
+
+A word that only looks like the counted noun is read past: an adjective before it ("combien de nouvelles mesures"
+counts measures) and a verb after "cuántos" ("¿cuántos señalan una mejora?" names nothing counted).
 """
 
 from __future__ import annotations
@@ -51,10 +55,18 @@ _HOW_MUCH = re.compile(
 )
 # "How many <noun phrase>", "cuántos/as <noun>", "combien de <noun>", "quel nombre de <noun>".
 _COUNT_EN = re.compile(r"\b(?:how many|what number of)\s+((?:[\w'-]+\s+){0,5}[\w'-]+)")
-_COUNT_ROMANCE = re.compile(
-    r"\b(?:cuant[oa]s|que (?:numero|cantidad) de|combien (?:de |d')|quel (?:est le )?nombre (?:de |d'))\s*"
-    r"([\w-]+)(?:\s+(?:de|del|des|du|d')\s*(?:la |los |las |l')?([\w-]+))?"
+# Adjectives that come before the noun in Spanish and French ("nouvelles mesures", "otros países"), folded.
+_PREPOSED = (
+    r"(?:nouve(?:aux|lles?|au|l)|autres?|nuev[oa]s?|otr[oa]s?|grand(?:e|s|es)?|petit(?:e|s|es)?|pequen[oa]s|"
+    r"premi(?:ers?|eres?)|primer[oa]s|derni(?:ers?|eres?)|ultim[oa]s|principa(?:ux|les)|differente?s|"
+    r"diferentes|diversos|diversas|divers(?:es)?|vari[oa]s|plusieurs)"
 )
+_COUNT_ROMANCE = re.compile(
+    r"\b(?P<ask>cuant[oa]s|que (?:numero|cantidad) de|combien (?:de |d')|quel (?:est le )?nombre (?:de |d'))\s*"
+    rf"(?:{_PREPOSED}\s+)?([\w-]+)(?:\s+(?:de|del|des|du|d')\s*(?:la |los |las |l')?([\w-]+))?"
+)
+# "Combien de temps", "¿cuánto tiempo?", "how much time": a length of time, answered by a figure and its unit.
+_DURATION = re.compile(r"\b(?:combien de temps|cuanto tiempo|how much time)\b")
 # English words that end the counted noun phrase: auxiliaries, prepositions, pronouns.
 _PHRASE_END = frozenset(
     "do does did is are was were have has had will would can could should may might of in on at for to from by "
@@ -123,10 +135,13 @@ def asked_measures(question: str) -> tuple[Measure, ...]:
     both), or none when it asks for no figure or for none of these."""
     folded = fold(question)
     out: list[Measure] = []
-    counted = _counted_nouns(folded)
+    if _DURATION.search(folded):
+        out.append(Measure("duration"))
+    counted = [nouns for nouns in _counted_nouns(folded) if nouns[0] not in ("temps", "tiempo")]
     out += [Measure("count", nouns) for nouns in counted if not _MONEY.fullmatch(nouns[0])]
     money_counted = any(_MONEY.fullmatch(nouns[0]) for nouns in counted)  # "combien d'argent"
-    if (money_counted or _HOW_MUCH.search(folded)) and _MONEY.search(folded):
+    asked = _DURATION.sub(" ", folded)  # "combien de temps … l'aide" asks how long, not how much
+    if (money_counted or _HOW_MUCH.search(asked)) and _MONEY.search(folded):
         out.append(Measure("money"))
     return tuple(out)
 
@@ -143,8 +158,10 @@ def _counted_nouns(folded: str) -> list[tuple[str, ...]]:
         if plural or phrase:
             out.append(((plural or phrase)[-1],))
     for match in _COUNT_ROMANCE.finditer(folded):
-        if match.group(1) not in _NOT_NOUNS:
-            out.append(tuple(w for w in match.group(1, 2) if w))
+        noun = match.group(2)
+        if noun in _NOT_NOUNS or (match.group("ask").startswith("cuant") and not noun.endswith("s")):
+            continue  # "cuántos señalan…": a verb; the nouns "cuántos" counts are plural
+        out.append(tuple(w for w in match.group(2, 3) if w))
     return out
 
 
@@ -158,6 +175,8 @@ def gives_measure(measure: Measure, text: str, given: tuple[str, ...] = ()) -> b
     figures = quantity_spans(text, given)
     if not figures:
         return False
+    if measure.kind == "duration":
+        return any(_unit_after(text, end) for _, end in figures)
     # "1,5 millones de migrantes y refugiados venezolanos": "venezolanos" is three counted words after the figure.
     words = [(word.end(), fold(word.group())) for word in _WORD.finditer(text)]
     words = [(end, word) for end, word in words if word not in _UNCOUNTED]
@@ -170,6 +189,12 @@ def gives_measure(measure: Measure, text: str, given: tuple[str, ...] = ()) -> b
         if any(0 <= i - at <= _NOUN_AFTER or 0 < at - i <= _NOUN_BEFORE for i in places):
             return True
     return False
+
+
+def _unit_after(text: str, figure_end: int) -> bool:
+    """Whether the word after a figure is a unit of time or distance ("6.5 months", "3 semaines")."""
+    word = _WORD.search(text, figure_end)
+    return word is not None and _UNIT.fullmatch(fold(word.group())) is not None
 
 
 def _counts_people(amount: re.Match[str], text: str) -> bool:

@@ -39,7 +39,9 @@ _PART_KINDS: dict[str, str] = {
     "activity": r"activit(?:y|ies)|actividad(?:es)?|activites?",
     "annex": r"annex(?:es)?|anexos?|annexes?",
 }
-_PART_BEFORE = re.compile(rf"\b({'|'.join(_PART_KINDS.values())})\s*(?:n[o°º]\.?\s*)?$")
+# A number sign between the kind and its number: "n° 3", "No. 3", "# 14" (a form's "Evaluation recommendation # 14").
+_NUMBER_SIGN = r"(?:(?:n[o°º]\.?|#)\s*)?"
+_PART_BEFORE = re.compile(rf"\b({'|'.join(_PART_KINDS.values())})\s*{_NUMBER_SIGN}$")
 
 
 def part_pattern(reference: str, question: str) -> re.Pattern[str] | None:
@@ -53,7 +55,7 @@ def part_pattern(reference: str, question: str) -> re.Pattern[str] | None:
         if kind:
             names = next(v for v in _PART_KINDS.values() if re.fullmatch(v, kind.group(1)))
             number = re.escape(match.group()).replace(r"\.", "[.-]")
-            return re.compile(rf"\b(?:{names})\s*(?:n[o°º]\.?\s*)?{number}(?![.,-]?\d)")
+            return re.compile(rf"\b(?:{names})\s*{_NUMBER_SIGN}{number}(?![.,-]?\d)")
     return None
 
 

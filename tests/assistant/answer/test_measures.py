@@ -42,6 +42,14 @@ from assistant.answer.measures import Measure, asked_measures, gives_any
         # A possessive before the money noun, a currency in the question.
         ("What was the EU's total contribution to the Joint Initiative in North Africa?", [("money", ())]),
         ("De los 3 millones de dólares del proyecto, ¿cuánto ejecutó el PNUD?", [("money", ())]),
+        # An adjective before the noun is read past; a verb after "cuántos" is no counted noun.
+        ("Combien de nouvelles mesures les pays ont-ils prises ?", [("count", ("mesures",))]),
+        ("¿Cuántos otros países se sumaron?", [("count", ("paises",))]),
+        ("¿Cuántas nuevas oficinas de movilidad se abrieron?", [("count", ("oficinas", "movilidad"))]),
+        ("¿Qué proporción afirma que su conciencia ha aumentado, y cuántos señalan una mejora?", []),
+        # A length of time.
+        ("Combien de temps plus tôt les femmes ont-elles reçu l'aide ?", [("duration", ())]),
+        ("¿Cuánto tiempo duró la evaluación?", [("duration", ())]),
     ],
 )
 def test_asked_measures(question: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
@@ -76,6 +84,17 @@ def test_asked_measures(question: str, expected: list[tuple[str, tuple[str, ...]
         ("How many people were resettled?", "over 23,000 refugees from the Western Hemisphere have been resettled"),
         # A unit is what is counted when the question counts it.
         ("How many years did the programme run?", "The programme ran for 10 years in six countries."),
+        # 2024 Los Angeles Declaration fact sheet, asked in French with an adjective before the noun.
+        (
+            "Combien de nouvelles mesures de politique des visas les pays ont-ils prises ?",
+            "endorsing countries have taken over 300 new visa policy actions to restrict travel",
+        ),
+        # A length of time (Horn of Africa final evaluation).
+        (
+            "Combien de temps plus tôt que les hommes les femmes ont-elles reçu l'aide à la micro-entreprise ?",
+            "women received micro-business assistance sooner than men (6.5 months sooner in Ethiopia, and 4.8 "
+            "months sooner in Sudan)",
+        ),
     ],
 )
 def test_gives_the_measure(question: str, sentence: str) -> None:
@@ -111,6 +130,8 @@ def test_gives_the_measure(question: str, sentence: str) -> None:
             "a special admission and regularization program that allows Venezuelans with expired identity documents "
             "(within the last 10 years) to seek residency in Argentina",
         ),
+        # A length of time is not a count of anything else.
+        ("¿Cuánto tiempo duró la evaluación?", "La evaluación entrevistó a 45 participantes en cinco grupos."),
         # The question's own figure does not answer it.
         ("How much did the fund raise of its $25 million target?", "It set a $25 million target for 2023."),
     ],

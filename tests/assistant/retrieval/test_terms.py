@@ -8,10 +8,12 @@ from assistant.retrieval.terms import (
     coverage,
     coverage_units,
     key_term_hits,
+    part_pattern,
     passage_stems,
     stem_prefixes,
     translated_coverage,
 )
+from gfmd.text.normalize import fold
 
 
 def test_numbers_are_normalised() -> None:
@@ -151,3 +153,12 @@ def test_cognates_match_by_their_first_letters_but_short_words_do_not() -> None:
     assert translated_coverage(units, spanish, stem_prefixes(spanish)) == 1.0
     fundamental = passage_stems("Un principio fundamental.", "es")
     assert translated_coverage(coverage_units("fund"), fundamental, stem_prefixes(fundamental)) == 0.0
+
+
+def test_a_part_is_found_after_a_number_sign() -> None:
+    # The Haiti-DR management response plan numbers its recommendations "Evaluation recommendation # 5:".
+    pattern = part_pattern("5", "¿Por qué la recomendación 5 de la evaluación pide un mecanismo?")
+    assert pattern is not None
+    assert pattern.search(fold("Evaluation recommendation # 5: (Time 0) Il serait opportun"))
+    assert pattern.search(fold("Recommandation n° 5 : renforcer les plateformes"))
+    assert not pattern.search(fold("Evaluation recommendation # 15: (Time 0)"))
