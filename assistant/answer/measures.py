@@ -175,26 +175,27 @@ def gives_measure(measure: Measure, text: str, given: tuple[str, ...] = ()) -> b
     figures = quantity_spans(text, given)
     if not figures:
         return False
-    if measure.kind == "duration":
-        return any(_unit_after(text, end) for _, end in figures)
     # "1,5 millones de migrantes y refugiados venezolanos": "venezolanos" is three counted words after the figure.
     words = [(word.end(), fold(word.group())) for word in _WORD.finditer(text)]
     words = [(end, word) for end, word in words if word not in _UNCOUNTED]
+    if measure.kind == "duration":
+        return any(_unit_after(words, end) is not None for _, end in figures)
     places = [i for i, (_, word) in enumerate(words) if any(_counts(n, word) for n in measure.nouns)]
     for start, figure_end in figures:
         at = sum(1 for end, _ in words if end <= start)  # the figure's place among the words
-        unit = next((i for i, (end, _) in enumerate(words) if end > figure_end), None)
-        if unit is not None and _UNIT.fullmatch(words[unit][1]) and unit not in places:
+        unit = _unit_after(words, figure_end)
+        if unit is not None and unit not in places:
             continue  # "within the last 10 years": the figure counts years, not the Venezuelans named before it
         if any(0 <= i - at <= _NOUN_AFTER or 0 < at - i <= _NOUN_BEFORE for i in places):
             return True
     return False
 
 
-def _unit_after(text: str, figure_end: int) -> bool:
-    """Whether the word after a figure is a unit of time or distance ("6.5 months", "3 semaines")."""
-    word = _WORD.search(text, figure_end)
-    return word is not None and _UNIT.fullmatch(fold(word.group())) is not None
+def _unit_after(words: list[tuple[int, str]], figure_end: int) -> int | None:
+    """The place among `words` (end offset, folded word) of the word after a figure when it is a unit of time or
+    distance ("6.5 months", "3 semaines"), else None."""
+    after = next((i for i, (end, _) in enumerate(words) if end > figure_end), None)
+    return after if after is not None and _UNIT.fullmatch(words[after][1]) else None
 
 
 def _counts_people(amount: re.Match[str], text: str) -> bool:
