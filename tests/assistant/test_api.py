@@ -220,11 +220,13 @@ def test_real_off_topic_question_is_refused(real_assistant: Assistant) -> None:
 @pytest.mark.integration
 @pytest.mark.slow
 def test_real_spanish_question_about_palim_cites_the_seed(real_assistant: Assistant) -> None:
-    answer = real_assistant.ask("¿Cuál es el presupuesto del proyecto PALIM?")
+    # Not "¿Cuál es el presupuesto del proyecto PALIM?": its best sentence scores within 0.0002 of the support
+    # threshold, on either side depending on the e5 engine's summation order (docs/experiments.md, eighth session)
+    answer = real_assistant.ask("¿A cuántos graduados marroquíes forma el proyecto PALIM?")
     assert not answer.refused, answer.notice
     assert answer.lang == "es"
     assert SEED_NAME in {c.source for c in answer.citations}
-    assert "1.5 millones" in answer.answer
+    assert "60 graduados" in answer.answer
 
 
 @pytest.mark.integration
