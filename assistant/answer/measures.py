@@ -34,7 +34,7 @@ _MONEY = re.compile(
     r"\b(?:budgets?|costs?|costed|costing|fund(?:s|ing|ed)?|financ\w*|money|contribut\w*|pledg\w*|donat\w*|"
     r"invest\w*|spen[dt]\w*|rais(?:e|ed|es|ing)|allocat\w*|grants?|pay|paid|payments?|dollars?|dolares|euros?|"
     r"usd|eur|remittances?|assistance|"
-    r"presupuestos?|costo|coste|costos|costaron|fondos?|dinero|contribu\w*|aport\w*|donaci\w*|dono|"
+    r"presupuestos?|costo|coste|costos|costaron|cuesta|cuestan|fondos?|dinero|contribu\w*|aport\w*|donaci\w*|dono|"
     r"invirt\w*|inver\w*|gast\w*|recaud\w*|asign\w*|remesas?|asistencia|ayuda|pag(?:o|os|ar|aron)|montos?|importes?|"
     r"recompensas?|couts?|coute|coutent|fonds|argent|allou\w*|vers[ea]\w*|depens\w*|leve[es]?|montants?|"
     r"envois de fonds|aide|recompenses?|salaires?|salari\w*|wages?|fees?|prices?|precios?|prix|rewards?)\b"

@@ -22,6 +22,7 @@ from assistant.answer.measures import Measure, asked_measures, gives_any
         ("Combien de guichets de service compte le programme ?", [("count", ("guichets", "service"))]),
         ("Dans combien de pays la recherche a-t-elle été menée ?", [("count", ("pays",))]),
         ("¿Cuánto costó la evaluación final?", [("money", ())]),
+        ("¿Cuánto cuesta el proyecto PALIM?", [("money", ())]),  # the present tense of costar
         ("How much did Nigeria raise through diaspora bonds?", [("money", ())]),
         ("Quel était le budget initial de l'Initiative conjointe ?", [("money", ())]),
         ("Combien d'argent le fonds a-t-il reçu ?", [("money", ())]),
