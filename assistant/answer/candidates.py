@@ -8,6 +8,7 @@ ranks behind the best one (the reranker's passage scores are in the same units, 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from assistant.answer.asks import QUANTITY, has_quantity
 from assistant.answer.measures import Measure, asked_measures, gives_any
 from assistant.retrieval.terms import QueryTerms, analyse, coverage, key_term_hits, passage_stems
 from gfmd.records import ScoredChunk
+from gfmd.text.normalize import fold, tokens
 from gfmd.text.numbers import numbers_in
 
 SentenceEmbedder = Callable[[Sequence[str]], np.ndarray]
@@ -89,12 +91,30 @@ class Candidate:
     # A sentence a page break cut: it goes on at the start of the document's next passage, cited as well.
     continued: ScoredChunk | None = None
     head: str = ""  # the sentence's words in that next passage
+    before: tuple[str, ...] = ()  # the sentences before it in its passage, at most `LOOK_BACK`, in order
+    in_context: bool = False  # its similarity was read with `before`, which names what it refers back to
+
+
+# A sentence is read with at most this many sentences before it when it refers back to what they name (a noun's
+# antecedent is rarely further back).
+LOOK_BACK = 2
+# A noun phrase that refers back ("the project", "este fondo", "cette initiative"): its noun was named just before.
+_BACK = re.compile(
+    r"\b(?:the|this|these|that|those|such|el|la|los|las|del|al|este|esta|estos|estas|ese|esa|esos|esas|dicho|dicha|"
+    r"dichos|dichas|le|les|du|au|aux|ce|cet|cette|ces)\s+(\w{4,})"
+)
+
+
+def refers_back(text: str, before: str, lang: str) -> bool:
+    """Whether `text` names with a definite or demonstrative article a noun that `before` named."""
+    named = set(tokens(before, lang))
+    return any(set(tokens(noun, lang)) & named for noun in _BACK.findall(fold(text)))
 
 
 def score_candidates(candidates: list[Candidate], question: Question, similarity: Similarity) -> None:
     """Set each candidate's `dense` (e5 similarity) and `score` (see the module's docstring)."""
-    dense = _similarities(candidates, similarity)
     terms = question.terms
+    dense = _similarities(candidates, similarity, terms)
     top_score = candidates[0].passage.score if candidates else 0.0
     for i, cand in enumerate(candidates):
         cov = coverage(terms, passage_stems(cand.text, cand.passage.chunk.lang))
@@ -108,20 +128,41 @@ def score_candidates(candidates: list[Candidate], question: Question, similarity
         cand.score = score
 
 
-def _similarities(candidates: list[Candidate], similarity: Similarity) -> np.ndarray:
+def _similarities(candidates: list[Candidate], similarity: Similarity, terms: QueryTerms) -> np.ndarray:
     """Each candidate's e5 similarity with the question. A sentence in another language than the question is also
     compared with the question's glossary rendering in its language (as retrieval does for passages), and keeps the
-    higher of the two."""
+    higher of the two. A sentence that refers back to a noun of the sentence before it, when that one holds a word
+    of the question it lacks, is also read with it ("Este proyecto piloto (PALIM)…" + "El presupuesto del proyecto
+    asciende a…"); when that reading is closer to the question, the sentence gets the mean of the two and is quoted
+    with the sentences before it."""
     dense = np.zeros(len(candidates), dtype=np.float32)
     if similarity.embed is None or similarity.query_vector is None:
         return dense
-    vectors = similarity.embed([c.text for c in candidates])
-    dense = vectors @ similarity.query_vector
+    contexts = [i for i, c in enumerate(candidates) if _needs_context(c, terms)]
+    texts = [c.text for c in candidates] + [" ".join([*candidates[i].before, candidates[i].text]) for i in contexts]
+    vectors = similarity.embed(texts)
+    scores = vectors @ similarity.query_vector
     for i, cand in enumerate(candidates):
         rendered = similarity.rendered_vectors.get(cand.passage.chunk.lang)
         if rendered is not None:
-            dense[i] = max(dense[i], float(vectors[i] @ rendered))
-    return dense
+            scores[i] = max(scores[i], float(vectors[i] @ rendered))
+    for j, i in enumerate(contexts, start=len(candidates)):
+        rendered = similarity.rendered_vectors.get(candidates[i].passage.chunk.lang)
+        with_before = max(float(scores[j]), float(vectors[j] @ rendered) if rendered is not None else -1.0)
+        if with_before > scores[i]:
+            # the mean of the two readings: read with its antecedent a sentence gains the subject it refers to,
+            # but much of the pair's similarity is the antecedent's own
+            scores[i] = (scores[i] + with_before) / 2
+            candidates[i].in_context = True
+    return np.asarray(scores[: len(candidates)], dtype=np.float32)
+
+
+def _needs_context(cand: Candidate, terms: QueryTerms) -> bool:
+    lang, earlier = cand.passage.chunk.lang, " ".join(cand.before)
+    if not earlier or not refers_back(cand.text, earlier, lang):
+        return False
+    before, own = passage_stems(earlier, lang), passage_stems(cand.text, lang)
+    return any(options & before and not options & own for options in terms.stems)
 
 
 def widen(best: Candidate, candidates: list[Candidate], wants_number: bool, given: Sequence[str] = ()) -> Candidate:
@@ -129,10 +170,11 @@ def widen(best: Candidate, candidates: list[Candidate], wants_number: bool, give
     when it scores close, or the one with the figure a "how many" question asks for."""
     if best.continued is not None:
         return best  # already runs into the next passage
+    best = _with_before(best)
     neighbours = {c.position: c for c in candidates if c.passage is best.passage}
     span = [best]
     for step in (1, -1):
-        other = neighbours.get(best.position + step)
+        other = neighbours.get(best.end + 1 if step == 1 else best.position - 1)
         if other is None:
             continue
         needs_figure = wants_number and not has_quantity(best.text, given) and has_quantity(other.text, given)
@@ -148,6 +190,21 @@ def widen(best: Candidate, candidates: list[Candidate], wants_number: bool, give
     end = text.find(span[-1].text, start) + len(span[-1].text)
     widened = text[start:end] if start >= 0 and end > start else best.text
     return Candidate(widened, best.passage, best.rank, span[0].position, span[-1].position, best.score, best.dense)
+
+
+def _with_before(cand: Candidate) -> Candidate:
+    """A sentence read with the ones before it (`in_context`) quoted with them: they name what it refers to."""
+    if not cand.in_context or not cand.before:
+        return cand
+    text = cand.passage.chunk.text
+    end = text.find(cand.text)
+    start = text.rfind(cand.before[0], 0, end) if end > 0 else -1
+    if start < 0:
+        return cand
+    first = cand.position - len(cand.before)
+    return Candidate(
+        text[start : end + len(cand.text)], cand.passage, cand.rank, first, cand.end, cand.score, cand.dense
+    )
 
 
 def _holds(text: str, numbers: Sequence[str]) -> bool:

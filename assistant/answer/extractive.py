@@ -23,6 +23,7 @@ import numpy as np
 from assistant.answer import gates
 from assistant.answer.asks import after_document
 from assistant.answer.candidates import (
+    LOOK_BACK,
     Candidate,
     Question,
     SentenceEmbedder,
@@ -182,15 +183,15 @@ def _sentences(
     for rank, passage in enumerate(passages):
         heading = heading_of(passage.chunk.section)
         split = split_sentences(passage.chunk.text)
+        run: list[str] = []  # the sentences just before this one: what it may refer back to
         for position, sentence in enumerate(split):
             sentence = without_run_in_heading(_without_heading(sentence, heading))
-            if (
-                _answer_like(sentence)
-                and sentence != heading
-                and not looks_like_instruction(sentence)
-                and not reads_as_form(sentence)
-            ):
-                out.append(Candidate(sentence, passage, rank, position, position))
+            if looks_like_instruction(sentence) or reads_as_form(sentence):
+                run = []  # never quoted, not even as what a sentence refers to
+                continue
+            if _answer_like(sentence) and sentence != heading:
+                out.append(Candidate(sentence, passage, rank, position, position, before=tuple(run[-LOOK_BACK:])))
+            run.append(sentence)
         if split and following is not None and not _answer_like(split[-1]):
             continued = _continued(split[-1], passage, following)
             if continued is not None:

@@ -220,13 +220,23 @@ def test_real_off_topic_question_is_refused(real_assistant: Assistant) -> None:
 @pytest.mark.integration
 @pytest.mark.slow
 def test_real_spanish_question_about_palim_cites_the_seed(real_assistant: Assistant) -> None:
-    # Not "¿Cuál es el presupuesto del proyecto PALIM?": its best sentence scores within 0.0002 of the support
-    # threshold, on either side depending on the e5 engine's summation order (docs/experiments.md, eighth session)
+    # A question whose best sentence is far from the support threshold: the budget sentence read alone scores
+    # within 0.0002 of it, on either side depending on the e5 engine's summation order (the next test asks it)
     answer = real_assistant.ask("¿A cuántos graduados marroquíes forma el proyecto PALIM?")
     assert not answer.refused, answer.notice
     assert answer.lang == "es"
     assert SEED_NAME in {c.source for c in answer.citations}
     assert "60 graduados" in answer.answer
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_real_sentence_that_refers_back_is_quoted_with_what_it_refers_to(real_assistant: Assistant) -> None:
+    # "El presupuesto del proyecto…" does not say which project: the sentences before it name PALIM
+    answer = real_assistant.ask("¿Cuál es el presupuesto del proyecto PALIM?")
+    assert not answer.refused, answer.notice
+    quote = next(c.quote for c in answer.citations if "1.5 millones" in c.quote)
+    assert "PALIM" in quote
 
 
 @pytest.mark.integration
