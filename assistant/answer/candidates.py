@@ -18,7 +18,7 @@ from assistant.answer.asks import QUANTITY, has_quantity
 from assistant.answer.measures import Measure, asked_measures, gives_any
 from assistant.retrieval.terms import QueryTerms, analyse, coverage, key_term_hits, passage_stems
 from gfmd.records import ScoredChunk
-from gfmd.text.normalize import fold, tokens
+from gfmd.text.normalize import fold
 from gfmd.text.numbers import numbers_in
 
 SentenceEmbedder = Callable[[Sequence[str]], np.ndarray]
@@ -107,8 +107,11 @@ _BACK = re.compile(
 
 def refers_back(text: str, before: str, lang: str) -> bool:
     """Whether `text` names with a definite or demonstrative article a noun that `before` named."""
-    named = set(tokens(before, lang))
-    return any(set(tokens(noun, lang)) & named for noun in _BACK.findall(fold(text)))
+    return _refers_to(text, passage_stems(before, lang), lang)
+
+
+def _refers_to(text: str, named: frozenset[str], lang: str) -> bool:
+    return any(named & passage_stems(noun, lang) for noun in _BACK.findall(fold(text)))
 
 
 def score_candidates(candidates: list[Candidate], question: Question, similarity: Similarity) -> None:
@@ -158,10 +161,13 @@ def _similarities(candidates: list[Candidate], similarity: Similarity, terms: Qu
 
 
 def _needs_context(cand: Candidate, terms: QueryTerms) -> bool:
-    lang, earlier = cand.passage.chunk.lang, " ".join(cand.before)
-    if not earlier or not refers_back(cand.text, earlier, lang):
+    if not cand.before:
         return False
-    before, own = passage_stems(earlier, lang), passage_stems(cand.text, lang)
+    lang = cand.passage.chunk.lang
+    before = passage_stems(" ".join(cand.before), lang)
+    if not _refers_to(cand.text, before, lang):
+        return False
+    own = passage_stems(cand.text, lang)
     return any(options & before and not options & own for options in terms.stems)
 
 

